@@ -1,0 +1,1 @@
+"""digistrat: explore digital-strategy survey data and web-traffic channel origins."""
