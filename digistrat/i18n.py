@@ -44,15 +44,116 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "device.mobile": ("Mobile", "Mobile"),
     "device.tablet": ("Tablet", "Tablette"),
     "device.other": ("Other", "Autre"),
+    # application
+    "app.title": ("digistrat — digital strategy explorer", "digistrat — explorer la stratégie digitale"),
+    "app.language": ("Language", "Langue"),
+    "lang.en": ("English", "English"),
+    "lang.fr": ("Français", "Français"),
+    "page.overview": ("Reference study", "Étude de référence"),
+    "page.segments": ("Segments", "Segments"),
+    "page.channels": ("Channels", "Canaux"),
+    "overview.intro": (
+        "A study of 1,700 North American companies split into five segments by how satisfied they are with "
+        "the return of their social-media marketing, and where French companies' web visits come from. "
+        "Explore the figures as published, then filter the illustrative samples or compare your own data.",
+        "Une étude de 1 700 entreprises nord-américaines réparties en cinq segments selon leur satisfaction "
+        "quant au retour de leur marketing sur les médias sociaux, et l'origine des visites des sites "
+        "d'entreprises françaises. Explorez les chiffres tels que publiés, puis filtrez les échantillons "
+        "illustratifs ou comparez vos propres données.",
+    ),
+    "overview.segments_heading": ("Five segments of companies", "Cinq segments d'entreprises"),
+    "overview.traffic_heading": ("Where visits come from, on which device", "D'où viennent les visites, sur quel appareil"),
+    "overview.push_pull": (
+        "Push: commercial marketing that sends one message to a broad target (ads, mailing, e-mailing). "
+        "Pull: social / inbound marketing that answers precise questions (search, social media, the site itself).",
+        "Push : marketing commercial qui envoie un message à une cible large (publicité, mailing, e-mailing). "
+        "Pull : marketing social / inbound qui répond à des questions précises (référencement, médias sociaux, le site lui-même).",
+    ),
+    "source.line": ("Source: {source}", "Source : {source}"),
+    "source.population": ("Population: {population}", "Population : {population}"),
+    "source.published_n": ("Published base: {n}", "Base publiée : {n}"),
+    "source.date": ("Date: {date}", "Date : {date}"),
+    "source.caveats": ("Caveats", "Précautions"),
+    "column.segment": ("Segment", "Segment"),
+    "column.description": ("What defines them", "Ce qui les caractérise"),
+    "column.share": ("Share", "Part"),
+    "column.interval": ("95 % interval", "Intervalle à 95 %"),
+    "column.base": ("Base (n)", "Base (n)"),
+    "column.channel": ("Channel", "Canal"),
+    "column.device": ("Device", "Appareil"),
+    "column.sessions": ("Sessions", "Visites"),
+    "column.reference": ("Reference", "Référence"),
+    "column.company_size": ("Company size", "Taille d'entreprise"),
+    "column.sector": ("Sector", "Secteur d'activité"),
+    "column.country": ("Country", "Pays"),
+    "column.tools_used": ("Social tools used", "Outils sociaux utilisés"),
+    "column.option": ("Option", "Option"),
+    "series.reference": ("Reference study", "Étude de référence"),
+    "series.data": ("This dataset", "Ce jeu de données"),
+    "sample.illustrative": (
+        "Illustrative, synthetic data: {title}. Only the published shares come from the study.",
+        "Données illustratives, synthétiques : {title}. Seules les parts publiées viennent de l'étude.",
+    ),
+    "filters.heading": ("Filters", "Filtres"),
+    "filters.segments": ("Segments", "Segments"),
+    "filters.clear": ("Clear all filters", "Effacer tous les filtres"),
+    "filters.any": ("All", "Tous"),
+    "filters.count": ("n = {n} of {total} respondents", "n = {n} sur {total} répondants"),
+    "filters.empty": (
+        "No respondent matches these filters. Remove a filter or clear them all.",
+        "Aucun répondant ne correspond à ces filtres. Retirez un filtre ou effacez-les tous.",
+    ),
+    "segments.chart": ("Share of each segment", "Part de chaque segment"),
+    "segments.chart_help": (
+        "Click a segment to focus the other charts on it; click it again to show all segments.",
+        "Cliquez sur un segment pour y restreindre les autres graphiques ; cliquez à nouveau pour tout afficher.",
+    ),
+    "segments.focus": ("Focus: {segment}", "Sélection : {segment}"),
+    "segments.all": ("all segments", "tous les segments"),
+    "segments.weighted": (
+        "Weighted shares (weight column: {weight}); effective base {n_eff}.",
+        "Parts pondérées (colonne de poids : {weight}) ; base effective {n_eff}.",
+    ),
+    "segments.size_chart": ("Company size — {focus}", "Taille d'entreprise — {focus}"),
+    "segments.tools_chart": ("Social tools used — {focus}", "Outils sociaux utilisés — {focus}"),
+    "segments.tools_base": (
+        "Share of respondents who answered (base {n}); several answers possible.",
+        "Part des répondants ayant répondu (base {n}) ; plusieurs réponses possibles.",
+    ),
+    "segments.origins_chart": ("Visit origins of these companies — {focus}", "Origine des visites de ces entreprises — {focus}"),
+    "segments.origins_note": (
+        "Mean of each company's own shares, next to the estatweb reference.",
+        "Moyenne des parts propres à chaque entreprise, à côté de la référence estatweb.",
+    ),
+    "channels.buckets_chart": ("Where visits come from", "D'où viennent les visites"),
+    "channels.devices_chart": ("Devices", "Appareils"),
+    "channels.total": ("{n} sessions", "{n} visites"),
+    "channels.settings": ("Classification settings", "Réglages de classement"),
+    "channels.own_domains": ("Your own domains (one per line)", "Vos propres domaines (un par ligne)"),
+    "channels.own_domains_help": (
+        "Visits referred by these sites count as direct, not as referrals.",
+        "Les visites venant de ces sites comptent comme accès directs, pas comme sites référents.",
+    ),
+    "channels.ai": ("Separate AI assistants channel", "Canal séparé pour les assistants IA"),
+    "channels.detail": ("Detailed channels", "Canaux détaillés"),
+    "channels.detail_chart": ("Channels (GA4 default channel group)", "Canaux (groupes de canaux GA4 par défaut)"),
 }
 
 
-def label(key: str, lang: str) -> str:
-    """The label of a catalog key in `lang`; the key itself if the catalog lacks it."""
+def label(key: str, lang: str, **values: object) -> str:
+    """The label of a catalog key in `lang` (with `{name}` fields filled); the key if unknown."""
     pair = _CATALOG.get(key)
     if pair is None:
         return key
-    return pair[1] if lang == "fr" else pair[0]
+    text = pair[1] if lang == "fr" else pair[0]
+    return text.format(**values) if values else text
+
+
+def language_from_locale(locale: str | None) -> str:
+    """'fr-FR' -> 'fr'; anything not French -> the default language."""
+    if locale and locale.lower().split("-")[0].split("_")[0] in LANGUAGES:
+        return locale.lower()[:2]
+    return DEFAULT_LANGUAGE
 
 
 def catalog_keys() -> tuple[str, ...]:
@@ -69,9 +170,15 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     return text
 
 
-def format_percent(value: float, lang: str, decimals: int = 1) -> str:
-    """A percentage given in points (54.75) -> '54.75%' (en) or '54,75 %' (fr)."""
+def format_percent(value: float, lang: str, decimals: int = 2) -> str:
+    """Points -> '54.75%' (en) or '54,75 %' (fr); at most `decimals`, trailing zeros dropped
+    so published figures keep their own precision (6 %, 7,75 %, 10,5 %)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    number = format_number(value, lang, decimals)
-    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
+    number = format_number(round(value, decimals) + 0.0, "en", decimals)
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    if lang == "fr":
+        number = number.replace(",", "\u202f").replace(".", ",")
+        return f"{number}\u202f%"
+    return f"{number}%"
