@@ -1,0 +1,792 @@
+"""Survey statistics: weighted shares, intervals, differences and crosstab tests.
+
+Every share here is a proportion between 0 and 1 (callers turn it into percent).
+
+Weights: a share is p = Σw·y / Σw and its precision comes from Kish's effective base
+n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling* §11.7); the design effect is n / n_eff.
+A weight column whose values are all equal is treated exactly like no weights.
+
+Bases: every figure is compared with `Thresholds` on its effective base (the row count
+when unweighted): below `min_base` the share is suppressed (null), below `low_base` it is
+flagged "low". Intervals are Wilson score intervals, or Clopper–Pearson ones when the
+base is small (n_eff < `small_base`) or the rarer outcome has fewer than `small_count`
+effective respondents, where Wilson's coverage is least reliable (Brown, Cai & DasGupta
+2001) and the exact interval is the conservative choice.
+
+Heavy work is one polars group_by per call (count, Σw, Σw² per cell); the statistics then
+run on frames of a few dozen rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import stats as sps
+from scipy.stats.contingency import association
+
+from digistrat.errors import InputError
+
+WILSON = "wilson"
+CLOPPER_PEARSON = "clopper_pearson"
+NEWCOMBE = "newcombe_hybrid_score"
+FLAG_OK, FLAG_LOW, FLAG_SUPPRESSED = "ok", "low", "suppressed"
+TEST_PEARSON, TEST_RAO_SCOTT, TEST_FISHER = "pearson", "rao_scott", "fisher"
+SMALL_EXPECTED = 5  # expected count under which χ² is doubtful (Fisher for 2×2; Cochran's rule)
+
+SHARE_SCHEMA: dict[str, pl.DataType] = {
+    "key": pl.String(),
+    "count": pl.Int64(),
+    "sum_w": pl.Float64(),
+    "sum_w2": pl.Float64(),
+    "share": pl.Float64(),
+    "n_eff": pl.Float64(),
+    "ci_low": pl.Float64(),
+    "ci_high": pl.Float64(),
+    "method": pl.String(),
+    "flag": pl.String(),
+}
+CELL_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.String(),
+    "column": pl.String(),
+    "count": pl.Int64(),
+    "sum_w": pl.Float64(),
+    "column_share": pl.Float64(),
+    "ci_low": pl.Float64(),
+    "ci_high": pl.Float64(),
+    "method": pl.String(),
+    "flag": pl.String(),
+    "rest_share": pl.Float64(),
+    "z": pl.Float64(),
+    "p_value": pl.Float64(),
+    "p_adjusted": pl.Float64(),
+    "direction": pl.String(),
+}
+COLUMN_BASE_SCHEMA: dict[str, pl.DataType] = {
+    "column": pl.String(),
+    "count": pl.Int64(),
+    "sum_w": pl.Float64(),
+    "n_eff": pl.Float64(),
+    "flag": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Base sizes (effective respondents) that decide suppression, flags and interval method."""
+
+    min_base: float = 10
+    low_base: float = 30
+    small_base: float = 30
+    small_count: float = 5
+    level: float = 0.95
+
+    def __post_init__(self) -> None:
+        if not 0 < self.level < 1:
+            raise InputError(f"The confidence level {self.level} must be between 0 and 1 (e.g. 0.95).")
+        if min(self.min_base, self.low_base, self.small_base, self.small_count) < 0:
+            raise InputError("Base thresholds cannot be negative; use 0 to switch a rule off.")
+        if self.min_base > self.low_base:
+            raise InputError(
+                f"The minimum base ({self.min_base}) is above the low-base warning ({self.low_base}); "
+                "lower the minimum or raise the warning threshold."
+            )
+
+
+@dataclass(frozen=True)
+class ShareTable:
+    """Shares of one question plus the figures of its whole base."""
+
+    rows: pl.DataFrame  # columns of SHARE_SCHEMA
+    base_rows: int  # respondents in the base (non-null answers)
+    sum_w: float
+    n_eff: float
+    deff: float | None  # n / n_eff; None on an empty base
+    weighted: bool
+    level: float
+    n_missing: int  # rows left out because the answer is null
+
+
+@dataclass(frozen=True)
+class Difference:
+    """p1 − p2 (or p − reference) with its interval and z-test."""
+
+    diff: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+    method: str
+    level: float
+
+
+@dataclass(frozen=True)
+class Crosstab:
+    """Row categories distributed within each column, with tests.
+
+    `cells.column_share` is the share of the row category among the column's respondents;
+    `rest_share` the same share among all other columns. `z`/`p_value` compare the two
+    (pooled z on effective bases), `p_adjusted` is Benjamini–Hochberg over all `n_tests`
+    tests that ran. `statistic` is the χ² statistic (Rao–Scott corrected when weighted);
+    `p_value` comes from the test named in `test`.
+    """
+
+    cells: pl.DataFrame  # columns of CELL_SCHEMA
+    column_bases: pl.DataFrame  # columns of COLUMN_BASE_SCHEMA
+    test: str | None  # "pearson" | "rao_scott" | "fisher"; None when fewer than 2×2 non-empty
+    statistic: float | None
+    dof: int
+    p_value: float | None
+    cramers_v: float | None
+    n_tests: int
+    mean_deff: float | None  # Rao–Scott mean generalised design effect
+    sparse: bool  # more than 20 % of expected counts below 5 (Cochran's rule)
+    base_rows: int
+    n_missing: int
+    weighted: bool
+    level: float
+
+
+# ---------------------------------------------------------------- intervals and tests
+
+
+def _z_quantile(level: float) -> float:
+    if not 0 < level < 1:
+        raise InputError(f"The confidence level {level} must be between 0 and 1 (e.g. 0.95).")
+    return float(sps.norm.ppf(0.5 + level / 2))
+
+
+def _wilson(p: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    # Written out because scipy's binomtest needs integer counts and n_eff is rarely one.
+    z2n = z * z / n
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n + z2n / (4 * n))
+    return centre - half, centre + half
+
+
+def _clopper_pearson(p: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    # Beta quantiles accept the non-integer count x = p·n_eff.
+    alpha = 1 - level
+    x = p * n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(p > 0, sps.beta.ppf(alpha / 2, np.maximum(x, 1e-300), n - x + 1), 0.0)
+        high = np.where(p < 1, sps.beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1e-300)), 1.0)
+    return low, high
+
+
+def _intervals(
+    p: np.ndarray,
+    n: np.ndarray,
+    level: float,
+    small_base: float,
+    small_count: float,
+    method: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised share intervals; entries with n <= 0 or p NaN come back NaN."""
+    p = np.asarray(p, dtype=float)
+    n = np.asarray(n, dtype=float)
+    valid = (n > 0) & np.isfinite(p)
+    p_safe = np.where(valid, p, 0.5)
+    n_safe = np.where(valid, n, 1.0)
+    if method is None:
+        rarer = np.minimum(p_safe, 1 - p_safe) * n_safe
+        exact = (n_safe < small_base) | (rarer < small_count)
+    elif method in (WILSON, CLOPPER_PEARSON):
+        exact = np.full(p_safe.shape, method == CLOPPER_PEARSON)
+    else:
+        raise InputError(f"Unknown interval method {method!r}; use 'wilson' or 'clopper_pearson'.")
+    w_low, w_high = _wilson(p_safe, n_safe, _z_quantile(level))
+    cp_low, cp_high = _clopper_pearson(p_safe, n_safe, level)
+    # Clip rounding noise so that 0 <= low <= p <= high <= 1 always holds.
+    low = np.clip(np.minimum(np.where(exact, cp_low, w_low), p_safe), 0.0, 1.0)
+    high = np.clip(np.maximum(np.where(exact, cp_high, w_high), p_safe), 0.0, 1.0)
+    methods = np.where(exact, CLOPPER_PEARSON, WILSON).astype(object)
+    low[~valid] = np.nan
+    high[~valid] = np.nan
+    methods[~valid] = None
+    return low, high, methods
+
+
+def _check_share(p: float, n: float, what: str) -> None:
+    if not (math.isfinite(p) and 0 <= p <= 1):
+        raise InputError(f"The {what} share {p} must be a proportion between 0 and 1.")
+    if not (math.isfinite(n) and n > 0):
+        raise InputError(f"The {what} base {n} must be a positive number of respondents.")
+
+
+def share_interval(
+    p: float,
+    n_eff: float,
+    level: float = 0.95,
+    small_base: float = Thresholds.small_base,
+    small_count: float = Thresholds.small_count,
+    method: str | None = None,
+) -> tuple[float, float, str]:
+    """(low, high, method) for share p on effective base n_eff; method is chosen unless given."""
+    _check_share(p, n_eff, "")
+    low, high, methods = _intervals(np.array([p]), np.array([n_eff]), level, small_base, small_count, method)
+    return float(low[0]), float(high[0]), str(methods[0])
+
+
+def _pooled_z(p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pooled = (n1 * p1 + n2 * p2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(se > 0, (p1 - p2) / np.where(se > 0, se, 1.0), 0.0)
+    return z, 2 * sps.norm.sf(np.abs(z))
+
+
+def difference(p1: float, n1: float, p2: float, n2: float, level: float = 0.95) -> Difference:
+    """p1 − p2 with Newcombe's hybrid score interval (1998, method 10) and a pooled z-test.
+
+    n1 and n2 are effective bases; to compare with a published study pass its stated n.
+    """
+    _check_share(p1, n1, "first")
+    _check_share(p2, n2, "second")
+    z_q = _z_quantile(level)
+    (l1, l2), (u1, u2) = _wilson(np.array([p1, p2]), np.array([n1, n2]), z_q)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    z, p_value = _pooled_z(np.array(p1), np.array(n1), np.array(p2), np.array(n2))
+    return Difference(d, max(low, -1.0), min(high, 1.0), float(z), float(p_value), NEWCOMBE, level)
+
+
+def versus_reference(
+    p: float, n_eff: float, reference_p: float, level: float = 0.95, small_base: float = Thresholds.small_base
+) -> Difference:
+    """p − reference_p where the reference is a fixed, known share (no sampling error).
+
+    The interval is the share's own interval shifted by the reference; z is the one-sample
+    score test z = (p − p0) / √(p0(1 − p0) / n_eff), whose inversion is the Wilson interval.
+    """
+    _check_share(p, n_eff, "")
+    if not 0 < reference_p < 1:
+        raise InputError(f"The reference share {reference_p} must be strictly between 0 and 1.")
+    low, high, method = share_interval(p, n_eff, level, small_base)
+    z = (p - reference_p) / math.sqrt(reference_p * (1 - reference_p) / n_eff)
+    return Difference(
+        p - reference_p, low - reference_p, high - reference_p, z, float(2 * sps.norm.sf(abs(z))), method, level
+    )
+
+
+def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg (1995) adjusted p-values, in the order given."""
+    values = np.asarray(p_values, dtype=float)
+    if values.size == 0:
+        return values
+    return np.asarray(sps.false_discovery_control(values, method="bh"))
+
+
+# ---------------------------------------------------------------- aggregation helpers
+
+
+def _lazy(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    if isinstance(frame, pl.DataFrame):
+        return frame.lazy()
+    if isinstance(frame, pl.LazyFrame):
+        return frame
+    raise InputError(f"Expected a table of respondents, got {type(frame).__name__}.")
+
+
+def _require(schema: pl.Schema, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in schema]
+    if missing:
+        raise InputError(
+            f"Column(s) {', '.join(repr(c) for c in missing)} not found; "
+            f"available columns are {', '.join(schema.names())}."
+        )
+
+
+def _weight_aggs(schema: pl.Schema, weight: str | None) -> list[pl.Expr]:
+    """count, sum_w, sum_w2, w_min, w_max and bad (unusable weights) for one group."""
+    count = pl.len().cast(pl.Int64).alias("count")
+    if weight is None:
+        return [
+            count,
+            pl.len().cast(pl.Float64).alias("sum_w"),
+            pl.len().cast(pl.Float64).alias("sum_w2"),
+            pl.lit(1.0).alias("w_min"),
+            pl.lit(1.0).alias("w_max"),
+            pl.lit(0, dtype=pl.Int64).alias("bad"),
+        ]
+    if not schema[weight].is_numeric():
+        raise InputError(
+            f"The weight column {weight!r} holds {schema[weight]} values, not numbers; "
+            "choose a numeric weight column or none."
+        )
+    w = pl.col(weight).cast(pl.Float64)
+    usable = w.is_finite() & (w > 0)
+    return [
+        count,
+        w.sum().alias("sum_w"),
+        (w * w).sum().alias("sum_w2"),
+        w.min().alias("w_min"),
+        w.max().alias("w_max"),
+        usable.not_().fill_null(True).sum().cast(pl.Int64).alias("bad"),
+    ]
+
+
+def _check_weights(agg: pl.DataFrame, weight: str | None) -> None:
+    bad = int(agg["bad"].sum()) if agg.height else 0
+    if bad:
+        raise InputError(
+            f"The weight column {weight!r} has {bad} row(s) with a missing, zero, negative or "
+            "non-finite weight; give every respondent a positive weight or remove those rows."
+        )
+
+
+def _is_weighted(agg: pl.DataFrame, weight: str | None) -> bool:
+    """True when weights change anything, i.e. they are not all equal."""
+    if weight is None or agg.height == 0:
+        return False
+    return bool(agg["w_min"].min() != agg["w_max"].max())
+
+
+def _flags(n_eff: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    n_eff = np.asarray(n_eff, dtype=float)
+    return np.where(
+        (n_eff < thresholds.min_base) | (n_eff <= 0),
+        FLAG_SUPPRESSED,
+        np.where(n_eff < thresholds.low_base, FLAG_LOW, FLAG_OK),
+    ).astype(object)
+
+
+def _order_keys(observed: pl.DataFrame, keys: Sequence[str] | None, name: str) -> pl.DataFrame:
+    """Given keys first (in that order, zero rows where absent), then other observed keys by weight."""
+    by_weight = observed.sort(["sum_w", name], descending=[True, False])
+    if keys is None:
+        return by_weight
+    keys = [str(k) for k in keys]
+    if len(set(keys)) != len(keys):
+        raise InputError(f"The list of categories for {name!r} repeats a value; give each category once.")
+    given = pl.DataFrame({name: keys}, schema={name: pl.String})
+    ordered = given.join(observed, on=name, how="left", maintain_order="left").with_columns(
+        pl.col("count").fill_null(0), pl.col("sum_w").fill_null(0.0), pl.col("sum_w2").fill_null(0.0)
+    )
+    extra = by_weight.filter(~pl.col(name).is_in(keys))
+    return pl.concat([ordered, extra.select(ordered.columns)])
+
+
+def _share_rows(
+    cells: pl.DataFrame, base_n: int, base_w: float, n_eff: float, weighted: bool, thresholds: Thresholds
+) -> pl.DataFrame:
+    """Shares of each key on one common base."""
+    counts = cells["count"].to_numpy().astype(float)
+    if weighted:
+        shares = cells["sum_w"].to_numpy() / base_w if base_w > 0 else np.full(cells.height, np.nan)
+    else:
+        shares = counts / base_n if base_n > 0 else np.full(cells.height, np.nan)
+    n_col = np.full(cells.height, n_eff)
+    flags = _flags(n_col, thresholds)
+    low, high, methods = _intervals(shares, n_col, thresholds.level, thresholds.small_base, thresholds.small_count)
+    shown = flags != FLAG_SUPPRESSED
+    return pl.DataFrame(
+        {
+            "key": cells["key"],
+            "count": cells["count"],
+            "sum_w": cells["sum_w"],
+            "sum_w2": cells["sum_w2"],
+            "share": np.where(shown, shares, np.nan),
+            "n_eff": n_col,
+            "ci_low": np.where(shown, low, np.nan),
+            "ci_high": np.where(shown, high, np.nan),
+            "method": np.where(shown, methods, None),
+            "flag": flags,
+        },
+        schema=SHARE_SCHEMA,
+        nan_to_null=True,
+    )
+
+
+def _base_figures(n: int, sum_w: float, sum_w2: float, weighted: bool) -> tuple[float, float | None]:
+    """(n_eff, deff) of a base."""
+    if n == 0:
+        return 0.0, None
+    n_eff = sum_w**2 / sum_w2 if weighted else float(n)
+    return n_eff, n / n_eff
+
+
+# ---------------------------------------------------------------- public aggregations
+
+
+def effective_base(weights: pl.Series | None, n: int | None = None) -> float:
+    """Kish's effective base (Σw)² / Σw²; without weights, n itself."""
+    if weights is None:
+        if n is None or n < 0:
+            raise InputError("Give either the weights or the number of respondents to compute a base.")
+        return float(n)
+    frame = pl.DataFrame({"w": weights})
+    agg = frame.select(_weight_aggs(frame.schema, "w"))
+    _check_weights(agg, weights.name or "weights")
+    if frame.height == 0:
+        return 0.0
+    if not _is_weighted(agg, "w"):
+        return float(frame.height)
+    return float(agg["sum_w"][0] ** 2 / agg["sum_w2"][0])
+
+
+def share_table(
+    lf: pl.LazyFrame | pl.DataFrame,
+    by: str,
+    weight: str | None = None,
+    thresholds: Thresholds = Thresholds(),
+    keys: Sequence[str] | None = None,
+) -> ShareTable:
+    """Share of respondents in each category of `by`; nulls in `by` are left out of the base.
+
+    Rows follow `keys` when given (absent ones with count 0, unexpected ones appended),
+    otherwise descending weight. An empty input gives an empty table, not an error.
+    """
+    lf = _lazy(lf)
+    schema = lf.collect_schema()
+    _require(schema, [by] + ([weight] if weight else []))
+    agg = (
+        lf.group_by(pl.col(by).cast(pl.String).alias("key"))
+        .agg(_weight_aggs(schema, weight))
+        .collect()
+    )
+    _check_weights(agg, weight)
+    missing = agg.filter(pl.col("key").is_null())
+    answered = agg.filter(pl.col("key").is_not_null())
+    weighted = _is_weighted(answered, weight)
+    base_n = int(answered["count"].sum())
+    base_w = float(answered["sum_w"].sum())
+    n_eff, deff = _base_figures(base_n, base_w, float(answered["sum_w2"].sum()), weighted)
+    cells = _order_keys(answered.select("key", "count", "sum_w", "sum_w2"), keys, "key")
+    return ShareTable(
+        rows=_share_rows(cells, base_n, base_w, n_eff, weighted, thresholds),
+        base_rows=base_n,
+        sum_w=base_w,
+        n_eff=n_eff,
+        deff=deff,
+        weighted=weight is not None,
+        level=thresholds.level,
+        n_missing=int(missing["count"].sum()),
+    )
+
+
+def weighted_shares(
+    lf: pl.LazyFrame | pl.DataFrame,
+    by: str,
+    weight: str | None = None,
+    thresholds: Thresholds = Thresholds(),
+    keys: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """The rows of `share_table` (key, count, sum_w, sum_w2, share, n_eff, ci_low, ci_high, method, flag)."""
+    return share_table(lf, by, weight, thresholds, keys).rows
+
+
+def multi_response_shares(
+    lf: pl.LazyFrame | pl.DataFrame,
+    column: str | Sequence[str],
+    weight: str | None = None,
+    separator: str = ";",
+    thresholds: Thresholds = Thresholds(),
+    keys: Sequence[str] | None = None,
+) -> ShareTable:
+    """Share of respondents choosing each option of a multi-select question.
+
+    `column` is either one text column of delimited choices ("Hootsuite;Salesforce") or a
+    list of 0/1 (or boolean) columns, one per option (the option key is the column name).
+    The base is the respondents who answered (a non-blank text, or any non-null option
+    column), not the number of mentions, so shares need not sum to 1.
+    """
+    lf = _lazy(lf)
+    schema = lf.collect_schema()
+    columns = [column] if isinstance(column, str) else list(column)
+    if not columns:
+        raise InputError("Name the multi-select question's column, or its option columns.")
+    _require(schema, columns + ([weight] if weight else []))
+    if isinstance(column, str):
+        options, base, invalid = _delimited_options(lf, schema, column, weight, separator)
+    else:
+        options, base, invalid = _indicator_options(lf, schema, columns, weight)
+    _check_weights(base, weight)
+    if invalid:
+        raise InputError(
+            f"{invalid} value(s) in the option columns {', '.join(columns)} are neither 0 nor 1; "
+            "code each option as 1 (chosen), 0 (not chosen) or empty (not asked)."
+        )
+    answered = base.filter(pl.col("answered"))
+    base_n = int(answered["count"].sum())
+    base_w = float(answered["sum_w"].sum())
+    weighted = _is_weighted(answered, weight)
+    n_eff, deff = _base_figures(base_n, base_w, float(answered["sum_w2"].sum()), weighted)
+    cells = _order_keys(options, keys, "key")
+    return ShareTable(
+        rows=_share_rows(cells, base_n, base_w, n_eff, weighted, thresholds),
+        base_rows=base_n,
+        sum_w=base_w,
+        n_eff=n_eff,
+        deff=deff,
+        weighted=weight is not None,
+        level=thresholds.level,
+        n_missing=int(base.filter(~pl.col("answered"))["count"].sum()),
+    )
+
+
+def _delimited_options(
+    lf: pl.LazyFrame, schema: pl.Schema, column: str, weight: str | None, separator: str
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    if schema[column] not in (pl.String, pl.Categorical) and not isinstance(schema[column], pl.Enum):
+        raise InputError(
+            f"The column {column!r} holds {schema[column]} values; a multi-select column must be text "
+            f"like 'Hootsuite{separator}Salesforce', or give one 0/1 column per option."
+        )
+    # Aggregate per distinct answer text first: a panel has few distinct combinations.
+    texts = (
+        lf.group_by(pl.col(column).cast(pl.String).str.strip_chars().alias("text"))
+        .agg(_weight_aggs(schema, weight))
+        .collect()
+        .with_columns(answered=pl.col("text").is_not_null() & (pl.col("text") != ""))
+    )
+    choices = (
+        texts.filter(pl.col("answered"))
+        .with_columns(
+            pl.col("text").str.split(separator).list.eval(pl.element().str.strip_chars()).list.unique().alias("key")
+        )
+        .explode("key")
+        .filter(pl.col("key") != "")
+        .group_by("key")
+        .agg(pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum())
+    )
+    return choices, texts, 0
+
+
+def _indicator_options(
+    lf: pl.LazyFrame, schema: pl.Schema, columns: list[str], weight: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    not_indicator = [c for c in columns if not (schema[c].is_numeric() or schema[c] == pl.Boolean)]
+    if not_indicator:
+        raise InputError(
+            f"Option column(s) {', '.join(not_indicator)} are not 0/1 numbers; "
+            "code each option as 1 (chosen), 0 (not chosen) or empty."
+        )
+    answered = pl.any_horizontal([pl.col(c).is_not_null() for c in columns]).alias("answered")
+    w = pl.col(weight).cast(pl.Float64) if weight else pl.lit(1.0)
+    aggs: list[pl.Expr] = [
+        pl.sum_horizontal([(~pl.col(c).cast(pl.Float64).is_in([0.0, 1.0])).sum() for c in columns]).alias("invalid")
+    ]
+    for i, c in enumerate(columns):
+        chosen = pl.col(c).cast(pl.Float64).fill_null(0.0) == 1.0
+        aggs += [
+            chosen.sum().cast(pl.Int64).alias(f"count_{i}"),
+            (w * chosen).sum().alias(f"sum_w_{i}"),
+            (w * w * chosen).sum().alias(f"sum_w2_{i}"),
+        ]
+    # One pass: unanswered rows have every option null, so they add nothing to the option sums.
+    base = lf.group_by(answered).agg(_weight_aggs(schema, weight) + aggs).collect()
+    sums = base.sum()
+    invalid = int(sums["invalid"][0] or 0)
+    options = pl.DataFrame(
+        {
+            "key": columns,
+            "count": [int(sums[f"count_{i}"][0] or 0) for i in range(len(columns))],
+            "sum_w": [float(sums[f"sum_w_{i}"][0] or 0.0) for i in range(len(columns))],
+            "sum_w2": [float(sums[f"sum_w2_{i}"][0] or 0.0) for i in range(len(columns))],
+        },
+        schema={"key": pl.String, "count": pl.Int64, "sum_w": pl.Float64, "sum_w2": pl.Float64},
+    )
+    return options, base, invalid
+
+
+# ---------------------------------------------------------------- crosstab
+
+
+def _rao_scott_mean_deff(sum_w: np.ndarray, sum_w2: np.ndarray, n: int) -> float:
+    """Mean generalised design effect δ̄ of an r×c table of weighted counts.
+
+    Approximation: the only design feature is the weights, every respondent is its own
+    sampling unit, and the covariance of the cell proportions is the with-replacement
+    linearisation n/(n−1)·Σ_k z_k z_kᵀ with z_k = w_k(y_k − p)/Σw — what R's
+    svychisq(statistic = "Chisq") computes for svydesign(ids = ~1, weights = ~w). Then
+    δ̄ = trace(Δ)/((r−1)(c−1)), Δ = (CᵀD⁻¹C/n)⁻¹ CᵀD⁻¹VD⁻¹C over the interaction contrasts C
+    (Rao & Scott 1984, Annals of Statistics 12:46–60, §4).
+    """
+    r, c = sum_w.shape
+    w_vec = sum_w.ravel()
+    s_vec = sum_w2.ravel()
+    total_w = w_vec.sum()
+    p = w_vec / total_w
+    # Σ_k w_k²(y_ka − p_a)(y_kb − p_b), from per-cell Σw² because each respondent is in one cell.
+    cross = np.diag(s_vec) - np.outer(s_vec, p) - np.outer(p, s_vec) + s_vec.sum() * np.outer(p, p)
+    v = n / (n - 1) * cross / total_w**2
+    inv_d = np.diag(np.where(p > 0, 1 / np.where(p > 0, p, 1.0), 0.0))
+    # Basis of the contrasts orthogonal to row and column effects: e_ij − e_ic − e_rj + e_rc.
+    contrasts = np.zeros((r * c, (r - 1) * (c - 1)))
+    for k, (i, j) in enumerate((i, j) for i in range(r - 1) for j in range(c - 1)):
+        for (a, b), sign in (((i, j), 1), ((i, c - 1), -1), ((r - 1, j), -1), ((r - 1, c - 1), 1)):
+            contrasts[a * c + b, k] = sign
+    denom = contrasts.T @ inv_d @ contrasts / n
+    numer = contrasts.T @ inv_d @ v @ inv_d @ contrasts
+    return float(np.trace(np.linalg.solve(denom, numer)) / ((r - 1) * (c - 1)))
+
+
+def _independence_test(
+    counts: np.ndarray, sum_w: np.ndarray, sum_w2: np.ndarray, weighted: bool
+) -> tuple[str | None, float | None, int, float | None, float | None, float | None, bool]:
+    """(test, statistic, dof, p_value, cramers_v, mean_deff, sparse) on the non-empty rows/columns."""
+    keep_r = counts.sum(axis=1) > 0
+    keep_c = counts.sum(axis=0) > 0
+    counts, sum_w, sum_w2 = (m[keep_r][:, keep_c] for m in (counts, sum_w, sum_w2))
+    r, c = counts.shape
+    if r < 2 or c < 2:
+        return None, None, 0, None, None, None, False
+    n = int(counts.sum())
+    dof = (r - 1) * (c - 1)
+    if not weighted:
+        result = sps.chi2_contingency(counts, correction=False)
+        expected = result.expected_freq
+        statistic, p_value, mean_deff = float(result.statistic), float(result.pvalue), None
+        cramers_v = float(association(counts.astype(np.int64), method="cramer"))
+        test = TEST_PEARSON
+        exact_table = counts.astype(np.int64)
+    else:
+        proportions = sum_w / sum_w.sum()
+        pearson = sps.chi2_contingency(proportions * n, correction=False)
+        mean_deff = _rao_scott_mean_deff(sum_w, sum_w2, n)
+        statistic = float(pearson.statistic) / mean_deff
+        p_value = float(sps.chi2.sf(statistic, dof))
+        cramers_v = math.sqrt(float(pearson.statistic) / (n * (min(r, c) - 1)))
+        test = TEST_RAO_SCOTT
+        # Small-count check and Fisher's table on the effective base: an approximation.
+        n_eff = sum_w.sum() ** 2 / sum_w2.sum()
+        expected = sps.contingency.expected_freq(proportions * n_eff)
+        exact_table = np.rint(proportions * n_eff).astype(np.int64)
+    small = expected < SMALL_EXPECTED
+    if (r, c) == (2, 2) and small.any():
+        test = TEST_FISHER
+        p_value = float(sps.fisher_exact(exact_table).pvalue)
+    return test, statistic, dof, p_value, cramers_v, mean_deff, bool(small.mean() > 0.2)
+
+
+def crosstab(
+    lf: pl.LazyFrame | pl.DataFrame,
+    row: str,
+    column: str,
+    weight: str | None = None,
+    thresholds: Thresholds = Thresholds(),
+    row_keys: Sequence[str] | None = None,
+    column_keys: Sequence[str] | None = None,
+) -> Crosstab:
+    """Distribution of `row` categories within each `column` category, with tests.
+
+    Independence: Pearson χ² (no Yates) unweighted, Rao–Scott first-order χ² weighted,
+    Fisher's exact test instead for a 2×2 table with an expected count below 5.
+    Cells: for each row category and column, the share in this column against the share in
+    all other columns (pooled z on effective bases), run when both bases reach `min_base`;
+    Benjamini–Hochberg over every test run. Respondents with a null row or column are left
+    out; all-zero rows/columns stay in `cells` but not in the χ².
+    """
+    lf = _lazy(lf)
+    schema = lf.collect_schema()
+    _require(schema, [row, column] + ([weight] if weight else []))
+    agg = (
+        lf.group_by(pl.col(row).cast(pl.String).alias("row"), pl.col(column).cast(pl.String).alias("column"))
+        .agg(_weight_aggs(schema, weight))
+        .collect()
+    )
+    _check_weights(agg, weight)
+    complete = agg.filter(pl.col("row").is_not_null() & pl.col("column").is_not_null())
+    n_missing = int(agg["count"].sum() - complete["count"].sum()) if agg.height else 0
+    weighted = _is_weighted(complete, weight)
+
+    def totals(by: str) -> pl.DataFrame:
+        return complete.group_by(by).agg(pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum())
+
+    row_order = _order_keys(totals("row"), row_keys, "row")["row"]
+    col_order = _order_keys(totals("column"), column_keys, "column")["column"]
+    grid = (
+        pl.DataFrame({"row": row_order})
+        .join(pl.DataFrame({"column": col_order}), how="cross")
+        .join(complete, on=["row", "column"], how="left", maintain_order="left")
+        .with_columns(pl.col("count").fill_null(0), pl.col("sum_w").fill_null(0.0), pl.col("sum_w2").fill_null(0.0))
+    )
+    shape = (len(row_order), len(col_order))
+    counts = grid["count"].to_numpy().reshape(shape).astype(float)
+    sum_w = grid["sum_w"].to_numpy().reshape(shape)
+    sum_w2 = grid["sum_w2"].to_numpy().reshape(shape)
+    base_n = int(counts.sum())
+
+    col_n, col_w, col_w2 = counts.sum(axis=0), sum_w.sum(axis=0), sum_w2.sum(axis=0)
+    rest_n, rest_w, rest_w2 = base_n - col_n, sum_w.sum() - col_w, sum_w2.sum() - col_w2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if weighted:
+            col_eff = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
+            rest_eff = np.where(rest_w2 > 0, rest_w**2 / rest_w2, 0.0)
+            share = sum_w / col_w
+            rest = (sum_w.sum(axis=1, keepdims=True) - sum_w) / rest_w
+        else:
+            col_eff, rest_eff = col_n, rest_n
+            share = counts / col_n
+            rest = (counts.sum(axis=1, keepdims=True) - counts) / rest_n
+        col_flags = _flags(col_eff, thresholds)
+        n_cells = np.broadcast_to(col_eff, shape)
+        low, high, methods = _intervals(
+            share.ravel(), n_cells.ravel(), thresholds.level, thresholds.small_base, thresholds.small_count
+        )
+        pooled = (col_eff * share + rest_eff * rest) / (col_eff + rest_eff)
+        testable = (
+            (np.broadcast_to(col_eff, shape) >= max(thresholds.min_base, 1e-12))
+            & (np.broadcast_to(rest_eff, shape) >= max(thresholds.min_base, 1e-12))
+            & (pooled > 0)
+            & (pooled < 1)
+        )
+        z, p_values = _pooled_z(share, np.broadcast_to(col_eff, shape), rest, np.broadcast_to(rest_eff, shape))
+    z = np.where(testable, z, np.nan)
+    p_values = np.where(testable, p_values, np.nan)
+    adjusted = np.full(shape, np.nan)
+    adjusted[testable] = benjamini_hochberg(p_values[testable])
+    alpha = 1 - thresholds.level
+    direction = np.where(
+        testable & (adjusted < alpha), np.where(share > rest, "higher", "lower"), None
+    ).astype(object)
+    flags = np.broadcast_to(col_flags, shape).ravel()
+    shown = flags != FLAG_SUPPRESSED
+    cells = pl.DataFrame(
+        {
+            "row": grid["row"],
+            "column": grid["column"],
+            "count": grid["count"],
+            "sum_w": grid["sum_w"],
+            "column_share": np.where(shown, share.ravel(), np.nan),
+            "ci_low": np.where(shown, low, np.nan),
+            "ci_high": np.where(shown, high, np.nan),
+            "method": np.where(shown, methods, None),
+            "flag": flags,
+            "rest_share": np.where(shown, rest.ravel(), np.nan),
+            "z": z.ravel(),
+            "p_value": p_values.ravel(),
+            "p_adjusted": adjusted.ravel(),
+            "direction": direction.ravel(),
+        },
+        schema=CELL_SCHEMA,
+        nan_to_null=True,
+    )
+    column_bases = pl.DataFrame(
+        {"column": col_order, "count": col_n.astype(np.int64), "sum_w": col_w, "n_eff": col_eff, "flag": col_flags},
+        schema=COLUMN_BASE_SCHEMA,
+    )
+    test, statistic, dof, p_value, cramers_v, mean_deff, sparse = _independence_test(
+        counts, sum_w, sum_w2, weighted
+    )
+    return Crosstab(
+        cells=cells,
+        column_bases=column_bases,
+        test=test,
+        statistic=statistic,
+        dof=dof,
+        p_value=p_value,
+        cramers_v=cramers_v,
+        n_tests=int(testable.sum()),
+        mean_deff=mean_deff,
+        sparse=sparse,
+        base_rows=base_n,
+        n_missing=n_missing,
+        weighted=weight is not None,
+        level=thresholds.level,
+    )
