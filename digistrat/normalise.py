@@ -1,0 +1,364 @@
+"""Values to canonical keys: segment and device labels, weights; rows left out are counted.
+
+Decisions where the brief was silent:
+
+- Label matching folds case, accents, punctuation, ``&`` (= "and"), underscores and digits
+  ("1 - Newcomers" matches), drops articles and filler words ("les", "the", "de", "segment",
+  "groupe"...), inclusive endings ("convaincu(e)(s)", "convaincu·e·s") and, per word, a
+  final "s"/"x" then a final "e", so singular/plural and most French genders meet.
+  Codes made only of digits ("1".."5") map to nothing: the user maps them.
+- "unsatisfied" and "mécontent(s)" mean dissatisfied; "not satisfied" / "non satisfait"
+  stay unmapped, because the adapters are "not satisfied" too.
+- Devices: laptops count as desktop (GA4 and Médiamétrie do the same); "portable" alone is
+  ambiguous in French (laptop or phone) and stays unmapped; phablets and feature phones
+  are mobile; smart TVs, consoles, wearables, car browsers, "other"/"autre" are "other";
+  "(not set)", "unknown" and gibberish stay unmapped for the user to decide.
+- Rows leave the data only for a reason that is counted, one reason per row, in this
+  order: ``user_excluded`` (a mapping says "exclude"), ``no_segment`` (null or blank),
+  ``unmapped_segment``, ``bad_weight``. So rows_read == rows_used + sum(left_out).
+- A device value that cannot be mapped does not remove the row (the segment is the
+  classification that matters): the row stays with an empty device, and the value is
+  listed in ``unmapped``. Mapping it to "exclude" removes its rows.
+- Weights that are not positive finite numbers (empty, text, 0, negative, NaN, inf):
+  with ``exclude_bad_weights`` they are left out; without it the rows stay with an empty
+  weight and a note says weighted figures leave them out. Their 1-based data-row numbers
+  (first 1000) are always reported; with ``line_offset`` the file line numbers too
+  (line = row + line_offset, so line_offset is the number of lines before the first
+  data row).
+- Original columns called "segment", "device" or "weight" are kept as "<name>_original"
+  when the canonical column of that name is added.
+- ``mappings`` may only name the segment or the device column; values must be a key of
+  that column's vocabulary or "exclude".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from digistrat.errors import InputError
+from digistrat.segments import SEGMENT_KEYS
+
+if TYPE_CHECKING:
+    from digistrat.roles import RoleGuess
+
+DEVICE_KEYS: tuple[str, ...] = ("desktop", "mobile", "tablet", "other")
+EXCLUDE = "exclude"
+MAX_REPORTED_ROWS = 1000
+
+_STOP_WORDS = frozenset(
+    "le la les l un une des de du d the a an of segment segments groupe group profil profile".split()
+)
+_INCLUSIVE_ENDING = re.compile(r"\((?:e|es|s|x)\)|[·•.](?:e|es|s)\b")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, '&' read as 'and', any other punctuation a space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
+
+
+def _stem(word: str) -> str:
+    # Plural then feminine ending, so "nouvelles" and "nouvelle", "venues" and "venu" meet.
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == "e":
+        word = word[:-1]
+    return word
+
+
+def _match_form(text: str) -> str:
+    """The form two spellings share when they mean the same label ('' when nothing is left)."""
+    text = _INCLUSIVE_ENDING.sub("", text)
+    words = [w for w in fold(text).split() if not w.isdigit() and w not in _STOP_WORDS]
+    return "".join(_stem(w) for w in words)
+
+
+def _vocabulary(spellings: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {_match_form(s): key for key, forms in spellings.items() for s in forms}
+
+
+_SEGMENT_VOCABULARY = _vocabulary({
+    "newcomers": (
+        "newcomer", "new comer", "newcomers", "nouvelle venue", "nouveau venu", "nouvel arrivant",
+        "nouvelle arrivante", "nouveau arrivant", "nouveaux arrivants", "new entrant", "newbie",
+    ),
+    "convinced": ("convinced", "convaincu", "convaincues"),
+    "adapters": (
+        "adapter", "adaptor", "adaptation", "tenant de l'adaptation", "tenante de l'adaptation",
+        "adaptateur", "adaptatrice",
+    ),
+    "dissatisfied": ("dissatisfied", "unsatisfied", "insatisfait", "insatisfaite", "mecontent"),
+    "wait_and_see": (
+        "wait and see", "waitandsee", "wait and seer", "wait n see", "attentiste", "attentistes",
+    ),
+})
+
+_DEVICE_VOCABULARY = _vocabulary({
+    "desktop": (
+        "desktop", "computer", "desktop computer", "ordinateur", "ordinateur de bureau",
+        "ordinateur fixe", "ordinateur portable", "ordi", "pc", "pcs", "laptop", "notebook",
+        "personal computer", "fixe",
+    ),
+    "mobile": (
+        "mobile", "smartphone", "phone", "mobile phone", "cell phone", "cellphone", "telephone",
+        "telephone mobile", "telephone portable", "iphone", "phablet", "phablette",
+        "feature phone", "mobile device",
+    ),
+    "tablet": ("tablet", "tablette", "tablette tactile", "ipad", "tablet computer"),
+    "other": (
+        "other", "others", "autre", "autres", "smart tv", "tv", "television", "connected tv",
+        "tv connectee", "console", "game console", "console de jeux", "wearable", "smartwatch",
+        "montre connectee", "smart speaker", "enceinte connectee", "car browser", "smart display",
+        "portable media player", "camera", "peripheral",
+    ),
+})
+
+
+def segment_key(text: str | None) -> str | None:
+    """The segment key a label means ('Les attentistes' -> 'wait_and_see'), or None."""
+    if text is None:
+        return None
+    return _SEGMENT_VOCABULARY.get(_match_form(text))
+
+
+def device_key(text: str | None) -> str | None:
+    """The device key a label means ('Ordinateur de bureau' -> 'desktop'), or None."""
+    if text is None:
+        return None
+    return _DEVICE_VOCABULARY.get(_match_form(text))
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """Values of one column that map to no key: columns `value` (String) and `rows`."""
+
+    column: str
+    values: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class NormaliseReport:
+    rows_read: int
+    rows_used: int
+    left_out: dict[str, int]
+    unmapped: tuple[Unmapped, ...]
+    bad_weight_rows: tuple[int, ...]
+    notes: tuple[str, ...]
+    bad_weight_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class _KeyedColumn:
+    """One column mapped through a vocabulary, computed on its distinct values."""
+
+    keys: pl.Expr          # canonical key per row (null when none)
+    excluded: pl.Expr      # the user said "exclude" for this row's value
+    blank: pl.Expr         # null or blank value
+    unmapped: pl.DataFrame  # value, rows
+
+
+def _keyed_column(
+    frame: pl.DataFrame,
+    column: str,
+    to_key: Callable[[str], str | None],
+    allowed: tuple[str, ...], mapping: Mapping[str, str]
+) -> _KeyedColumn:
+    for raw, target in mapping.items():
+        if target != EXCLUDE and target not in allowed:
+            raise InputError(
+                f"The mapping of '{raw}' in column '{column}' is '{target}', which is not one of "
+                f"{', '.join(allowed)}; choose one of those or '{EXCLUDE}'."
+            )
+    text = pl.col(column).cast(pl.String)
+    distinct = (
+        frame.group_by(text.alias("value"))
+        .agg(pl.len().alias("rows"))
+        .filter(pl.col("value").is_not_null() & (pl.col("value").str.strip_chars() != ""))
+    )
+    keys: dict[str, str] = {}
+    excluded: list[str] = []
+    unmapped: list[str] = []
+    for value in distinct["value"].to_list():
+        target = mapping.get(value) or mapping.get(value.strip()) or to_key(value)
+        if target == EXCLUDE:
+            excluded.append(value)
+        elif target is None:
+            unmapped.append(value)
+        else:
+            keys[value] = target
+    unmapped_rows = (
+        distinct.filter(pl.col("value").is_in(unmapped))
+        .with_columns(pl.col("rows").cast(pl.Int64))
+        .sort(["rows", "value"], descending=[True, False])
+    )
+    return _KeyedColumn(
+        keys=text.replace_strict(keys, default=None, return_dtype=pl.String).cast(pl.Enum(allowed)),
+        excluded=text.is_in(excluded).fill_null(False),
+        blank=text.is_null() | (text.str.strip_chars() == ""),
+        unmapped=unmapped_rows,
+    )
+
+
+def _weight_values(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if frame.schema[column] == pl.String:
+        # read.py types clean numbers; text left here may still hold a decimal comma.
+        text = pl.col(column).str.strip_chars().str.replace(",", ".", literal=True)
+        return text.cast(pl.Float64, strict=False)
+    if frame.schema[column].is_numeric():
+        return pl.col(column).cast(pl.Float64)
+    return pl.lit(None, dtype=pl.Float64)
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    candidate, number = f"{name}_original", 2
+    while candidate in taken:
+        candidate, number = f"{name}_original_{number}", number + 1
+    return candidate
+
+
+def _rows_phrase(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"
+
+
+def normalise(
+    frame: pl.DataFrame | pl.LazyFrame,
+    guess: RoleGuess,
+    *,
+    mappings: Mapping[str, Mapping[str, str]] = {},
+    exclude_bad_weights: bool = True,
+    line_offset: int | None = None,
+) -> tuple[pl.DataFrame, NormaliseReport]:
+    """Add canonical `segment`, `device`, `weight` columns, leave out unusable rows, say why."""
+    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    segment_column = guess.column_for("segment")
+    device_column = guess.column_for("device")
+    weight_column = guess.column_for("weight")
+    for column in (c for c in (segment_column, device_column, weight_column) if c is not None):
+        if column not in data.columns:
+            raise InputError(
+                f"Column '{column}' chosen for a role is not in the data; choose the roles again."
+            )
+    mappable = {c for c in (segment_column, device_column) if c is not None}
+    for column in mappings:
+        if column not in mappable:
+            raise InputError(
+                f"Values of column '{column}' cannot be mapped here: only the segment and device "
+                "columns take mappings; change the column's role or remove the mapping."
+            )
+
+    reason = pl.lit(None, dtype=pl.String)
+    canonical: dict[str, pl.Expr] = {}
+    unmapped: list[Unmapped] = []
+    notes: list[str] = []
+
+    def first_reason(condition: pl.Expr, key: str) -> None:
+        nonlocal reason
+        reason = pl.when(reason.is_null() & condition).then(pl.lit(key)).otherwise(reason)
+
+    segment = device = None
+    if segment_column is not None:
+        segment = _keyed_column(
+            data, segment_column, segment_key, SEGMENT_KEYS, mappings.get(segment_column, {})
+        )
+        canonical["segment"] = segment.keys
+    if device_column is not None:
+        device = _keyed_column(
+            data, device_column, device_key, DEVICE_KEYS, mappings.get(device_column, {})
+        )
+        canonical["device"] = device.keys
+    for keyed in (segment, device):
+        if keyed is not None:
+            first_reason(keyed.excluded, "user_excluded")
+    if segment is not None:
+        first_reason(segment.blank, "no_segment")
+        first_reason(segment.keys.is_null(), "unmapped_segment")
+
+    bad_weight: pl.Expr | None = None
+    if weight_column is not None:
+        weights = _weight_values(data, weight_column)
+        bad_weight = weights.is_null() | ~weights.is_finite() | (weights <= 0)
+        canonical["weight"] = pl.when(bad_weight).then(None).otherwise(weights)
+        if exclude_bad_weights:
+            first_reason(bad_weight, "bad_weight")
+
+    taken = set(data.columns)
+    renames = {}
+    for name in canonical:
+        if name in taken:
+            renames[name] = _free_name(name, taken | set(renames.values()))
+    # Expressions refer to the original names, so compute them before renaming.
+    marked = data.with_columns(
+        pl.struct(**canonical).alias("__canonical") if canonical else pl.lit(None).alias("__canonical"),
+        reason.alias("__reason"),
+        (bad_weight if bad_weight is not None else pl.lit(False)).alias("__bad_weight"),
+    ).rename(renames)
+
+    left_out_counts = (
+        marked.filter(pl.col("__reason").is_not_null()).group_by("__reason").agg(pl.len())
+    )
+    left_out = {row[0]: int(row[1]) for row in left_out_counts.sort("__reason").iter_rows()}
+    bad_rows = tuple(
+        marked.with_row_index("__row", offset=1)
+        .filter(pl.col("__bad_weight"))
+        .head(MAX_REPORTED_ROWS)["__row"]
+        .to_list()
+    )
+    bad_weight_total = int(marked["__bad_weight"].sum())
+    used = marked.filter(pl.col("__reason").is_null())
+    if canonical:
+        used = used.unnest("__canonical")
+    used = used.drop([c for c in ("__canonical", "__reason", "__bad_weight") if c in used.columns])
+
+    for column, keyed in ((segment_column, segment), (device_column, device)):
+        if keyed is not None and keyed.unmapped.height:
+            unmapped.append(Unmapped(column=column, values=keyed.unmapped))
+    rows_read, rows_used = data.height, used.height
+    notes.append(f"Read {_rows_phrase(rows_read)}; {_rows_phrase(rows_used)} are used.")
+    if left_out.get("user_excluded"):
+        notes.append(f"{_rows_phrase(left_out['user_excluded'])} left out because you excluded their value.")
+    if left_out.get("no_segment"):
+        notes.append(
+            f"{_rows_phrase(left_out['no_segment'])} have no segment in column '{segment_column}' "
+            "and are left out."
+        )
+    for item in unmapped:
+        rows = int(item.values["rows"].sum())
+        what = "segment" if item.column == segment_column else "device"
+        consequence = "are left out" if what == "segment" else "stay in with an empty device"
+        notes.append(
+            f"{item.values.height} value(s) of column '{item.column}' match no {what} "
+            f"({_rows_phrase(rows)}); these rows {consequence} until you map or exclude the values."
+        )
+    if bad_weight_total:
+        shown = ", ".join(str(r) for r in bad_rows[:10]) + (", …" if bad_weight_total > 10 else "")
+        if exclude_bad_weights:
+            dropped = left_out.get("bad_weight", 0)
+            notes.append(
+                f"{_rows_phrase(bad_weight_total)} have a weight in column '{weight_column}' that is "
+                f"not a positive number (data rows {shown}); {_rows_phrase(dropped)} of them are left "
+                "out (the others were already left out for another reason)."
+            )
+        else:
+            notes.append(
+                f"{_rows_phrase(bad_weight_total)} have a weight in column '{weight_column}' that is "
+                f"not a positive number (data rows {shown}); they stay in with an empty weight, so "
+                "weighted figures leave them out: exclude them or fix the file."
+            )
+    report = NormaliseReport(
+        rows_read=rows_read,
+        rows_used=rows_used,
+        left_out=left_out,
+        unmapped=tuple(unmapped),
+        bad_weight_rows=bad_rows,
+        notes=tuple(notes),
+        bad_weight_lines=tuple(r + line_offset for r in bad_rows) if line_offset is not None else (),
+    )
+    return used, report
