@@ -1,0 +1,750 @@
+"""Traffic channels: Google Analytics 4's default channel group, computed from source /
+medium / campaign (or from raw referrer and landing-page URLs), rolled up to the article's
+three buckets (search engines / external links / direct) and to push vs pull.
+
+Rules follow GA4's documented order, first match wins, case-insensitive after trimming;
+"(none)", "(not set)", "" and null are the same "no value". Optional additions, off in
+strict GA4 mode: an AI-assistants channel, webmail and Android-app referrers mapped to
+their real channel (`enriched`), and the user's own domains counted as direct.
+
+`data/sources.csv` is the project's own source -> category list. Categories: search,
+social, video, shopping, ai_assistant (GA4's four plus AI), and two project-specific ones:
+webmail (email only in enriched mode, otherwise no category) and other (a known host that
+belongs to no category, overriding its parent domain: docs.google.com is not search).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote_plus
+
+import polars as pl
+
+from digistrat.errors import DigistratError, InputError
+
+# Display order: GA4's evaluation order, with the project's two additions before Unassigned's peers.
+CHANNEL_KEYS: tuple[str, ...] = (
+    "direct",
+    "cross_network",
+    "paid_shopping",
+    "paid_search",
+    "paid_social",
+    "paid_video",
+    "display",
+    "paid_other",
+    "ai_assistants",
+    "organic_shopping",
+    "organic_social",
+    "organic_video",
+    "organic_search",
+    "referral",
+    "email",
+    "affiliates",
+    "audio",
+    "sms",
+    "mobile_push_notifications",
+    "campaigns",
+    "unassigned",
+)
+BUCKET_KEYS: tuple[str, ...] = ("search", "external", "direct", "unassigned")
+STRATEGY_KEYS: tuple[str, ...] = ("push", "pull")
+SOURCE_CATEGORIES: tuple[str, ...] = (
+    "search", "social", "video", "shopping", "ai_assistant", "webmail", "other",
+)
+
+SOURCES_CSV = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
+
+# GA4's regular expressions, verbatim (support.google.com/analytics/answer/9756891).
+PAID_MEDIUM_RE = r"^(.*cp.*|ppc|retargeting|paid.*)$"
+SHOPPING_CAMPAIGN_RE = r"^(.*(([^a-df-z]|^)shop|shopping).*)$"
+VIDEO_MEDIUM_RE = r"^(.*video.*)$"
+_PAID = re.compile(PAID_MEDIUM_RE)
+_SHOPPING_CAMPAIGN = re.compile(SHOPPING_CAMPAIGN_RE)
+_VIDEO_MEDIUM = re.compile(VIDEO_MEDIUM_RE)
+
+_NO_VALUE = ("", "(none)", "(not set)")
+_DIRECT_SOURCES = ("(direct)", "direct")
+_DISPLAY_MEDIA = ("display", "banner", "expandable", "interstitial", "cpm")
+_SOCIAL_MEDIA = ("social", "social-network", "social-media", "sm", "social network", "social media")
+_EMAIL_VALUES = ("email", "e-mail", "e_mail", "e mail")
+_REFERRAL_MEDIA = ("referral", "app", "link")
+
+# Second-level labels under a country code that are not part of a brand (google.co.uk).
+_SECOND_LEVEL = frozenset(
+    "co com net org ne or ac gov gob edu go ltd plc gen nom biz info".split()
+)
+
+# Android app referrers (android-app://<package>): package -> (source, medium) in enriched mode.
+_ANDROID_APPS: dict[str, tuple[str, str]] = {
+    "com.google.android.googlequicksearchbox": ("google", "organic"),
+    "com.google.android.gm": ("gmail", "email"),
+    "com.microsoft.office.outlook": ("outlook", "email"),
+    "com.yahoo.mobile.client.android.mail": ("yahoo mail", "email"),
+    "ch.protonmail.android": ("proton mail", "email"),
+    "com.facebook.katana": ("facebook", "referral"),
+    "com.facebook.lite": ("facebook", "referral"),
+    "com.facebook.orca": ("messenger", "referral"),
+    "com.instagram.android": ("instagram", "referral"),
+    "com.linkedin.android": ("linkedin", "referral"),
+    "com.twitter.android": ("twitter", "referral"),
+    "org.telegram.messenger": ("telegram", "referral"),
+    "org.telegram.messenger.web": ("telegram", "referral"),
+    "com.whatsapp": ("whatsapp", "referral"),
+    "com.reddit.frontpage": ("reddit", "referral"),
+    "com.pinterest": ("pinterest", "referral"),
+    "com.zhiliaoapp.musically": ("tiktok", "referral"),
+    "com.snapchat.android": ("snapchat", "referral"),
+    "jp.naver.line.android": ("line", "referral"),
+    "com.discord": ("discord", "referral"),
+    "com.Slack": ("slack", "referral"),
+    "com.google.android.youtube": ("youtube", "referral"),
+    "com.openai.chatgpt": ("chatgpt.com", "referral"),
+}
+# GA4 itself reports the Google app as google / organic, so this one holds in strict mode too.
+_STRICT_ANDROID_APPS = ("com.google.android.googlequicksearchbox",)
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    ai_channel: bool = False  # strict GA4 when False
+    enriched: bool = False  # android-app and webmail referrers mapped to email, social...
+    own_domains: tuple[str, ...] = ()  # self-referrals (subdomains included) count as direct
+    affiliates_push: bool = True
+
+
+_DEFAULT_SETTINGS = ChannelSettings()
+
+
+# ---------------------------------------------------------------------------------------
+# Sources and hosts
+# ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def source_table() -> dict[str, str]:
+    """data/sources.csv as {source: category}; sources lower case."""
+    table: dict[str, str] = {}
+    with SOURCES_CSV.open(encoding="utf-8", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            source = (row.get("source") or "").strip().lower()
+            category = (row.get("category") or "").strip()
+            if not source or category not in SOURCE_CATEGORIES:
+                raise DigistratError(
+                    f"{SOURCES_CSV.name} line {line_number}: expected a source and one of "
+                    f"{', '.join(SOURCE_CATEGORIES)}; fix that line of the bundled list."
+                )
+            table[source] = category
+    return table
+
+
+def host_of(value: str | None) -> str | None:
+    """'https://www.Google.fr:443/search?q=x' -> 'google.fr'; bare names stay as they are."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", text)
+    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = text.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
+    if text.startswith("www."):
+        text = text[4:]
+    return text or None
+
+
+def _brand(host: str) -> str | None:
+    """The label before the public suffix: google.co.uk, news.google.fr -> 'google'."""
+    labels = host.split(".")
+    if len(labels) < 2:
+        return None
+    top = labels.pop()
+    if len(top) == 2 and len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return labels[-1] or None
+
+
+def _is_own(host: str, own_domains: tuple[str, ...]) -> bool:
+    for domain in own_domains:
+        own = host_of(domain)
+        if own and (host == own or host.endswith("." + own)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _lookup(source: str) -> str | None:
+    host = host_of(source)
+    if host is None or host in _NO_VALUE:
+        return None
+    table = source_table()
+    if host in table:
+        return table[host]
+    labels = host.split(".")
+    # Parent domains on label boundaries only: l.facebook.com -> facebook.com, never a bare TLD.
+    for start in range(1, len(labels) - 1):
+        parent = ".".join(labels[start:])
+        if parent in table:
+            return table[parent]
+    brand = _brand(host)
+    return table.get(brand) if brand else None
+
+
+def source_category(source: str | None) -> str | None:
+    """search | social | video | shopping | ai_assistant | webmail, or None.
+
+    Exact entry first, then parent domains (m.facebook.com), then the brand with its
+    country suffix folded (google.co.uk, yandex.ru, amazon.de -> google, yandex, amazon).
+    """
+    if source is None:
+        return None
+    category = _lookup(source)
+    return None if category == "other" else category
+
+
+def _effective_category(source: str | None, settings: ChannelSettings) -> str | None:
+    """The category the rules see: 'own' for the user's domains; AI and webmail only when enabled."""
+    if source is None:
+        return None
+    if settings.own_domains:
+        host = host_of(source)
+        if host and _is_own(host, settings.own_domains):
+            return "own"
+    category = source_category(source)
+    if category == "ai_assistant" and not settings.ai_channel:
+        return None
+    if category == "webmail" and not settings.enriched:
+        return None
+    return category
+
+
+# ---------------------------------------------------------------------------------------
+# The rule chain: one value at a time (reference) and as polars expressions (frames)
+# ---------------------------------------------------------------------------------------
+
+
+def _norm(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    return None if text in _NO_VALUE else text
+
+
+def classify(
+    source: str | None,
+    medium: str | None,
+    campaign: str | None = None,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+) -> str:
+    """The channel key of one (source, medium, campaign) under GA4's rules."""
+    s, m, c = _norm(source), _norm(medium), _norm(campaign)
+    category = _effective_category(s, settings)
+    paid = m is not None and _PAID.match(m) is not None
+    shop_campaign = c is not None and _SHOPPING_CAMPAIGN.match(c) is not None
+    if s in _DIRECT_SOURCES and m is None:
+        return "direct"
+    if category == "own" and m in (None, "referral"):
+        return "direct"
+    if c is not None and "cross-network" in c:
+        return "cross_network"
+    if paid and (category == "shopping" or shop_campaign):
+        return "paid_shopping"
+    if paid and category == "search":
+        return "paid_search"
+    if paid and category == "social":
+        return "paid_social"
+    if paid and category == "video":
+        return "paid_video"
+    if m in _DISPLAY_MEDIA:
+        return "display"
+    if paid:
+        return "paid_other"
+    if category == "ai_assistant":
+        return "ai_assistants"
+    if category == "webmail":
+        return "email"
+    if category == "shopping" or shop_campaign:
+        return "organic_shopping"
+    if category == "social" or m in _SOCIAL_MEDIA:
+        return "organic_social"
+    if category == "video" or (m is not None and _VIDEO_MEDIUM.match(m) is not None):
+        return "organic_video"
+    if category == "search" or m == "organic":
+        return "organic_search"
+    if m in _REFERRAL_MEDIA:
+        return "referral"
+    if s in _EMAIL_VALUES or m in _EMAIL_VALUES:
+        return "email"
+    if m == "affiliate":
+        return "affiliates"
+    if m == "audio":
+        return "audio"
+    if s == "sms" or m == "sms":
+        return "sms"
+    if (m is not None and (m.endswith("push") or "mobile" in m or "notification" in m)) or s == "firebase":
+        return "mobile_push_notifications"
+    return "unassigned"
+
+
+def _norm_expr(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return pl.when(text.is_in(list(_NO_VALUE))).then(None).otherwise(text)
+
+
+def _map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.DataType) -> pl.Expr:
+    """Apply a Python function once per distinct non-null value of a column."""
+
+    def apply(series: pl.Series) -> pl.Series:
+        values = series.drop_nulls().unique().to_list()
+        mapping = {value: function(value) for value in values}
+        return series.replace_strict(mapping, default=None, return_dtype=dtype)
+
+    return expr.map_batches(apply, return_dtype=dtype, is_elementwise=True)
+
+
+def _channel_expr(s: pl.Expr, m: pl.Expr, c: pl.Expr, k: pl.Expr) -> pl.Expr:
+    """The same rule chain as `classify`, over normalised source, medium, campaign, category."""
+    paid = m.str.contains(PAID_MEDIUM_RE).fill_null(False)
+    shop_campaign = c.str.contains(SHOPPING_CAMPAIGN_RE).fill_null(False)
+    no_medium = m.is_null()
+    rules: list[tuple[pl.Expr, str]] = [
+        (s.is_in(list(_DIRECT_SOURCES)).fill_null(False) & no_medium, "direct"),
+        ((k == "own").fill_null(False) & (no_medium | (m == "referral").fill_null(False)), "direct"),
+        (c.str.contains("cross-network", literal=True).fill_null(False), "cross_network"),
+        (paid & ((k == "shopping").fill_null(False) | shop_campaign), "paid_shopping"),
+        (paid & (k == "search").fill_null(False), "paid_search"),
+        (paid & (k == "social").fill_null(False), "paid_social"),
+        (paid & (k == "video").fill_null(False), "paid_video"),
+        (m.is_in(list(_DISPLAY_MEDIA)).fill_null(False), "display"),
+        (paid, "paid_other"),
+        ((k == "ai_assistant").fill_null(False), "ai_assistants"),
+        ((k == "webmail").fill_null(False), "email"),
+        ((k == "shopping").fill_null(False) | shop_campaign, "organic_shopping"),
+        ((k == "social").fill_null(False) | m.is_in(list(_SOCIAL_MEDIA)).fill_null(False), "organic_social"),
+        ((k == "video").fill_null(False) | m.str.contains(VIDEO_MEDIUM_RE).fill_null(False), "organic_video"),
+        ((k == "search").fill_null(False) | (m == "organic").fill_null(False), "organic_search"),
+        (m.is_in(list(_REFERRAL_MEDIA)).fill_null(False), "referral"),
+        ((s.is_in(list(_EMAIL_VALUES)) | m.is_in(list(_EMAIL_VALUES))).fill_null(False), "email"),
+        ((m == "affiliate").fill_null(False), "affiliates"),
+        ((m == "audio").fill_null(False), "audio"),
+        (((s == "sms") | (m == "sms")).fill_null(False), "sms"),
+        (
+            (
+                m.str.ends_with("push") | m.str.contains("mobile", literal=True)
+                | m.str.contains("notification", literal=True)
+            ).fill_null(False)
+            | (s == "firebase").fill_null(False),
+            "mobile_push_notifications",
+        ),
+    ]
+    condition, key = rules[0]
+    chain = pl.when(condition).then(pl.lit(key))
+    for condition, key in rules[1:]:
+        chain = chain.when(condition).then(pl.lit(key))
+    return chain.otherwise(pl.lit("unassigned"))
+
+
+def classify_frame(
+    lf: pl.LazyFrame,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+    *,
+    source: str = "source",
+    medium: str = "medium",
+    campaign: str = "campaign",
+) -> pl.LazyFrame:
+    """Add a "channel" column. The rules run on distinct (source, medium, campaign) only,
+    then join back, so millions of rows cost one hash join. The campaign column is optional.
+    """
+    schema = lf.collect_schema()
+    for role, name in (("source", source), ("medium", medium)):
+        if name not in schema:
+            raise InputError(
+                f"No column '{name}' for the traffic {role}; the file has "
+                f"{', '.join(schema.names()) or 'no columns'}; pick the {role} column or rename it."
+            )
+    keys = [source, medium] + ([campaign] if campaign in schema else [])
+    not_text = [name for name in keys if schema[name] != pl.String]
+    if not_text:
+        lf = lf.with_columns(pl.col(not_text).cast(pl.String))
+    s, m = pl.col("__ch_s"), pl.col("__ch_m")
+    c = pl.col("__ch_c")
+    table = (
+        lf.select(keys)
+        .unique()
+        .with_columns(
+            __ch_s=_norm_expr(pl.col(source)),
+            __ch_m=_norm_expr(pl.col(medium)),
+            __ch_c=_norm_expr(pl.col(campaign)) if campaign in schema else pl.lit(None, pl.String),
+        )
+        .with_columns(
+            __ch_k=_map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
+        )
+        .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k")))
+    )
+    return lf.drop("channel", strict=False).join(
+        table, on=keys, how="left", nulls_equal=True, maintain_order="left"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Raw referrer and landing-page URLs -> source / medium / campaign
+# ---------------------------------------------------------------------------------------
+
+
+def _query_param(url: pl.Expr, names: str) -> pl.Expr:
+    return url.str.extract(rf"(?i)[?&](?:{names})=([^&#]*)", 1)
+
+
+def _decode(value: str) -> str | None:
+    text = unquote_plus(value).strip()
+    return text or None
+
+
+def _referrer_attribution(referrer: str, settings: ChannelSettings) -> dict[str, str]:
+    """(source, medium, campaign) GA4-style for one distinct referrer (already known non-empty)."""
+    text = referrer.strip()
+    scheme = re.match(r"(?i)^([a-z][a-z0-9+.\-]*)://", text)
+    host = host_of(text)
+    if host is None:
+        return {"source": "(direct)", "medium": "(none)", "campaign": "(direct)"}
+    if scheme and scheme.group(1).lower() == "android-app":
+        package = re.split(r"[/?#]", re.sub(r"(?i)^android-app://", "", text), maxsplit=1)[0]
+        known = {key.lower(): value for key, value in _ANDROID_APPS.items()}.get(package.lower())
+        if known and (settings.enriched or package.lower() in _STRICT_ANDROID_APPS):
+            source, medium = known
+            campaign = {"organic": "(organic)", "referral": "(referral)"}.get(medium, "(not set)")
+            return {"source": source, "medium": medium, "campaign": campaign}
+        return {"source": package.lower(), "medium": "referral", "campaign": "(referral)"}
+    if settings.own_domains and _is_own(host, settings.own_domains):
+        return {"source": "(direct)", "medium": "(none)", "campaign": "(direct)"}
+    if source_category(host) == "search":
+        return {"source": _brand(host) or host, "medium": "organic", "campaign": "(organic)"}
+    return {"source": host, "medium": "referral", "campaign": "(referral)"}
+
+
+def sessions_from_urls(
+    lf: pl.LazyFrame,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+    *,
+    referrer: str = "referrer",
+    landing_page: str = "landing_page",
+) -> pl.LazyFrame:
+    """Add source, medium, campaign derived from a referrer URL and a landing-page URL.
+
+    UTM tags win; then Google click ids (gclid, wbraid, gbraid) -> google / cpc and msclkid
+    -> bing / cpc; then the referrer (search engine -> <engine> / organic, own domain ->
+    direct, other -> <host> / referral); no referrer and no tags -> (direct) / (none).
+    Each distinct landing page and referrer is parsed once, then joined back.
+    """
+    schema = lf.collect_schema()
+    if referrer not in schema and landing_page not in schema:
+        raise InputError(
+            f"Neither a '{referrer}' nor a '{landing_page}' column was found; the file has "
+            f"{', '.join(schema.names()) or 'no columns'}; pick the referrer or landing-page column."
+        )
+    lf = lf.with_columns(
+        (pl.col(name).cast(pl.String) if name in schema else pl.lit(None, pl.String)).alias(alias)
+        for name, alias in ((referrer, "__ch_ref"), (landing_page, "__ch_lp"))
+    )
+    url = pl.col("__ch_lp")
+    decode = lambda expr: _map_distinct(expr, _decode, pl.String())  # noqa: E731
+    pages = (
+        lf.select("__ch_lp")
+        .unique()
+        .with_columns(
+            __ch_us=decode(_query_param(url, "utm_source")),
+            __ch_um=decode(_query_param(url, "utm_medium")),
+            __ch_uc=decode(_query_param(url, "utm_campaign")),
+            __ch_google=url.str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)=").fill_null(False),
+            __ch_bing=url.str.contains(r"(?i)[?&]msclkid=").fill_null(False),
+        )
+    )
+    referrers = (
+        lf.select("__ch_ref")
+        .unique()
+        .with_columns(
+            __ch_r=_map_distinct(
+                pl.col("__ch_ref").str.strip_chars(),
+                lambda v: _referrer_attribution(v, settings) if v else None,
+                pl.Struct({"source": pl.String, "medium": pl.String, "campaign": pl.String}),
+            )
+        )
+        .with_columns(pl.col("__ch_r").struct.unnest().name.prefix("__ch_r_"))
+    )
+    joined = lf.join(pages, on="__ch_lp", how="left", nulls_equal=True, maintain_order="left").join(
+        referrers, on="__ch_ref", how="left", nulls_equal=True, maintain_order="left"
+    )
+    utm = pl.col("__ch_us").is_not_null() | pl.col("__ch_um").is_not_null()
+    google, bing = pl.col("__ch_google").fill_null(False), pl.col("__ch_bing").fill_null(False)
+    tagged_campaign = pl.col("__ch_uc").fill_null("(not set)")
+    derived = {
+        "source": pl.when(utm).then(pl.col("__ch_us").fill_null("(not set)"))
+        .when(google).then(pl.lit("google"))
+        .when(bing).then(pl.lit("bing"))
+        .otherwise(pl.col("__ch_r_source").fill_null("(direct)")),
+        "medium": pl.when(utm).then(pl.col("__ch_um").fill_null("(not set)"))
+        .when(google | bing).then(pl.lit("cpc"))
+        .otherwise(pl.col("__ch_r_medium").fill_null("(none)")),
+        "campaign": pl.when(utm | google | bing).then(tagged_campaign)
+        .otherwise(pl.col("__ch_uc").fill_null(pl.col("__ch_r_campaign").fill_null("(direct)"))),
+    }
+    return joined.with_columns(**derived).select(
+        pl.exclude("^__ch_.*$")
+    )
+
+
+def split_source_medium(lf: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """GA4's 'Session source / medium' column ('google / organic') -> source, medium columns.
+
+    Splits at the last ' / ' (sources may hold a slash); falls back to the first '/'.
+    """
+    if column not in lf.collect_schema():
+        raise InputError(
+            f"No column '{column}' to split into source and medium; pick the 'source / medium' column."
+        )
+    text = pl.col(column).cast(pl.String)
+    spaced = text.str.extract_groups(r"^(.*) / (.*)$")
+    bare = text.str.extract_groups(r"^([^/]*)/(.*)$")
+    source = spaced.struct.field("1").fill_null(bare.struct.field("1")).fill_null(text)
+    medium = spaced.struct.field("2").fill_null(bare.struct.field("2"))
+    return lf.with_columns(
+        source=source.str.strip_chars(),
+        medium=medium.str.strip_chars(),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Already-classified exports: GA4 channel groups and Matomo referrer types, EN and FR
+# ---------------------------------------------------------------------------------------
+
+_LABELS: dict[str, str] = {
+    # GA4 (and Universal Analytics) default channel group, English
+    "direct": "direct",
+    "cross network": "cross_network",
+    "paid shopping": "paid_shopping",
+    "paid search": "paid_search",
+    "paid social": "paid_social",
+    "paid video": "paid_video",
+    "display": "display",
+    "paid other": "paid_other",
+    "other advertising": "paid_other",
+    "organic shopping": "organic_shopping",
+    "organic social": "organic_social",
+    "social": "organic_social",
+    "organic video": "organic_video",
+    "organic search": "organic_search",
+    "referral": "referral",
+    "email": "email",
+    "e mail": "email",
+    "affiliates": "affiliates",
+    "affiliate": "affiliates",
+    "audio": "audio",
+    "sms": "sms",
+    "mobile push notifications": "mobile_push_notifications",
+    "unassigned": "unassigned",
+    "(other)": "unassigned",
+    "other": "unassigned",
+    "ai assistants": "ai_assistants",
+    # GA4 default channel group, French interface
+    "acces direct": "direct",
+    "multireseau": "cross_network",
+    "multi reseau": "cross_network",
+    "reseaux multiples": "cross_network",
+    "shopping payant": "paid_shopping",
+    "recherche payante": "paid_search",
+    "reseaux sociaux payants": "paid_social",
+    "social payant": "paid_social",
+    "video payante": "paid_video",
+    "videos payantes": "paid_video",
+    "affichage": "display",
+    "autre payant": "paid_other",
+    "autres payants": "paid_other",
+    "autre trafic payant": "paid_other",
+    "autres annonces": "paid_other",
+    "shopping naturel": "organic_shopping",
+    "shopping organique": "organic_shopping",
+    "reseaux sociaux naturels": "organic_social",
+    "reseaux sociaux organiques": "organic_social",
+    "reseaux sociaux (recherche naturelle)": "organic_social",
+    "video naturelle": "organic_video",
+    "videos naturelles": "organic_video",
+    "video organique": "organic_video",
+    "recherche naturelle": "organic_search",
+    "recherche organique": "organic_search",
+    "reference": "referral",
+    "references": "referral",
+    "site referent": "referral",
+    "sites referents": "referral",
+    "referent": "referral",
+    "referents": "referral",
+    "courriel": "email",
+    "affiliation": "affiliates",
+    "affilies": "affiliates",
+    "notifications push mobiles": "mobile_push_notifications",
+    "notifications push": "mobile_push_notifications",
+    "non attribue": "unassigned",
+    "non attribuee": "unassigned",
+    "(autre)": "unassigned",
+    "autre": "unassigned",
+    # Matomo referrer types, English, French and raw API values
+    "direct entry": "direct",
+    "direct entries": "direct",
+    "search engines": "organic_search",
+    "search engine": "organic_search",
+    "search": "organic_search",
+    "social networks": "organic_social",
+    "social network": "organic_social",
+    "websites": "referral",
+    "website": "referral",
+    "campaigns": "campaigns",
+    "campaign": "campaigns",
+    "ai assistant": "ai_assistants",
+    "entrees directes": "direct",
+    "entree directe": "direct",
+    "moteurs de recherche": "organic_search",
+    "moteur de recherche": "organic_search",
+    "reseaux sociaux": "organic_social",
+    "reseau social": "organic_social",
+    "sites web": "referral",
+    "site web": "referral",
+    "sites internet": "referral",
+    "campagnes": "campaigns",
+    "campagne": "campaigns",
+    "assistants ia": "ai_assistants",
+    "assistant ia": "ai_assistants",
+}
+
+
+def _fold_label(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"[\s_\-\u2010-\u2015]+", " ", plain)
+    return plain.strip()
+
+
+def map_channel_label(text: str | None) -> str | None:
+    """A channel key for a GA4 channel-group or Matomo referrer-type label (EN or FR),
+    or for a channel key itself; None when the label is not recognised."""
+    if text is None:
+        return None
+    folded = _fold_label(text)
+    if not folded:
+        return None
+    if folded in _LABELS:
+        return _LABELS[folded]
+    key = folded.replace(" ", "_")
+    return key if key in CHANNEL_KEYS else None
+
+
+# ---------------------------------------------------------------------------------------
+# Roll-ups: the article's three buckets, push vs pull
+# ---------------------------------------------------------------------------------------
+
+_PUSH = frozenset(
+    {
+        "email", "sms", "mobile_push_notifications", "display", "cross_network", "audio",
+        "paid_shopping", "paid_search", "paid_social", "paid_video", "paid_other", "campaigns",
+    }
+)
+_PULL = frozenset(
+    {
+        "organic_shopping", "organic_social", "organic_video", "organic_search", "direct",
+        "referral", "ai_assistants",
+    }
+)
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNEL_KEYS:
+        raise InputError(
+            f"'{channel}' is not a traffic channel; use one of {', '.join(CHANNEL_KEYS)}."
+        )
+
+
+def bucket_of(channel: str) -> str:
+    """The article's bucket: 'search' (organic and paid search), 'direct', 'unassigned',
+    or 'external' (every other channel: social, referral, email, AI...)."""
+    _check_channel(channel)
+    if channel in ("organic_search", "paid_search"):
+        return "search"
+    if channel in ("direct", "unassigned"):
+        return channel
+    return "external"
+
+
+def strategy_of(channel: str, settings: ChannelSettings = _DEFAULT_SETTINGS) -> str | None:
+    """'push' (the company sends the message: paid, email, SMS, display, campaigns...) or
+    'pull' (the visitor comes: organic, direct, referral, AI); affiliates per the setting;
+    None for unassigned, which is neither."""
+    _check_channel(channel)
+    if channel == "affiliates":
+        return "push" if settings.affiliates_push else "pull"
+    if channel in _PUSH:
+        return "push"
+    if channel in _PULL:
+        return "pull"
+    return None
+
+
+def rollup(
+    data: pl.LazyFrame | pl.DataFrame,
+    by: str = "bucket",
+    *,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+    channel: str = "channel",
+    sessions: str = "sessions",
+) -> pl.DataFrame:
+    """Sessions and share (0-1) per bucket, strategy or channel, in display order.
+
+    Without a sessions column each row counts as one session. A null channel counts as
+    unassigned; for strategies, unassigned keeps its own row (key 'unassigned') so the
+    shares still add up to 1. Only keys that occur are returned.
+    """
+    if by not in ("bucket", "strategy", "channel"):
+        raise InputError(f"Cannot roll channels up by '{by}'; use bucket, strategy or channel.")
+    lf = data.lazy()
+    schema = lf.collect_schema()
+    if channel not in schema:
+        raise InputError(f"No '{channel}' column to roll up; classify the traffic first.")
+    if sessions in schema and not schema[sessions].is_numeric():
+        raise InputError(
+            f"Column '{sessions}' must hold numbers of sessions, not {schema[sessions]}; pick a count column."
+        )
+    total_sessions = (
+        pl.col(sessions).fill_null(0).sum() if sessions in schema else pl.len().cast(pl.Int64)
+    )
+    per_channel = (
+        lf.group_by(pl.col(channel).cast(pl.String).fill_null("unassigned").alias("key"))
+        .agg(sessions=total_sessions)
+        .collect()
+    )
+    unknown = sorted(set(per_channel["key"]) - set(CHANNEL_KEYS))
+    if unknown:
+        raise InputError(
+            f"Column '{channel}' holds values that are not channels ({', '.join(unknown[:5])}); "
+            "classify the traffic or map the labels first."
+        )
+    if by == "bucket":
+        order, key_of = BUCKET_KEYS, bucket_of
+    elif by == "strategy":
+        order = (*STRATEGY_KEYS, "unassigned")
+        key_of = lambda key: strategy_of(key, settings) or "unassigned"  # noqa: E731
+    else:
+        order, key_of = CHANNEL_KEYS, lambda key: key  # noqa: E731
+    grouped = (
+        per_channel.with_columns(pl.col("key").replace_strict({k: key_of(k) for k in CHANNEL_KEYS}))
+        .group_by("key")
+        .agg(pl.col("sessions").sum())
+    )
+    total = grouped["sessions"].sum()
+    return (
+        grouped.with_columns(
+            share=(pl.col("sessions") / total) if total else pl.lit(None, pl.Float64),
+            __ch_rank=pl.col("key").replace_strict({k: i for i, k in enumerate(order)}),
+        )
+        .sort("__ch_rank")
+        .select("key", "sessions", "share")
+    )
