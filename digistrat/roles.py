@@ -1,0 +1,390 @@
+"""What kind of dataset a frame is, and what role each column plays.
+
+Headers are read first (English and French, GA4 and Matomo names; case, accents and
+punctuation do not matter), then the values of a sample (the first 10 000 rows) for
+columns whose header says nothing.
+
+Decisions where the brief was silent:
+
+- Roles that a dataset holds once (all but dimension, measure, ignore) go to one column:
+  a header match beats a value match, then the leftmost column wins; the others become
+  dimension (text, dates, booleans) or measure (numbers), with the reason said.
+- `count` and `share` need a numeric column; `weight` may be text (the bad values are
+  reported by normalise). One `count` is chosen: sessions, then visits, then users, then a
+  generic count ("Count", "Nombre", "Effectif", "N"), then new users; other metrics
+  (Engaged sessions, Event count...) are measures.
+- URLs by value: android-app:// values, or URLs spread over many hosts, are referrers;
+  URLs mostly on one host (>= 80 % of rows) or carrying utm_ tags (>= 5 %) are landing
+  pages; values that are paths ("/contact") are landing pages. With two URL columns the
+  more landing-like one is the landing page and the other the referrer.
+- A column of all-different values is an id only in row-level data (no count or share
+  column): in an aggregated table it is the grouping key, a dimension. Text columns of
+  row-level data with more than 200 distinct values and repeats are free text: ignore.
+- Kinds (`infer_kind`): a segment column makes a survey, or a survey_table when a count or
+  share column exists and no id or weight does. Otherwise, with a count: source / medium
+  -> traffic_by_source_medium (finer than the channel, so it wins when both exist),
+  channel -> traffic_by_channel. Otherwise any aggregated one-category table (category +
+  count or share: the article's three tables, a device table, a landing-page report) is a
+  survey_table. Without count or share, source / medium / campaign / channel / referrer /
+  landing page / device columns make row-level `traffic`. Anything else is `unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+import polars as pl
+
+from digistrat.errors import InputError
+from digistrat.normalise import device_key, fold, segment_key
+
+ROLES: tuple[str, ...] = (
+    "segment", "weight", "id", "channel", "source", "medium", "source_medium", "campaign",
+    "referrer", "landing_page", "device", "date", "count", "share", "dimension", "measure",
+    "ignore",
+)
+KINDS: tuple[str, ...] = (
+    "survey", "traffic", "traffic_by_channel", "traffic_by_source_medium", "survey_table",
+    "unknown",
+)
+_MANY_ROLES = frozenset({"dimension", "measure", "ignore"})
+SAMPLE_ROWS = 10_000
+_MOSTLY = 0.6           # share of distinct values that must match a vocabulary
+_MAX_CATEGORIES = 200   # more distinct values than this is not a category column
+_MIN_ID_ROWS = 10
+
+
+@dataclass(frozen=True)
+class RoleGuess:
+    kind: str
+    roles: dict[str, str]
+    reasons: dict[str, str]
+    # Which columns hold numbers, so a role moved away from a column falls back correctly.
+    numeric_columns: frozenset[str] = field(default=frozenset())
+
+    def column_for(self, role: str) -> str | None:
+        """The (first) column playing `role`, or None."""
+        return next((c for c, r in self.roles.items() if r == role), None)
+
+
+# ---------------------------------------------------------------- header vocabulary
+
+def _fold_header(name: str) -> str:
+    # "sessionSourceMedium" (GA4 API names) -> "session source medium"
+    return fold(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
+
+
+_QUALIFIERS = frozenset(
+    "session first user primary principal principale premier utilisateur de la le les l d du "
+    "des pour par the of".split()
+)
+
+
+def _core(folded: str) -> str:
+    """The header without qualifiers like 'Session' or 'de la session'."""
+    return " ".join(w for w in folded.split() if w not in _QUALIFIERS)
+
+
+_CHANNEL = re.compile(
+    r"\bchannel group|\bgroupes? de canaux|\bchannel type\b|\btype de canal\b|\breferr?er type\b"
+    r"|\btype de referr?en[tc]e?\b|\btype de referrer\b|^(default )?channels?$|^canal$|^canaux$"
+    r"|\bchannel grouping\b"
+)
+_SOURCE_MEDIUM = re.compile(r"\bsource (medium|support)\b")
+_CAMPAIGN = re.compile(r"\bcampaigns?\b|\bcampagnes?\b")
+_REFERRER = re.compile(r"\breferr?er\b|\breferent\b|\breferring\b|\bpage referente\b")
+_LANDING = re.compile(
+    r"\blanding page\b|\bpage de destination\b|\bpage d atterrissage\b|\bentry page\b"
+    r"|\bpage d entree\b|^url$|^page url$|^landing url$"
+)
+_WEIGHT = re.compile(r"\bweights?\b|\bpoids\b|\bponderations?\b|\bweighting\b|^wt$|^pond$")
+_SHARE_WORDS = frozenset("share part parts pourcentage percent percentage proportion pct".split())
+_SHARE_EXACT = frozenset({"%", "share", "part", "pourcentage", "percent", "percentage", "pct",
+                          "proportion", "part %", "share %", "part en %", "pourcentage %"})
+
+_SOURCE = frozenset({"source", "sources", "traffic source", "source trafic", "source du trafic",
+                     "manual source", "source manuelle"})
+_MEDIUM = frozenset({"medium", "support", "manual medium", "support manuel"})
+_DEVICE = frozenset({"device", "devices", "device category", "device type", "appareil",
+                     "appareils", "categorie appareil", "type appareil", "terminal",
+                     "type terminal", "categorie terminal"})
+_DATE = frozenset({"date", "dates", "jour", "day", "visit date", "date visite", "datetime",
+                   "timestamp", "horodatage", "date heure", "date hour"})
+_SEGMENT = frozenset({"segment", "segments", "profil", "profile", "profils", "groupe", "group",
+                      "cluster", "typologie", "segment satisfaction", "satisfaction segment"})
+_ID = frozenset({"id", "ids", "identifiant", "identifier", "respondent", "respondent id",
+                 "repondant", "id repondant", "identifiant repondant", "numero repondant",
+                 "response id", "record id", "uuid", "user id", "client id", "session id",
+                 "#", "n°", "no", "numero", "num"})
+# rank: lower is the better main count
+_COUNT_RANK = {
+    **dict.fromkeys(["sessions", "nombre sessions", "number sessions", "nb sessions"], 0),
+    **dict.fromkeys(["visits", "visites", "nb visits", "nombre visites", "number visits",
+                     "besuche"], 1),
+    **dict.fromkeys(["users", "total users", "utilisateurs", "total utilisateurs",
+                     "nombre total utilisateurs", "active users", "utilisateurs actifs",
+                     "unique visitors", "visiteurs uniques", "nb uniq visitors"], 2),
+    **dict.fromkeys(["count", "nombre", "effectif", "effectifs", "n", "nb", "frequency",
+                     "frequence", "respondents", "repondants", "nombre repondants",
+                     "number respondents", "total"], 3),
+    **dict.fromkeys(["new users", "nouveaux utilisateurs", "nb users"], 4),
+}
+
+
+def _header_role(name: str) -> tuple[str, int] | None:
+    """(role, rank) a header alone means, or None; rank orders rivals for one role."""
+    folded = _fold_header(name)
+    core = _core(folded)
+    if _CHANNEL.search(folded):
+        return "channel", 0
+    if _SOURCE_MEDIUM.search(folded):
+        return "source_medium", 0
+    if _CAMPAIGN.search(folded):
+        return "campaign", 0
+    if core in _SOURCE:
+        return "source", 0
+    if core in _MEDIUM:
+        return "medium", 0
+    if _REFERRER.search(folded):
+        return "referrer", 0
+    if _LANDING.search(folded):
+        return "landing_page", 0
+    if core in _DEVICE:
+        return "device", 0
+    if folded in _DATE or core in _DATE:
+        return "date", 0
+    if folded in _SEGMENT or core in _SEGMENT:
+        return "segment", 0
+    if _WEIGHT.search(folded):
+        return "weight", 0
+    if core in _COUNT_RANK:
+        return "count", _COUNT_RANK[core]
+    if core in _SHARE_EXACT:
+        return "share", 0
+    if _SHARE_WORDS & set(folded.split()) or folded.startswith("%"):
+        return "share", 1
+    if core in _ID or name.strip().lower() in _ID:
+        return "id", 0
+    return None
+
+
+# ---------------------------------------------------------------- value vocabulary
+
+# Enough channel labels to recognise a channel column; digistrat.channels maps them.
+_CHANNEL_LABELS = frozenset(fold(label) for label in (
+    "Direct", "Organic Search", "Paid Search", "Referral", "Organic Social", "Paid Social",
+    "Email", "Affiliates", "Display", "Organic Video", "Paid Video", "Organic Shopping",
+    "Paid Shopping", "Cross-network", "Unassigned", "Audio", "SMS", "Mobile Push Notifications",
+    "Paid Other", "(other)", "(not set)",
+    # Matomo referrer types, English and French
+    "Direct Entry", "Search Engines", "Websites", "Campaigns", "Social Networks", "AI Assistants",
+    "Entrées directes", "Moteurs de recherche", "Sites web", "Réseaux sociaux", "Campagnes",
+    "Assistants IA",
+    # French labels of GA4 channels and the article's three buckets
+    "Accès direct", "Accès directs", "Recherche naturelle", "Recherche payante",
+    "Sites référents", "Réseaux sociaux naturels", "Réseaux sociaux payants", "E-mail",
+    "Affiliation", "Non attribué", "Multiréseau", "Liens externes", "Liens externes (médias sociaux)",
+))
+_SOURCE_MEDIUM_VALUE = re.compile(r"^[^/\s][^/]*\s/\s[^/]*[^/\s]$")
+_URL = re.compile(r"^(https?|android-app)://", re.IGNORECASE)
+_HOST = r"^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#:]+)"
+
+
+def _share_matching(
+    values: list[str], matches: Callable[[str], object]
+) -> tuple[float, set]:
+    keys = [matches(v) for v in values]
+    found = [k for k in keys if k]
+    return (len(found) / len(values) if values else 0.0), set(found)
+
+
+def _url_profile(sample: pl.Series) -> tuple[bool, float, float]:
+    """(any android-app, top host's share of rows, share of rows with utm_ tags)."""
+    urls = sample.drop_nulls().str.strip_chars()
+    lower = urls.str.to_lowercase()
+    hosts = lower.str.extract(_HOST, 1).drop_nulls()
+    top_host = hosts.value_counts(sort=True)["count"][0] / len(urls) if len(hosts) else 0.0
+    return (
+        bool(lower.str.starts_with("android-app://").any()),
+        float(top_host),
+        float(lower.str.contains("utm_", literal=True).mean()),
+    )
+
+
+def _value_role(sample: pl.Series, aggregated: bool) -> tuple[str, str]:
+    """(role, reason) from the values of a column whose header said nothing."""
+    dtype = sample.dtype
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return "date", "values are dates"
+    if dtype.is_numeric():
+        values = sample.drop_nulls()
+        if len(values) and not aggregated:
+            mean = float(values.mean())
+            fractional = bool((values != values.round(0)).any()) if dtype.is_float() else False
+            if float(values.min()) > 0 and abs(mean - 1) <= 0.15 and (fractional or mean == 1):
+                return "weight", f"positive numbers averaging {mean:.2f}, like weights"
+            if (not dtype.is_float() and values.n_unique() == len(sample) >= _MIN_ID_ROWS):
+                return "id", "whole numbers, all different, like an id"
+        return "measure", "numbers"
+    if dtype == pl.Boolean:
+        return "dimension", "yes/no values"
+    if dtype != pl.String:
+        return "ignore", f"values of type {dtype} are not used"
+
+    texts = sample.drop_nulls().str.strip_chars()
+    texts = texts.filter(texts != "")
+    distinct = texts.unique().to_list()
+    if not distinct:
+        return "ignore", "no values in the first rows"
+    is_url = lambda v: bool(_URL.match(v))  # noqa: E731
+    if sum(map(is_url, distinct)) / len(distinct) >= _MOSTLY:
+        return "url", ""  # resolved into referrer / landing_page by the caller
+    if sum(1 for v in distinct if v.startswith("/")) / len(distinct) >= _MOSTLY:
+        return "landing_page", "values are page paths, like landing pages"
+    if sum(1 for v in distinct if _SOURCE_MEDIUM_VALUE.match(v)) / len(distinct) >= _MOSTLY:
+        return "source_medium", "values look like 'source / medium' pairs"
+    if len(distinct) <= _MAX_CATEGORIES:
+        share, _ = _share_matching(distinct, lambda v: fold(v) in _CHANNEL_LABELS)
+        if share >= _MOSTLY:
+            return "channel", f"{share:.0%} of its distinct values are channel names"
+        share, keys = _share_matching(distinct, device_key)
+        if share >= _MOSTLY and keys - {"other"}:
+            return "device", f"{share:.0%} of its distinct values are device names"
+        share, _ = _share_matching(distinct, segment_key)
+        if share >= _MOSTLY:
+            return "segment", f"{share:.0%} of its distinct values are segment names"
+    if aggregated:
+        return "dimension", "text labels of an aggregated table"
+    if texts.n_unique() == len(sample) >= _MIN_ID_ROWS:
+        return "id", "every value is different, like an id"
+    if len(distinct) <= _MAX_CATEGORIES:
+        return "dimension", f"text with {len(distinct)} distinct values"
+    return "ignore", f"free text ({len(distinct)}+ distinct values)"
+
+
+def _fallback(column: str, numeric: frozenset[str]) -> str:
+    return "measure" if column in numeric else "dimension"
+
+
+def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
+    """Guess the kind and every column's role from the header and the first 10 000 rows."""
+    sample = (frame.head(SAMPLE_ROWS).collect() if isinstance(frame, pl.LazyFrame)
+              else frame.head(SAMPLE_ROWS))
+    if not sample.columns:
+        raise InputError("The table has no columns; check that the file holds a header row.")
+    numeric = frozenset(c for c, t in sample.schema.items() if t.is_numeric())
+    roles: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    # (role, from_header, rank, position) for rivals of roles held once
+    claims: dict[str, list[tuple[int, int, int, str]]] = {}
+
+    for position, column in enumerate(sample.columns):
+        found = _header_role(column)
+        if found is None:
+            continue
+        role, rank = found
+        if role in ("count", "share") and column not in numeric:
+            roles[column] = "dimension"
+            reasons[column] = f"header '{column}' suggests {role}, but its values are not numbers"
+            continue
+        roles[column] = role
+        reasons[column] = f"header '{column}' means {role.replace('_', ' ')}"
+        claims.setdefault(role, []).append((0, rank, position, column))
+
+    aggregated = "count" in roles.values() or "share" in roles.values()
+    url_columns: list[tuple[bool, float, float, int, str]] = []
+    for position, column in enumerate(sample.columns):
+        if column in roles:
+            continue
+        role, reason = _value_role(sample[column], aggregated)
+        if role == "url":
+            url_columns.append((*_url_profile(sample[column]), position, column))
+            continue
+        roles[column] = role
+        reasons[column] = reason
+        if role not in _MANY_ROLES:
+            claims.setdefault(role, []).append((1, 0, position, column))
+
+    # With several URL columns, the most landing-like one is the landing page.
+    url_columns.sort(key=lambda u: (not u[0], u[2], u[1]), reverse=True)
+    for index, (android, top_host, utm, position, column) in enumerate(url_columns):
+        if len(url_columns) > 1:
+            landing = index == 0 and not android
+        else:
+            landing = not android and (top_host >= 0.8 or utm >= 0.05)
+        if landing:
+            roles[column] = "landing_page"
+            reasons[column] = (f"URLs, {top_host:.0%} on one site and {utm:.0%} with utm_ tags, "
+                               "like landing pages")
+        else:
+            roles[column] = "referrer"
+            reasons[column] = "URLs on many sites, like referrers"
+        claims.setdefault(roles[column], []).append((1, 0, position, column))
+
+    for role, rivals in claims.items():
+        winner = min(rivals)[3]
+        for _, _, _, column in rivals:
+            if column != winner:
+                roles[column] = _fallback(column, numeric)
+                reasons[column] = (f"'{winner}' was chosen as the {role.replace('_', ' ')} "
+                                   f"column; this one is a {roles[column]}")
+
+    ordered = {c: roles[c] for c in sample.columns}
+    return RoleGuess(
+        kind=infer_kind(ordered),
+        roles=ordered,
+        reasons={c: reasons[c] for c in sample.columns},
+        numeric_columns=numeric,
+    )
+
+
+def with_roles(guess: RoleGuess, overrides: Mapping[str, str]) -> RoleGuess:
+    """The guess with the user's roles applied; a role held once moves, and the kind follows."""
+    roles = dict(guess.roles)
+    reasons = dict(guess.reasons)
+    for column, role in overrides.items():
+        if column not in roles:
+            raise InputError(
+                f"There is no column '{column}' in the data; choose one of: {', '.join(roles)}."
+            )
+        if role not in ROLES:
+            raise InputError(
+                f"'{role}' is not a column role (column '{column}'); choose one of: "
+                f"{', '.join(ROLES)}."
+            )
+    for column, role in overrides.items():
+        if role not in _MANY_ROLES:
+            for other, held in roles.items():
+                if held == role and other != column and other not in overrides:
+                    roles[other] = _fallback(other, guess.numeric_columns)
+                    reasons[other] = f"you chose '{column}' as the {role.replace('_', ' ')} column"
+        roles[column] = role
+        reasons[column] = "set by you"
+    return replace(guess, kind=infer_kind(roles), roles=roles, reasons=reasons)
+
+
+_TRAFFIC_ROLES = frozenset(
+    {"channel", "source", "medium", "source_medium", "campaign", "referrer", "landing_page",
+     "device"}
+)
+_CATEGORY_ROLES = _TRAFFIC_ROLES | {"dimension", "segment"}
+
+
+def infer_kind(roles: Mapping[str, str]) -> str:
+    """The dataset kind the roles describe (see the module docstring for the rules)."""
+    present = set(roles.values())
+    aggregated = bool(present & {"count", "share"})
+    if "segment" in present:
+        return "survey_table" if aggregated and not present & {"id", "weight"} else "survey"
+    if "count" in present:
+        if present & {"source_medium", "source", "medium"}:
+            return "traffic_by_source_medium"
+        if "channel" in present:
+            return "traffic_by_channel"
+    if aggregated:
+        return "survey_table" if present & _CATEGORY_ROLES else "unknown"
+    if present & _TRAFFIC_ROLES:
+        return "traffic"
+    return "unknown"
