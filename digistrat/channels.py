@@ -80,6 +80,13 @@ _SECOND_LEVEL = frozenset(
     "co com net org ne or ac gov gob edu go ltd plc gen nom biz info".split()
 )
 
+# Generic top-level domains folded away with country codes (reverse-DNS app ids are not hosts).
+_GENERIC_TLDS = frozenset(
+    "com net org info biz io co ai app dev me tv ly gg cc eu asia xyz online site blog social "
+    "tech news shop store cloud space live world page link club pro name mobi travel edu gov "
+    "int top vip fun media digital network email chat".split()
+)
+
 # Android app referrers (android-app://<package>): package -> (source, medium) in enriched mode.
 _ANDROID_APPS: dict[str, tuple[str, str]] = {
     "com.google.android.googlequicksearchbox": ("google", "organic"),
@@ -162,6 +169,8 @@ def _brand(host: str) -> str | None:
     if len(labels) < 2:
         return None
     top = labels.pop()
+    if len(top) != 2 and top not in _GENERIC_TLDS:
+        return None
     if len(top) == 2 and len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
         labels.pop()
     return labels[-1] or None
