@@ -172,8 +172,8 @@ def _clopper_pearson(p: np.ndarray, n: np.ndarray, level: float) -> tuple[np.nda
     alpha = 1 - level
     x = p * n
     with np.errstate(invalid="ignore", divide="ignore"):
-        low = np.where(p > 0, sps.beta.ppf(alpha / 2, np.maximum(x, 1e-300), n - x + 1), 0.0)
-        high = np.where(p < 1, sps.beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1e-300)), 1.0)
+        low = np.where(p > 0, sps.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+        high = np.where(p < 1, sps.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
     return low, high
 
 
@@ -419,12 +419,13 @@ def effective_base(weights: pl.Series | None, n: int | None = None) -> float:
         if n is None or n < 0:
             raise InputError("Give either the weights or the number of respondents to compute a base.")
         return float(n)
-    frame = pl.DataFrame({"w": weights})
-    agg = frame.select(_weight_aggs(frame.schema, "w"))
-    _check_weights(agg, weights.name or "weights")
+    name = weights.name or "weights"
+    frame = pl.DataFrame({name: weights})
+    agg = frame.select(_weight_aggs(frame.schema, name))
+    _check_weights(agg, name)
     if frame.height == 0:
         return 0.0
-    if not _is_weighted(agg, "w"):
+    if not _is_weighted(agg, name):
         return float(frame.height)
     return float(agg["sum_w"][0] ** 2 / agg["sum_w2"][0])
 
@@ -502,15 +503,9 @@ def multi_response_shares(
         raise InputError("Name the multi-select question's column, or its option columns.")
     _require(schema, columns + ([weight] if weight else []))
     if isinstance(column, str):
-        options, base, invalid = _delimited_options(lf, schema, column, weight, separator)
+        options, base = _delimited_options(lf, schema, column, weight, separator)
     else:
-        options, base, invalid = _indicator_options(lf, schema, columns, weight)
-    _check_weights(base, weight)
-    if invalid:
-        raise InputError(
-            f"{invalid} value(s) in the option columns {', '.join(columns)} are neither 0 nor 1; "
-            "code each option as 1 (chosen), 0 (not chosen) or empty (not asked)."
-        )
+        options, base = _indicator_options(lf, schema, columns, weight)
     answered = base.filter(pl.col("answered"))
     base_n = int(answered["count"].sum())
     base_w = float(answered["sum_w"].sum())
@@ -531,7 +526,8 @@ def multi_response_shares(
 
 def _delimited_options(
     lf: pl.LazyFrame, schema: pl.Schema, column: str, weight: str | None, separator: str
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per-option count/Σw/Σw², per-answered-status base) of a delimited text column."""
     if schema[column] not in (pl.String, pl.Categorical) and not isinstance(schema[column], pl.Enum):
         raise InputError(
             f"The column {column!r} holds {schema[column]} values; a multi-select column must be text "
@@ -554,12 +550,14 @@ def _delimited_options(
         .group_by("key")
         .agg(pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum())
     )
-    return choices, texts, 0
+    _check_weights(texts, weight)
+    return choices, texts
 
 
 def _indicator_options(
     lf: pl.LazyFrame, schema: pl.Schema, columns: list[str], weight: str | None
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per-option count/Σw/Σw², per-answered-status base) of 0/1 option columns."""
     not_indicator = [c for c in columns if not (schema[c].is_numeric() or schema[c] == pl.Boolean)]
     if not_indicator:
         raise InputError(
@@ -581,7 +579,13 @@ def _indicator_options(
     # One pass: unanswered rows have every option null, so they add nothing to the option sums.
     base = lf.group_by(answered).agg(_weight_aggs(schema, weight) + aggs).collect()
     sums = base.sum()
+    _check_weights(base, weight)
     invalid = int(sums["invalid"][0] or 0)
+    if invalid:
+        raise InputError(
+            f"{invalid} value(s) in the option columns {', '.join(columns)} are neither 0 nor 1; "
+            "code each option as 1 (chosen), 0 (not chosen) or empty (not asked)."
+        )
     options = pl.DataFrame(
         {
             "key": columns,
@@ -591,7 +595,7 @@ def _indicator_options(
         },
         schema={"key": pl.String, "count": pl.Int64, "sum_w": pl.Float64, "sum_w2": pl.Float64},
     )
-    return options, base, invalid
+    return options, base
 
 
 # ---------------------------------------------------------------- crosstab
@@ -664,6 +668,28 @@ def _independence_test(
     return test, statistic, dof, p_value, cramers_v, mean_deff, bool(small.mean() > 0.2)
 
 
+def _column_proportion_tests(
+    share: np.ndarray, col_eff: np.ndarray, rest: np.ndarray, rest_eff: np.ndarray, thresholds: Thresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(z, p, BH-adjusted p, direction) per cell: column share vs the other columns' share.
+
+    A test runs when both effective bases reach min_base and the row is neither absent nor
+    everything (pooled share strictly between 0 and 1); other cells get NaN / None.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (col_eff * share + rest_eff * rest) / (col_eff + rest_eff)
+        min_base = max(thresholds.min_base, 1e-12)
+        testable = (col_eff >= min_base) & (rest_eff >= min_base) & (pooled > 0) & (pooled < 1)
+        z, p_values = _pooled_z(share, col_eff, rest, rest_eff)
+    z = np.where(testable, z, np.nan)
+    p_values = np.where(testable, p_values, np.nan)
+    adjusted = np.full(share.shape, np.nan)
+    adjusted[testable] = benjamini_hochberg(p_values[testable])
+    significant = testable & (adjusted < 1 - thresholds.level)
+    direction = np.where(significant, np.where(share > rest, "higher", "lower"), None).astype(object)
+    return z, p_values, adjusted, direction
+
+
 def crosstab(
     lf: pl.LazyFrame | pl.DataFrame,
     row: str,
@@ -724,27 +750,14 @@ def crosstab(
             col_eff, rest_eff = col_n, rest_n
             share = counts / col_n
             rest = (counts.sum(axis=1, keepdims=True) - counts) / rest_n
-        col_flags = _flags(col_eff, thresholds)
-        n_cells = np.broadcast_to(col_eff, shape)
-        low, high, methods = _intervals(
-            share.ravel(), n_cells.ravel(), thresholds.level, thresholds.small_base, thresholds.small_count
-        )
-        pooled = (col_eff * share + rest_eff * rest) / (col_eff + rest_eff)
-        testable = (
-            (np.broadcast_to(col_eff, shape) >= max(thresholds.min_base, 1e-12))
-            & (np.broadcast_to(rest_eff, shape) >= max(thresholds.min_base, 1e-12))
-            & (pooled > 0)
-            & (pooled < 1)
-        )
-        z, p_values = _pooled_z(share, np.broadcast_to(col_eff, shape), rest, np.broadcast_to(rest_eff, shape))
-    z = np.where(testable, z, np.nan)
-    p_values = np.where(testable, p_values, np.nan)
-    adjusted = np.full(shape, np.nan)
-    adjusted[testable] = benjamini_hochberg(p_values[testable])
-    alpha = 1 - thresholds.level
-    direction = np.where(
-        testable & (adjusted < alpha), np.where(share > rest, "higher", "lower"), None
-    ).astype(object)
+    col_flags = _flags(col_eff, thresholds)
+    col_eff_cells = np.broadcast_to(col_eff, shape)
+    low, high, methods = _intervals(
+        share.ravel(), col_eff_cells.ravel(), thresholds.level, thresholds.small_base, thresholds.small_count
+    )
+    z, p_values, adjusted, direction = _column_proportion_tests(
+        share, col_eff_cells, rest, np.broadcast_to(rest_eff, shape), thresholds
+    )
     flags = np.broadcast_to(col_flags, shape).ravel()
     shown = flags != FLAG_SUPPRESSED
     cells = pl.DataFrame(
@@ -782,7 +795,7 @@ def crosstab(
         dof=dof,
         p_value=p_value,
         cramers_v=cramers_v,
-        n_tests=int(testable.sum()),
+        n_tests=int(np.isfinite(p_values).sum()),
         mean_deff=mean_deff,
         sparse=sparse,
         base_rows=base_n,
