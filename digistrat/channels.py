@@ -109,7 +109,7 @@ _ANDROID_APPS: dict[str, tuple[str, str]] = {
     "com.snapchat.android": ("snapchat", "referral"),
     "jp.naver.line.android": ("line", "referral"),
     "com.discord": ("discord", "referral"),
-    "com.Slack": ("slack", "referral"),
+    "com.slack": ("slack", "referral"),
     "com.google.android.youtube": ("youtube", "referral"),
     "com.openai.chatgpt": ("chatgpt.com", "referral"),
 }
@@ -365,7 +365,8 @@ def classify_frame(
     campaign: str = "campaign",
 ) -> pl.LazyFrame:
     """Add a "channel" column. The rules run on distinct (source, medium, campaign) only,
-    then join back, so millions of rows cost one hash join. The campaign column is optional.
+    then join back, so millions of rows cost one hash join. The campaign column is optional;
+    key columns that are not text (categoricals, all-null) come back cast to text.
     """
     schema = lf.collect_schema()
     for role, name in (("source", source), ("medium", medium)):
@@ -421,12 +422,13 @@ def _referrer_attribution(referrer: str, settings: ChannelSettings) -> dict[str,
         return {"source": "(direct)", "medium": "(none)", "campaign": "(direct)"}
     if scheme and scheme.group(1).lower() == "android-app":
         package = re.split(r"[/?#]", re.sub(r"(?i)^android-app://", "", text), maxsplit=1)[0]
-        known = {key.lower(): value for key, value in _ANDROID_APPS.items()}.get(package.lower())
-        if known and (settings.enriched or package.lower() in _STRICT_ANDROID_APPS):
+        package = package.lower()
+        known = _ANDROID_APPS.get(package)
+        if known and (settings.enriched or package in _STRICT_ANDROID_APPS):
             source, medium = known
             campaign = {"organic": "(organic)", "referral": "(referral)"}.get(medium, "(not set)")
             return {"source": source, "medium": medium, "campaign": campaign}
-        return {"source": package.lower(), "medium": "referral", "campaign": "(referral)"}
+        return {"source": package, "medium": "referral", "campaign": "(referral)"}
     if settings.own_domains and _is_own(host, settings.own_domains):
         return {"source": "(direct)", "medium": "(none)", "campaign": "(direct)"}
     if source_category(host) == "search":
@@ -459,7 +461,10 @@ def sessions_from_urls(
         for name, alias in ((referrer, "__ch_ref"), (landing_page, "__ch_lp"))
     )
     url = pl.col("__ch_lp")
-    decode = lambda expr: _map_distinct(expr, _decode, pl.String())  # noqa: E731
+
+    def decode(expr: pl.Expr) -> pl.Expr:
+        return _map_distinct(expr, _decode, pl.String())
+
     pages = (
         lf.select("__ch_lp")
         .unique()

@@ -305,6 +305,26 @@ def test_classify_frame_equals_classify_on_generated_values(rows):
     assert out["channel"].to_list() == [classify(s, m, c, AI) for s, m, c in rows]
 
 
+def test_classify_frame_looks_each_distinct_source_up_once(monkeypatch):
+    from digistrat import channels
+
+    seen: list[str] = []
+    real = channels._effective_category
+
+    def counting(source, chosen):
+        seen.append(source)
+        return real(source, chosen)
+
+    monkeypatch.setattr(channels, "_effective_category", counting)
+    n = 200_000
+    frame = pl.LazyFrame({"source": ["google", "facebook", "site.org", "bing"] * (n // 4),
+                          "medium": ["organic", "referral", "referral", "cpc"] * (n // 4)})
+    out = classify_frame(frame).collect()
+    assert out.height == n
+    assert sorted(seen) == ["bing", "facebook", "google", "site.org"]
+    assert out["channel"].head(4).to_list() == ["organic_search", "organic_social", "referral", "paid_search"]
+
+
 def test_classify_frame_without_campaign_and_with_other_names():
     frame = pl.LazyFrame({"src": ["amazon", "google"], "med": ["cpc", "organic"]})
     out = classify_frame(frame, source="src", medium="med").collect()
@@ -531,10 +551,10 @@ def _matomo_hosts(name: str) -> dict[str, list[str]]:
         # Every assistant must be recognised by at least one of its hosts.
         ("AIAssistants.yml", {"ai_assistant"}, 1.0),
         # Matomo files video sites (YouTube, Vimeo) under social; GA4 calls them video.
-        ("Socials.yml", {"social", "video"}, 0.80),
+        ("Socials.yml", {"social", "video"}, 0.90),
         # Matomo keeps ~300 engines, most of them regional portals closed for a decade;
         # the list targets engines that still send traffic, so a third is expected.
-        ("SearchEngines.yml", {"search"}, 0.30),
+        ("SearchEngines.yml", {"search"}, 0.35),
     ],
 )
 def test_coverage_against_matomo_lists(file, accepted, threshold):
