@@ -1,0 +1,996 @@
+"""Read one data file (CSV, GA4 or Matomo export, Excel workbook, Parquet) into a polars frame.
+
+Every dataset, bundled or uploaded, enters through `read_table`. It sniffs the first 64 KB
+(encoding, separator, decimal mark, comment preamble, tables), parses the body once with
+polars, types the columns with vectorised string expressions, and reports what it saw.
+Anything unusable raises `InputError` with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from digistrat.errors import InputError
+
+SNIFF_BYTES = 64 * 1024
+SEPARATORS = (",", ";", "\t", "|")
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SAMPLE_RECORDS = 2000
+PROBE_VALUES = 1000
+
+# Magic numbers of files people upload by mistake under a .csv name.
+MAGIC = (
+    (b"PK\x03\x04", "a ZIP/Excel (.xlsx) file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Office file"),
+    (b"PAR1", "a Parquet file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+
+# Spaces used as thousands marks: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
+SPACE_MARKS = (" ", "\u00a0", "\u202f", "\u2009")
+SPACE_MARK_NAMES = {" ": "space", "\u00a0": "no-break space", "\u202f": "narrow no-break space",
+                    "\u2009": "thin space", ".": "dot", ",": "comma"}
+
+# Full-cell number shapes after spaces and the percent sign are removed (Rust regex syntax).
+DOT_NUMBER = r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+COMMA_NUMBER = r"^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)$"
+INTEGER = r"^[+-]?\d+$"
+
+# Preamble lines that are metadata rather than a table's title (GA4 in English and French).
+META_PREFIXES = ("account:", "property:", "start date:", "end date:", "compte", "propriété",
+                 "date de début", "date de fin")
+META_LINES = ("all users", "tous les utilisateurs")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 20_000_000
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    index: int
+    title: str | None
+    header_line: int
+    columns: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    file_name: str
+    format: str
+    encoding: str | None
+    separator: str | None
+    decimal: str | None
+    thousands: str | None
+    header_line: int | None
+    preamble: tuple[str, ...]
+    tables: tuple[TableInfo, ...]
+    table_index: int
+    sheets: tuple[str, ...]
+    sheet: str | None
+    rows: int
+    columns: tuple[str, ...]
+    percent_columns: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    frame: pl.DataFrame
+    report: ReadReport
+
+
+# ----------------------------------------------------------------------------------------
+# Entry point
+
+
+def read_table(
+    source: bytes | str | Path,
+    *,
+    file_name: str | None = None,
+    table: int = 0,
+    sheet: str | int | None = None,
+    limits: Limits = Limits(),
+) -> ReadResult:
+    """Read `source` (raw bytes, or a path) into a typed frame plus a report of what was detected."""
+    data, path, name = _open_source(source, file_name, limits)
+    head = data[:SNIFF_BYTES] if data is not None else _read_head(path)
+    kind = _file_kind(name, head)
+    if kind == "xlsx":
+        return _read_excel(data if data is not None else path, name, sheet, limits)
+    if kind == "parquet":
+        return _read_parquet(data if data is not None else path, name, limits)
+    return _CsvReader(data, path, name, head, limits).read(table)
+
+
+def describe(report: ReadReport) -> list[str]:
+    """The detection as short English sentences, for the CLI."""
+    lines = [f"{report.file_name}: {report.format.upper()} with {report.rows:,} rows "
+             f"and {len(report.columns)} columns."]
+    if report.format == "csv":
+        lines.append(f"Encoding {report.encoding}; separator {SEPARATOR_NAMES.get(report.separator or ',', report.separator)}"
+                     f"; decimal mark {_mark_words(report.decimal)}; thousands mark {_mark_words(report.thousands)}.")
+        lines.append(f"Header on line {report.header_line}.")
+        if report.preamble:
+            lines.append(f"{len(report.preamble)} comment lines before the header.")
+        if len(report.tables) > 1:
+            lines.append(f"The file holds {len(report.tables)} tables; table {report.table_index} was read:")
+            lines.extend(f"  {t.index}: {t.title or '(untitled)'} — {', '.join(t.columns)} ({t.rows} rows)"
+                         for t in report.tables)
+    if report.sheets:
+        lines.append(f"Sheet '{report.sheet}' read; sheets in the workbook: {', '.join(report.sheets)}.")
+    if report.percent_columns:
+        lines.append(f"Percentages (read as points): {', '.join(report.percent_columns)}.")
+    lines.extend(report.notes)
+    return lines
+
+
+def _mark_words(mark: str | None) -> str:
+    if mark is None:
+        return "none seen"
+    return f"'{mark}'" if mark in ",." else SPACE_MARK_NAMES.get(mark, repr(mark))
+
+
+# ----------------------------------------------------------------------------------------
+# Source, size and format
+
+
+def _open_source(source: bytes | str | Path, file_name: str | None,
+                 limits: Limits) -> tuple[bytes | None, Path | None, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        size = len(data)
+        path = None
+        name = file_name or "upload"
+    else:
+        path = Path(source)
+        name = file_name or path.name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise InputError(f"The file '{path}' cannot be opened; check the path and try again.") from None
+        if not path.is_file():
+            raise InputError(f"'{path}' is not a file; give the path of a CSV, Excel or Parquet file.")
+        data = None
+    if size > limits.max_bytes:
+        raise InputError(f"The file '{name}' is {_megabytes(size)}, above the {_megabytes(limits.max_bytes)} "
+                         "limit; export fewer rows or columns, or split it.")
+    if size == 0:
+        raise InputError(f"The file '{name}' is empty; export it again with its data.")
+    return data, path, name
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _read_head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def _file_kind(name: str, head: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return "xlsx"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if not suffix:  # no name to go by: trust the magic number
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            return "xlsx"
+        if head.startswith(b"PAR1"):
+            return "parquet"
+    return "csv"
+
+
+# ----------------------------------------------------------------------------------------
+# Encoding
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    name: str          # as reported
+    codec: str         # Python codec that decodes the bytes after the BOM
+    bom: int           # BOM length in bytes
+    note: str | None
+
+
+def _sniff_encoding(head: bytes, complete: bool, name: str) -> _Encoding:
+    if head.startswith(codecs.BOM_UTF8):
+        return _Encoding("utf-8-sig", "utf-8", 3, "The file starts with a UTF-8 byte-order mark (BOM).")
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return _Encoding("utf-16", "utf-16-le", 2, "UTF-16 little-endian text with a byte-order mark "
+                         "(Excel 'Unicode text' or Matomo export).")
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return _Encoding("utf-16", "utf-16-be", 2, "UTF-16 big-endian text with a byte-order mark.")
+    for magic, what in MAGIC:
+        if head.startswith(magic):
+            raise InputError(f"'{name}' looks like {what}, not a CSV; upload the original file with "
+                             "its own extension, or export it as CSV.")
+    if b"\x00" in head:
+        bomless = _bomless_utf16(head)
+        if bomless is None:
+            raise InputError(f"'{name}' looks like a binary file (it contains NUL bytes), not a CSV; "
+                             "export the data as CSV text and try again.")
+        return _Encoding(bomless, bomless, 0, f"UTF-16 text without a byte-order mark, read as {bomless}.")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        return _Encoding("utf-8", "utf-8", 0, None)
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return _Encoding("cp1252", "cp1252", 0, "The file is not UTF-8; read it as Windows-1252 "
+                         "(the encoding of French Excel 'CSV (séparateur: point-virgule)').")
+    except UnicodeDecodeError:
+        return _Encoding("latin-1", "latin-1", 0, "The file is neither UTF-8 nor Windows-1252; read it as Latin-1.")
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 without BOM shows NUL as every other byte in mostly-ASCII text."""
+    even, odd = head[0::2], head[1::2]
+    if not even or not odd:
+        return None
+    even_nul = even.count(0) / len(even)
+    odd_nul = odd.count(0) / len(odd)
+    if odd_nul > 0.4 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.4 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary_text(text: str, name: str) -> None:
+    """Decoding with cp1252/latin-1 never fails, so look at the characters instead."""
+    if not text:
+        return
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+    if controls / len(text) > 0.01:
+        raise InputError(f"'{name}' looks like a binary file (it is full of control characters), not a CSV; "
+                         "export the data as CSV text and try again.")
+
+
+# ----------------------------------------------------------------------------------------
+# Tables inside the text (GA4 puts several in one file)
+
+
+@dataclass(frozen=True)
+class _Table:
+    start: int                 # byte offset of the header line in the body
+    end: int                   # byte offset just after the table's last non-blank byte
+    header_line: int           # 1-based line number in the file
+    preamble: tuple[str, ...]  # comment lines, "# " removed
+
+
+def _is_comment(line: bytes) -> bool:
+    """A GA4-style comment line: '#' not followed by a separator (a header may be '#,Name')."""
+    stripped = line.lstrip()
+    return stripped.startswith(b"#") and not re.match(rb"#\s*[,;\t|]", stripped)
+
+
+def _comment_text(line: bytes) -> str:
+    text = line.strip().decode("utf-8", errors="replace")[1:]
+    return (text[1:] if text.startswith(" ") else text).rstrip()
+
+
+def _find_tables(body: bytes) -> list[_Table]:
+    """Split the body into tables: a table is comment lines, a header, then rows up to a blank
+    line followed by a new comment block (or the end)."""
+    starts = [0]
+    hit = body.find(b"\n#")
+    while hit != -1:
+        line_start = body.rfind(b"\n", 0, hit) + 1
+        if not body[line_start:hit].strip():
+            starts.append(line_start)
+        hit = body.find(b"\n#", hit + 1)
+    starts.append(len(body))
+
+    tables: list[_Table] = []
+    pending: list[str] = []
+    for begin, finish in zip(starts, starts[1:]):
+        pos = begin
+        header = None
+        while pos < finish:
+            eol = body.find(b"\n", pos, finish)
+            eol = finish if eol == -1 else eol
+            line = body[pos:eol]
+            if _is_comment(line):
+                pending.append(_comment_text(line))
+            elif line.strip():
+                header = pos
+                break
+            pos = eol + 1
+        if header is None:
+            continue  # comment block with no table: its lines go to the next table
+        end = len(body[header:finish].rstrip()) + header
+        tables.append(_Table(header, end, body.count(b"\n", 0, header) + 1, tuple(pending)))
+        pending = []
+    return tables
+
+
+def _table_title(preamble: tuple[str, ...]) -> str | None:
+    for line in preamble:
+        text = line.strip()
+        low = text.lower()
+        if not text or set(text) <= {"-", "="} or low in META_LINES or low.startswith(META_PREFIXES):
+            continue
+        return text
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# Sniffing separator, header and number marks on a text sample
+
+
+def _records(text: str, sep: str, limit: int) -> list[list[str]]:
+    """Up to `limit` non-blank records of `text`; stops quietly where the sample is cut."""
+    out: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
+    try:
+        for record in reader:
+            if record and any(field.strip() for field in record):
+                out.append(record)
+                if len(out) >= limit:
+                    break
+    except csv.Error:
+        pass
+    return out
+
+
+def _choose_separator(sample: str) -> str:
+    best, best_score = ",", (False, 0.0, 0)
+    for sep in SEPARATORS:
+        records = _records(sample, sep, 50)
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rows = records[1:]
+        share = sum(len(r) == width for r in rows) / len(rows) if rows else 1.0
+        score = (share >= 0.9, share, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+_COMMA_DECIMAL = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+")
+_DOT_DECIMAL = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+")
+_AMBIGUOUS_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+")
+_AMBIGUOUS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+_SPACE_GROUP = re.compile(r"\d([ \u00a0\u202f\u2009])\d{3}(?!\d)")
+
+
+def _number_marks(cells: list[str], sep: str) -> tuple[str | None, str | None]:
+    """(decimal mark, thousands mark) voted by the sample's numeric-looking cells."""
+    votes: Counter[str] = Counter()
+    marks: Counter[str] = Counter()
+    for cell in cells:
+        text = cell.strip().removesuffix("%").strip()
+        if not text or not text[-1].isdigit():
+            continue
+        space = _SPACE_GROUP.search(text)
+        if space:
+            marks[space.group(1)] += 1
+            text = re.sub(r"[ \u00a0\u202f\u2009]", "", text)
+        if _AMBIGUOUS_COMMA.fullmatch(text):
+            votes["ambiguous,"] += 1
+        elif _AMBIGUOUS_DOT.fullmatch(text):
+            votes["ambiguous."] += 1
+        elif _COMMA_DECIMAL.fullmatch(text):
+            votes[","] += 1
+            if "." in text:
+                marks["."] += 1
+        elif _DOT_DECIMAL.fullmatch(text):
+            votes["."] += 1
+            if "," in text:
+                marks[","] += 1
+    if votes[","] or votes["."]:
+        decimal = "," if votes[","] > votes["."] else "."
+    elif votes["ambiguous,"] or votes["ambiguous."]:
+        # '1,234' or '1.234' alone: in a semicolon file (French/German Excel) the comma is decimal.
+        decimal = "," if sep != "," else "."
+    else:
+        decimal = None
+    if decimal == "," and votes["ambiguous."]:
+        marks["."] += votes["ambiguous."]
+    if decimal == "." and votes["ambiguous,"]:
+        marks[","] += votes["ambiguous,"]
+    thousands = marks.most_common(1)[0][0] if marks else None
+    return decimal, thousands
+
+
+def _clean_names(raw: list[str]) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+    notes: list[str] = []
+    used: set[str] = set()
+    for position, original in enumerate(raw, start=1):
+        name = original.replace("\ufeff", "").strip()
+        if not name:
+            name = f"column_{position}"
+            notes.append(f"Column {position} has no header; it is named '{name}'.")
+        if name in used:
+            suffix = 2
+            while f"{name}_{suffix}" in used:
+                suffix += 1
+            notes.append(f"Header '{name}' appears twice; the later column is named '{name}_{suffix}'.")
+            name = f"{name}_{suffix}"
+        used.add(name)
+        names.append(name)
+    return names, notes
+
+
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9]\d{0,17})")
+_PLAIN_DOT_FLOAT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN_COMMA_FLOAT = re.compile(r"-?\d+(?:,\d+)?")
+_LEADING_ZERO = re.compile(r"-?0\d")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_HEADER = re.compile(r"(?i)\b(date|jour|datum|fecha)\b")
+
+
+def _fast_dtype(name: str, values: list[str], decimal: str | None, sep: str) -> pl.DataType:
+    """The dtype polars can parse this column as directly, judged on the sample; String if unsure."""
+    if not values or _DATE_HEADER.search(name):
+        return pl.String()
+    if all(_PLAIN_INT.fullmatch(v) for v in values):
+        return pl.Int64()
+    if any(_LEADING_ZERO.match(v) for v in values):
+        return pl.String()  # codes such as '0007' or postcodes: the String path decides
+    if decimal != "," and all(_PLAIN_DOT_FLOAT.fullmatch(v) for v in values):
+        return pl.Float64()
+    if decimal == "," and sep != "," and all(_PLAIN_COMMA_FLOAT.fullmatch(v) for v in values):
+        return pl.Float64()
+    if all(_ISO_DATE.fullmatch(v) for v in values):
+        return pl.Date()
+    return pl.String()
+
+
+# ----------------------------------------------------------------------------------------
+# Typing a String column (vectorised; rules judged on a probe, then checked on the whole column)
+
+
+@dataclass(frozen=True)
+class _Typed:
+    series: pl.Series
+    percent: bool = False
+    thousands: str | None = None
+    note: str | None = None
+
+
+def _type_column(raw: pl.Series, decimal: str | None) -> _Typed:
+    text = raw.str.strip_chars()
+    text = pl.select(pl.when(text.str.len_bytes() > 0).then(text)).to_series().alias(raw.name)
+    filled = text.len() - text.null_count()
+    if filled == 0:
+        return _Typed(text)
+    probe = text.drop_nulls().head(PROBE_VALUES)
+    dated = _as_date(text, probe, filled)
+    if dated is not None:
+        return dated
+    return _as_number(text, probe, filled, decimal) or _Typed(text)
+
+
+def _all_match(series: pl.Series, pattern: str) -> bool:
+    return bool(series.str.contains(pattern).all())
+
+
+def _as_date(text: pl.Series, probe: pl.Series, filled: int) -> _Typed | None:
+    name = text.name
+    if _all_match(probe, r"^\d{8}$"):
+        if not _DATE_HEADER.search(name):
+            return None  # eight digits without a date header is a code or an id
+        candidates = [text.str.to_date("%Y%m%d", strict=False)]
+    elif _all_match(probe, r"^\d{4}-\d{2}-\d{2}$"):
+        candidates = [text.str.to_date("%Y-%m-%d", strict=False)]
+    elif _all_match(probe, r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"):
+        iso = text.str.replace("T", " ", literal=True).str.strip_suffix("Z")
+        candidates = [pl.select(pl.coalesce(iso.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False),
+                                             iso.str.to_datetime("%Y-%m-%d %H:%M", strict=False))).to_series()]
+    elif _all_match(probe, r"^\d{1,2}/\d{1,2}/\d{4}$"):
+        candidates = [text.str.to_date("%d/%m/%Y", strict=False), text.str.to_date("%m/%d/%Y", strict=False)]
+    elif _all_match(probe, r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(:\d{2})?$"):
+        candidates = [pl.select(pl.coalesce(text.str.to_datetime("%d/%m/%Y %H:%M:%S", strict=False),
+                                            text.str.to_datetime("%d/%m/%Y %H:%M", strict=False))).to_series()]
+    elif _all_match(probe, r"^\d{1,2}\.\d{1,2}\.\d{4}$"):
+        candidates = [text.str.to_date("%d.%m.%Y", strict=False)]
+    else:
+        return None
+    for position, parsed in enumerate(candidates):
+        if parsed.len() - parsed.null_count() == filled:
+            note = f"Column '{name}' holds month/day/year dates (US order)." if position == 1 else None
+            return _Typed(parsed.alias(name), note=note)
+    return None
+
+
+def _as_number(text: pl.Series, probe: pl.Series, filled: int, decimal: str | None) -> _Typed | None:
+    if not _all_match(probe, r"^[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*%?$"):
+        return None
+    percent = text.str.ends_with("%")
+    percent_count = int(percent.sum())
+    body = (text.str.strip_suffix("%").str.strip_chars()
+            .str.replace("\u2212", "-", literal=True)
+            .str.replace_all(r"[\s\u00a0\u202f\u2009]", ""))
+    thousands = _space_mark(text)
+    first, second = (",", ".") if decimal == "," else (".", ",")
+    for mark in (first, second):
+        shape = COMMA_NUMBER if mark == "," else DOT_NUMBER
+        if int(body.str.contains(shape).sum()) != filled:
+            continue
+        grouping = "." if mark == "," else ","
+        had_grouping = bool(body.str.contains(grouping, literal=True).any())
+        plain = body.str.replace_all(grouping, "", literal=True)
+        if mark == ",":
+            plain = plain.str.replace(",", ".", literal=True)
+        name = text.name
+        if percent_count == 0 and _all_match(plain.drop_nulls(), INTEGER):
+            if bool(plain.str.contains(r"^[+-]?0\d").any()):
+                return _Typed(text, note=f"Column '{name}' is kept as text: its numbers have leading "
+                                         "zeros, so they are codes.")
+            as_int = plain.cast(pl.Int64, strict=False)
+            if as_int.len() - as_int.null_count() == filled:
+                return _Typed(as_int.alias(name), thousands=thousands or (grouping if had_grouping else None))
+            return _Typed(text, note=f"Column '{name}' is kept as text: its whole numbers are too long "
+                                     "for numbers (identifiers).")
+        as_float = plain.cast(pl.Float64, strict=False)
+        if as_float.len() - as_float.null_count() != filled:
+            continue
+        return _Typed(as_float.alias(name), percent=percent_count > 0,
+                      thousands=thousands or (grouping if had_grouping else None))
+    return None
+
+
+def _space_mark(text: pl.Series) -> str | None:
+    for mark in SPACE_MARKS:
+        if bool(text.str.contains(rf"\d{mark}\d", literal=False).any()):
+            return mark
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# CSV
+
+
+class _CsvReader:
+    """One CSV read: holds what was sniffed so the steps can share it."""
+
+    def __init__(self, data: bytes | None, path: Path | None, name: str, head: bytes, limits: Limits):
+        self.data = data
+        self.path = path
+        self.name = name
+        self.head = head
+        self.limits = limits
+        self.notes: list[str] = []
+        self.summaries: list[TableInfo] = []
+
+    # -- bytes in UTF-8 -------------------------------------------------------------------
+
+    def _whole(self) -> bytes:
+        if self.data is None:
+            assert self.path is not None
+            try:
+                self.data = self.path.read_bytes()
+            except OSError:
+                raise InputError(f"The file '{self.name}' cannot be read; check it and try again.") from None
+        return self.data
+
+    def _utf8_body(self, encoding: _Encoding) -> bytes | Path:
+        """The body as UTF-8 bytes, or the path itself when polars can read the file as it is."""
+        if encoding.codec == "utf-8":
+            if self.data is None and self.path is not None:
+                return self.path
+            return self.data[encoding.bom:] if encoding.bom else self.data  # type: ignore[index]
+        return self._decode_all(encoding.codec, encoding.bom)[0]
+
+    def _decode_all(self, codec: str, bom: int) -> tuple[bytes, str]:
+        """Decode everything after the BOM and re-encode as UTF-8; returns (bytes, codec used)."""
+        raw = self._whole()[bom:]
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            if codec.startswith("utf-16"):
+                raise InputError(f"'{self.name}' announces UTF-16 text but is cut or damaged; "
+                                 "export it again.") from None
+            try:
+                codec, text = "cp1252", raw.decode("cp1252")
+            except UnicodeDecodeError:
+                codec, text = "latin-1", raw.decode("latin-1")
+        _refuse_binary_text(text[:SNIFF_BYTES], self.name)
+        return text.encode("utf-8"), codec
+
+    # -- main -----------------------------------------------------------------------------
+
+    def read(self, table: int) -> ReadResult:
+        complete = self.data is not None and len(self.data) <= SNIFF_BYTES
+        encoding = _sniff_encoding(self.head, complete, self.name)
+        if encoding.note:
+            self.notes.append(encoding.note)
+        head_text = self.head[encoding.bom:].decode(encoding.codec, errors="replace")
+        _refuse_binary_text(head_text, self.name)
+        body = self._utf8_body(encoding)
+
+        if "\n" not in head_text and "\r" in head_text:  # classic Mac line ends
+            text = (body.read_bytes() if isinstance(body, Path) else body).decode("utf-8", errors="replace")
+            body = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+            self.notes.append("Lines end with a bare carriage return (old Mac format); read as ordinary lines.")
+
+        first_line = head_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].encode("utf-8")
+        if _is_comment(first_line):
+            if isinstance(body, Path):
+                body = self._whole()[encoding.bom:]
+            tables = _find_tables(body)
+        else:
+            tables = None
+        try:
+            return self._read_tables(body, encoding, tables, table)
+        except _NotUtf8:
+            body, codec = self._decode_all("utf-8", encoding.bom)
+            encoding = _Encoding(codec, codec, 0, None)
+            self.notes.append(f"The file is not valid UTF-8 beyond its first 64 KB; read it as {codec}.")
+            tables = _find_tables(body) if tables is not None else None
+            return self._read_tables(body, encoding, tables, table)
+
+    def _read_tables(self, body: bytes | Path, encoding: _Encoding, tables: list[_Table] | None,
+                     table: int) -> ReadResult:
+        if tables is None:
+            if table != 0:
+                raise InputError(f"There is no table {table} in '{self.name}'; it holds one table, number 0.")
+            return self._read_one(body, encoding, None, table)
+        if not tables:
+            raise InputError(f"'{self.name}' holds only comment lines ('#'), no table; "
+                             "export the report again with its data.")
+        assert isinstance(body, bytes)
+        if len(tables) > 1:
+            self.summaries = _summaries(body, tables)
+            if not 0 <= table < len(tables) or self.summaries[table].rows == 0:
+                usable = "; ".join(f"{t.index} ({t.title or ', '.join(t.columns)})"
+                                   for t in self.summaries if t.rows)
+                what = f"There is no table {table}" if not 0 <= table < len(tables) else \
+                    f"Table {table} (header on line {tables[table].header_line}) has no data rows"
+                raise InputError(f"{what} in '{self.name}'; choose one of the tables with data: {usable}.")
+        elif table != 0:
+            raise InputError(f"There is no table {table} in '{self.name}'; it holds one table, number 0.")
+        if len(tables) > 1:
+            self.notes.append(f"The file holds {len(tables)} tables separated by blank lines; "
+                              f"table {table} was read.")
+        return self._read_one(body, encoding, tables, table)
+
+    def _read_one(self, body: bytes | Path, encoding: _Encoding, tables: list[_Table] | None,
+                  index: int) -> ReadResult:
+        if tables is None:
+            region, skip, header_line, preamble = body, None, None, ()
+        else:
+            chosen = tables[index]
+            assert isinstance(body, bytes)
+            region = body[chosen.start:chosen.end]
+            skip, header_line, preamble = 0, chosen.header_line, chosen.preamble
+            if preamble:
+                self.notes.append(f"Skipped {len(preamble)} comment lines before the header "
+                                  "(Google Analytics export).")
+
+        sample_bytes = region[:SNIFF_BYTES] if isinstance(region, bytes) else _utf8_head(region, encoding)
+        sample = sample_bytes.decode("utf-8", errors="replace")
+        if isinstance(region, Path) or len(region) > SNIFF_BYTES:
+            sample = sample[: sample.rfind("\n") + 1] or sample  # drop the cut line
+        if skip is None:  # single table: skip leading blank lines
+            stripped = sample.lstrip("\ufeff \t\r\n")
+            skip = sample[: len(sample) - len(stripped)].count("\n")
+            header_line = skip + 1
+            sample = stripped
+        if not sample.strip():
+            raise InputError(f"The file '{self.name}' is empty (only blank lines); export it again with its data.")
+
+        sep = _choose_separator(sample)
+        records = _records(sample, sep, SAMPLE_RECORDS + 1)
+        names, name_notes = _clean_names(records[0])
+        self.notes.extend(name_notes)
+        cells = [field for record in records[1:] for field in record]
+        decimal, thousands = _number_marks(cells, sep)
+        width = len(names)
+        columns = [[r[i] for r in records[1:] if i < len(r) and r[i] != ""] for i in range(width)]
+        plan = [_fast_dtype(n, v, decimal, sep) for n, v in zip(names, columns)]
+
+        frame = self._parse(region, sep, skip, names, plan, decimal, header_line or 1, bool(preamble))
+        if frame.height > self.limits.max_rows:
+            raise InputError(f"'{self.name}' has more than {self.limits.max_rows:,} rows, the limit; "
+                             "export a shorter period or fewer dimensions.")
+        frame = self._drop_blank_rows(frame, region, sep, names, header_line or 1, skip, bool(preamble))
+        if frame.height == 0:
+            raise InputError(f"'{self.name}' has a header on line {header_line} but no data rows; "
+                             "export it again with its data" +
+                             (", or choose another table." if tables and len(tables) > 1 else "."))
+
+        typed, percent_columns, seen_thousands = [], [], []
+        for column in frame.get_columns():
+            if column.dtype != pl.String:
+                typed.append(column)
+                continue
+            result = _type_column(column, decimal)
+            typed.append(result.series)
+            if result.percent:
+                percent_columns.append(column.name)
+            if result.thousands:
+                seen_thousands.append(result.thousands)
+            if result.note:
+                self.notes.append(result.note)
+        frame = pl.DataFrame(typed)
+        thousands = thousands or (Counter(seen_thousands).most_common(1)[0][0] if seen_thousands else None)
+        if decimal == ",":
+            self.notes.append("Numbers use a decimal comma.")
+        if thousands:
+            self.notes.append(f"Thousands are separated by a {SPACE_MARK_NAMES.get(thousands, thousands)}.")
+        if percent_columns:
+            self.notes.append("Percentages are read as points (54,75 % becomes 54.75): "
+                              + ", ".join(percent_columns) + ".")
+
+        infos = self._table_infos(tables, index, tuple(frame.columns), frame.height, header_line or 1)
+        report = ReadReport(
+            file_name=self.name, format="csv", encoding=encoding.name, separator=sep, decimal=decimal,
+            thousands=thousands, header_line=header_line, preamble=tuple(preamble), tables=infos,
+            table_index=index, sheets=(), sheet=None, rows=frame.height, columns=tuple(frame.columns),
+            percent_columns=tuple(percent_columns), notes=tuple(self.notes))
+        return ReadResult(frame, report)
+
+    # -- parsing --------------------------------------------------------------------------
+
+    def _polars(self, region: bytes | Path, sep: str, skip: int, names: list[str],
+                plan: list[pl.DataType] | None, decimal_comma: bool, quote: str | None) -> pl.DataFrame:
+        try:
+            return pl.read_csv(
+                region, has_header=True, separator=sep, quote_char=quote, skip_lines=skip,
+                new_columns=names, infer_schema=False, schema_overrides=plan,
+                n_rows=self.limits.max_rows + 1, decimal_comma=decimal_comma,
+                truncate_ragged_lines=False, raise_if_empty=False, encoding="utf8")
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:
+            if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+                raise _NotUtf8() from None
+            raise _ParseFailed(str(error).split("\n", 1)[0]) from None
+
+    def _parse(self, region: bytes | Path, sep: str, skip: int, names: list[str], plan: list[pl.DataType],
+               decimal: str | None, header_line: int, tolerant: bool) -> pl.DataFrame:
+        typed = [d if d != pl.String else pl.String() for d in plan]
+        decimal_comma = decimal == "," and sep != "," and any(d == pl.Float64 for d in typed)
+        attempts: list[tuple[list[pl.DataType] | None, bool, str | None]] = []
+        if any(d != pl.String for d in typed):
+            attempts.append((typed, decimal_comma, '"'))
+        attempts.append((None, False, '"'))
+        for plan_try, comma, quote in attempts:
+            try:
+                return self._polars(region, sep, skip, names, plan_try, comma, quote)
+            except _ParseFailed:
+                continue  # a later value did not fit the sampled type, or the structure is broken
+        problem, _ = self._locate(region, sep, len(names), header_line, skip, tolerant)
+        if problem:
+            raise InputError(problem)
+        text = self._region_text(region, skip)
+        if not re.search(rf'(?:^|{re.escape(sep)})[ \t]*"', text, re.M):
+            try:
+                frame = self._polars(region, sep, skip, names, None, False, None)
+                self.notes.append("Stray double quotes inside fields were kept as ordinary characters.")
+                return frame
+            except _ParseFailed:
+                pass
+        raise InputError(f"'{self.name}' could not be read as a table after its header on line {header_line}; "
+                         "check that it is a plain CSV export and try again.")
+
+    def _region_text(self, region: bytes | Path, skip: int) -> str:
+        raw = self._whole() if isinstance(region, Path) else region
+        if isinstance(region, Path) and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        text = raw.decode("utf-8", errors="replace")
+        for _ in range(skip):
+            text = text.split("\n", 1)[1] if "\n" in text else ""
+        return text
+
+    def _locate(self, region: bytes | Path, sep: str, width: int, header_line: int, skip: int,
+                tolerant: bool) -> tuple[str | None, int]:
+        """(message about the first record whose field count differs from the header, number of
+        short rows tolerated). Python's csv module here: this runs only on the error path."""
+        text = self._region_text(region, skip)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
+        previous = 0
+        short = 0
+        first = True
+        try:
+            for record in reader:
+                start = previous + 1
+                previous = reader.line_num
+                if first:
+                    first = False
+                    continue
+                if not record or not any(field.strip() for field in record):
+                    continue
+                if len(record) < width and tolerant:
+                    short += 1
+                elif len(record) != width:
+                    line = header_line + start - 1
+                    return (f"Line {line} of '{self.name}' has {len(record)} fields but the header "
+                            f"(line {header_line}) has {width}; fix that line (a missing or extra "
+                            f"separator '{sep}', or an unquoted value containing one) and try again."), short
+        except csv.Error:
+            line = header_line + previous
+            return (f"A quoted field starting on line {line} of '{self.name}' is never closed properly; "
+                    "fix the quotes on that line and try again."), short
+        return None, short
+
+    def _drop_blank_rows(self, frame: pl.DataFrame, region: bytes | Path, sep: str, names: list[str],
+                         header_line: int, skip: int, tolerant: bool) -> pl.DataFrame:
+        """Blank lines arrive as all-null rows and short rows are padded with nulls; polars cannot
+        tell them apart, so count separators to be sure no row is short (only when nulls exist)."""
+        if frame.height == 0 or frame.get_columns()[-1].null_count() == 0:
+            return frame
+        empty = [pl.col(c.name).is_null() | (pl.col(c.name).str.strip_chars() == "") if c.dtype == pl.String
+                 else pl.col(c.name).is_null() for c in frame.get_columns()]
+        blank = frame.select(pl.all_horizontal(empty)).to_series()
+        width = len(names)
+        if width > 1:
+            raw = self._whole() if isinstance(region, Path) else region
+            expected = (1 + frame.height) * (width - 1)
+            inside = sum(name.count(sep) for name in names) + sum(
+                int(c.str.count_matches(sep, literal=True).sum()) for c in frame.get_columns()
+                if c.dtype == pl.String)
+            if raw.count(sep.encode("utf-8")) - inside != expected:
+                problem, short = self._locate(region, sep, width, header_line, skip, tolerant)
+                if problem:
+                    raise InputError(problem)
+                if short:
+                    self.notes.append(f"{short} row{'s have' if short > 1 else ' has'} fewer fields than the "
+                                      "header; the missing cells are left empty (Google Analytics leaves "
+                                      "trailing empty cells out).")
+        blank_count = int(blank.sum())
+        if blank_count:
+            self.notes.append(f"Skipped {blank_count} blank row{'s' if blank_count > 1 else ''}.")
+            return frame.filter(~blank)
+        return frame
+
+    def _table_infos(self, tables: list[_Table] | None, index: int, columns: tuple[str, ...], rows: int,
+                     header_line: int) -> tuple[TableInfo, ...]:
+        if tables is None:
+            return (TableInfo(0, None, header_line, columns, rows),)
+        chosen = TableInfo(index, _table_title(tables[index].preamble), tables[index].header_line, columns, rows)
+        if len(tables) == 1:
+            return (chosen,)
+        return tuple(chosen if info.index == index else info for info in self.summaries)
+
+
+def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
+    """Columns and row counts of every table of a multi-table export (small files: GA4 snapshots)."""
+    infos = []
+    for i, t in enumerate(tables):
+        text = body[t.start:t.end].decode("utf-8", errors="replace")
+        records = _records(text, _choose_separator(text[:SNIFF_BYTES]), 10**9)
+        names = tuple(_clean_names(records[0])[0]) if records else ()
+        infos.append(TableInfo(i, _table_title(t.preamble), t.header_line, names, max(len(records) - 1, 0)))
+    return infos
+
+
+class _NotUtf8(Exception):
+    """The sample was UTF-8 but the body is not: decode it as Windows-1252 and start again."""
+
+
+class _ParseFailed(Exception):
+    """polars refused the body with these settings."""
+
+
+def _cp1252_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _utf8_head(path: Path, encoding: _Encoding) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SNIFF_BYTES + encoding.bom)[encoding.bom:]
+
+
+# ----------------------------------------------------------------------------------------
+# Excel and Parquet
+
+
+def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits: Limits) -> ReadResult:
+    import fastexcel  # the engine polars.read_excel uses; also lists the sheets
+
+    raw = source if isinstance(source, bytes) else _read_path(source, name)
+    try:
+        workbook = fastexcel.read_excel(raw)
+        sheets = tuple(workbook.sheet_names)
+    except Exception:  # any failure of the third-party parser means a damaged workbook
+        raise InputError(f"'{name}' cannot be opened as an Excel workbook (it may be damaged or not "
+                         "really Excel); open it in Excel, save it again, and retry.") from None
+    if not sheets:
+        raise InputError(f"The workbook '{name}' has no sheets; save it again with its data.")
+    position = _sheet_position(sheet, sheets, name)
+    try:
+        header = workbook.load_sheet(position, header_row=None, n_rows=1).to_polars()
+        frame = pl.read_excel(raw, sheet_id=position + 1, engine="calamine", infer_schema_length=None,
+                              drop_empty_cols=False, raise_if_empty=False)
+    except Exception:
+        raise InputError(f"Sheet '{sheets[position]}' of '{name}' cannot be read (the workbook may be "
+                         "damaged); open it in Excel, save it again, and retry.") from None
+    if header.height == 0 or frame.width == 0:
+        raise InputError(f"Sheet '{sheets[position]}' of '{name}' is empty; choose another sheet: "
+                         f"{', '.join(sheets)}.")
+    if frame.height == 0:
+        raise InputError(f"Sheet '{sheets[position]}' of '{name}' has a header but no data rows; "
+                         "add data or choose another sheet.")
+    if frame.height > limits.max_rows:
+        raise InputError(f"Sheet '{sheets[position]}' of '{name}' has {frame.height:,} rows, above the "
+                         f"{limits.max_rows:,} limit; keep fewer rows.")
+    raw_names = ["" if v is None else str(v) for v in header.row(0)]
+    notes: list[str] = []
+    if len(raw_names) == frame.width:
+        names, notes = _clean_names(raw_names)
+        frame = frame.rename(dict(zip(frame.columns, names)))
+    typed, percent_columns = [], []
+    for column in frame.get_columns():
+        if column.dtype == pl.String:
+            result = _type_column(column, None)
+            typed.append(result.series)
+            if result.percent:
+                percent_columns.append(column.name)
+            if result.note:
+                notes.append(result.note)
+        else:
+            typed.append(column)
+    frame = pl.DataFrame(typed)
+    report = ReadReport(
+        file_name=name, format="xlsx", encoding=None, separator=None, decimal=None, thousands=None,
+        header_line=1, preamble=(), tables=(), table_index=0, sheets=sheets, sheet=sheets[position],
+        rows=frame.height, columns=tuple(frame.columns), percent_columns=tuple(percent_columns),
+        notes=tuple(notes))
+    return ReadResult(frame, report)
+
+
+def _sheet_position(sheet: str | int | None, sheets: tuple[str, ...], name: str) -> int:
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int) and 0 <= sheet < len(sheets):
+        return sheet
+    if isinstance(sheet, str) and sheet in sheets:
+        return sheets.index(sheet)
+    listing = ", ".join(f"{i} '{s}'" for i, s in enumerate(sheets))
+    raise InputError(f"There is no sheet {sheet!r} in '{name}'; choose one of: {listing}.")
+
+
+def _read_parquet(source: bytes | Path, name: str, limits: Limits) -> ReadResult:
+    raw = source if isinstance(source, bytes) else _read_path(source, name)
+    try:
+        frame = pl.read_parquet(io.BytesIO(raw), n_rows=limits.max_rows + 1)
+    except Exception:  # any failure of the parquet decoder means a damaged file
+        raise InputError(f"'{name}' cannot be read as a Parquet file (it may be damaged or truncated); "
+                         "write it again and retry.") from None
+    if frame.width == 0 or frame.height == 0:
+        raise InputError(f"The Parquet file '{name}' holds no rows; write it again with its data.")
+    if frame.height > limits.max_rows:
+        raise InputError(f"'{name}' has more than {limits.max_rows:,} rows, the limit; keep fewer rows.")
+    report = ReadReport(
+        file_name=name, format="parquet", encoding=None, separator=None, decimal=None, thousands=None,
+        header_line=None, preamble=(), tables=(), table_index=0, sheets=(), sheet=None,
+        rows=frame.height, columns=tuple(frame.columns), percent_columns=(), notes=())
+    return ReadResult(frame, report)
+
+
+def _read_path(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise InputError(f"The file '{name}' cannot be read; check it and try again.") from None
+
+
