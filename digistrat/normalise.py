@@ -156,21 +156,23 @@ class NormaliseReport:
 
 
 @dataclass(frozen=True)
-class _KeyedColumn:
-    """One column mapped through a vocabulary, computed on its distinct values."""
+class _Lookup:
+    """One column's distinct values with their key and, if the row must go, the reason."""
 
-    keys: pl.Expr          # canonical key per row (null when none)
-    excluded: pl.Expr      # the user said "exclude" for this row's value
-    blank: pl.Expr         # null or blank value
+    key: pl.Expr            # canonical key (Enum) per row, null when none
+    why: pl.Expr            # reason the row is left out, null when it stays
     unmapped: pl.DataFrame  # value, rows
 
 
-def _keyed_column(
+def _lookup(
     frame: pl.DataFrame,
     column: str,
     to_key: Callable[[str], str | None],
-    allowed: tuple[str, ...], mapping: Mapping[str, str]
-) -> _KeyedColumn:
+    allowed: tuple[str, ...],
+    mapping: Mapping[str, str],
+    left_out_when: Mapping[str, str],
+) -> _Lookup:
+    """Map the distinct values of `column`; `left_out_when` says which outcomes drop a row."""
     for raw, target in mapping.items():
         if target != EXCLUDE and target not in allowed:
             raise InputError(
@@ -178,31 +180,32 @@ def _keyed_column(
                 f"{', '.join(allowed)}; choose one of those or '{EXCLUDE}'."
             )
     text = pl.col(column).cast(pl.String)
-    distinct = (
-        frame.group_by(text.alias("value"))
-        .agg(pl.len().alias("rows"))
-        .filter(pl.col("value").is_not_null() & (pl.col("value").str.strip_chars() != ""))
-    )
+    distinct = frame.group_by(text.alias("value")).agg(pl.len().cast(pl.Int64).alias("rows"))
     keys: dict[str, str] = {}
-    excluded: list[str] = []
+    whys: dict[str, str] = {}
     unmapped: list[str] = []
-    for value in distinct["value"].to_list():
-        target = mapping.get(value) or mapping.get(value.strip()) or to_key(value)
-        if target == EXCLUDE:
-            excluded.append(value)
-        elif target is None:
-            unmapped.append(value)
+    for value in distinct["value"].drop_nulls().to_list():
+        if not value.strip():
+            outcome = "blank"
         else:
-            keys[value] = target
-    unmapped_rows = (
-        distinct.filter(pl.col("value").is_in(unmapped))
-        .with_columns(pl.col("rows").cast(pl.Int64))
-        .sort(["rows", "value"], descending=[True, False])
+            target = mapping.get(value) or mapping.get(value.strip()) or to_key(value)
+            outcome = "excluded" if target == EXCLUDE else "unmapped" if target is None else "key"
+            if outcome == "key":
+                keys[value] = target
+            elif outcome == "unmapped":
+                unmapped.append(value)
+        if outcome in left_out_when:
+            whys[value] = left_out_when[outcome]
+    # replace_strict on a small dict is much faster than a join on 10 M rows.
+    why = text.replace_strict(whys, default=None, return_dtype=pl.String)
+    if "blank" in left_out_when:
+        why = pl.when(text.is_null()).then(pl.lit(left_out_when["blank"])).otherwise(why)
+    unmapped_rows = distinct.filter(pl.col("value").is_in(unmapped)).sort(
+        ["rows", "value"], descending=[True, False]
     )
-    return _KeyedColumn(
-        keys=text.replace_strict(keys, default=None, return_dtype=pl.String).cast(pl.Enum(allowed)),
-        excluded=text.is_in(excluded).fill_null(False),
-        blank=text.is_null() | (text.str.strip_chars() == ""),
+    return _Lookup(
+        key=text.replace_strict(keys, default=None, return_dtype=pl.Enum(allowed)),
+        why=why,
         unmapped=unmapped_rows,
     )
 
@@ -224,8 +227,14 @@ def _free_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _rows_phrase(count: int) -> str:
-    return "1 row" if count == 1 else f"{count:,} rows"
+def _rows(count: int, verb: tuple[str, str] | None = None) -> str:
+    """'1 row has' / '2,000 rows have'."""
+    words = "1 row" if count == 1 else f"{count:,} rows"
+    return words if verb is None else f"{words} {verb[0] if count == 1 else verb[1]}"
+
+
+_HAS = ("has", "have")
+_IS = ("is", "are")
 
 
 def normalise(
@@ -254,109 +263,107 @@ def normalise(
                 "columns take mappings; change the column's role or remove the mapping."
             )
 
-    reason = pl.lit(None, dtype=pl.String)
-    canonical: dict[str, pl.Expr] = {}
-    unmapped: list[Unmapped] = []
-    notes: list[str] = []
-
-    def first_reason(condition: pl.Expr, key: str) -> None:
-        nonlocal reason
-        reason = pl.when(reason.is_null() & condition).then(pl.lit(key)).otherwise(reason)
-
-    segment = device = None
+    lookups: dict[str, tuple[str, _Lookup]] = {}
     if segment_column is not None:
-        segment = _keyed_column(
-            data, segment_column, segment_key, SEGMENT_KEYS, mappings.get(segment_column, {})
+        lookups["segment"] = segment_column, _lookup(
+            data, segment_column, segment_key, SEGMENT_KEYS,
+            mappings.get(segment_column, {}),
+            {"blank": "no_segment", "excluded": "user_excluded", "unmapped": "unmapped_segment"},
         )
-        canonical["segment"] = segment.keys
     if device_column is not None:
-        device = _keyed_column(
-            data, device_column, device_key, DEVICE_KEYS, mappings.get(device_column, {})
+        lookups["device"] = device_column, _lookup(
+            data, device_column, device_key, DEVICE_KEYS,
+            mappings.get(device_column, {}), {"excluded": "user_excluded"},
         )
-        canonical["device"] = device.keys
-    for keyed in (segment, device):
-        if keyed is not None:
-            first_reason(keyed.excluded, "user_excluded")
-    if segment is not None:
-        first_reason(segment.blank, "no_segment")
-        first_reason(segment.keys.is_null(), "unmapped_segment")
 
-    bad_weight: pl.Expr | None = None
+    canonical_exprs = [lookup.key.alias(f"__{name}") for name, (_, lookup) in lookups.items()]
+    # One reason per row, the first that applies: user_excluded, no_segment,
+    # unmapped_segment, bad_weight.
+    whys = [lookup.why for _, lookup in lookups.values()]
+    reasons = [pl.when(why == "user_excluded").then(why) for why in whys] + whys
+    bad_weight = pl.lit(False)
     if weight_column is not None:
         weights = _weight_values(data, weight_column)
         bad_weight = weights.is_null() | ~weights.is_finite() | (weights <= 0)
-        canonical["weight"] = pl.when(bad_weight).then(None).otherwise(weights)
+        canonical_exprs.append(pl.when(bad_weight).then(None).otherwise(weights).alias("__weight"))
         if exclude_bad_weights:
-            first_reason(bad_weight, "bad_weight")
-
-    taken = set(data.columns)
-    renames = {}
-    for name in canonical:
-        if name in taken:
-            renames[name] = _free_name(name, taken | set(renames.values()))
-    # Expressions refer to the original names, so compute them before renaming.
-    marked = data.with_columns(
-        pl.struct(**canonical).alias("__canonical") if canonical else pl.lit(None).alias("__canonical"),
-        reason.alias("__reason"),
-        (bad_weight if bad_weight is not None else pl.lit(False)).alias("__bad_weight"),
-    ).rename(renames)
-
-    left_out_counts = (
-        marked.filter(pl.col("__reason").is_not_null()).group_by("__reason").agg(pl.len())
+            reasons.append(pl.when(bad_weight).then(pl.lit("bad_weight")))
+    reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
+    marked = (
+        data.lazy()
+        .with_row_index("__row", offset=1)
+        .with_columns(*canonical_exprs, reason.alias("__reason"), bad_weight.alias("__bad_weight"))
+        .collect()
     )
-    left_out = {row[0]: int(row[1]) for row in left_out_counts.sort("__reason").iter_rows()}
+
+    left_out_counts = marked.group_by("__reason").agg(pl.len()).drop_nulls().sort("__reason")
+    left_out = {why: int(rows) for why, rows in left_out_counts.iter_rows()}
     bad_rows = tuple(
-        marked.with_row_index("__row", offset=1)
-        .filter(pl.col("__bad_weight"))
-        .head(MAX_REPORTED_ROWS)["__row"]
-        .to_list()
+        marked.filter(pl.col("__bad_weight")).head(MAX_REPORTED_ROWS)["__row"].to_list()
     )
     bad_weight_total = int(marked["__bad_weight"].sum())
-    used = marked.filter(pl.col("__reason").is_null())
-    if canonical:
-        used = used.unnest("__canonical")
-    used = used.drop([c for c in ("__canonical", "__reason", "__bad_weight") if c in used.columns])
 
-    for column, keyed in ((segment_column, segment), (device_column, device)):
-        if keyed is not None and keyed.unmapped.height:
-            unmapped.append(Unmapped(column=column, values=keyed.unmapped))
+    canonical = [n for n in ("segment", "device", "weight") if f"__{n}" in marked.columns]
+    renames: dict[str, str] = {}
+    for name in canonical:
+        if name in data.columns:
+            renames[name] = _free_name(name, set(data.columns) | set(renames.values()))
+    used = (
+        marked.filter(pl.col("__reason").is_null())
+        .select(*data.columns, *(f"__{n}" for n in canonical))
+        .rename(renames)
+        .rename({f"__{n}": n for n in canonical})
+    )
+
+    unmapped = tuple(
+        Unmapped(column=column, values=lookup.unmapped)
+        for column, lookup in lookups.values()
+        if lookup.unmapped.height
+    )
     rows_read, rows_used = data.height, used.height
-    notes.append(f"Read {_rows_phrase(rows_read)}; {_rows_phrase(rows_used)} are used.")
+    notes = [f"Read {_rows(rows_read)}; {_rows(rows_used, _IS)} used."]
     if left_out.get("user_excluded"):
-        notes.append(f"{_rows_phrase(left_out['user_excluded'])} left out because you excluded their value.")
+        notes.append(
+            f"{_rows(left_out['user_excluded'], _IS)} left out because you excluded their value."
+        )
     if left_out.get("no_segment"):
         notes.append(
-            f"{_rows_phrase(left_out['no_segment'])} have no segment in column '{segment_column}' "
+            f"{_rows(left_out['no_segment'], _HAS)} no segment in column '{segment_column}' "
             "and are left out."
         )
     for item in unmapped:
         rows = int(item.values["rows"].sum())
-        what = "segment" if item.column == segment_column else "device"
-        consequence = "are left out" if what == "segment" else "stay in with an empty device"
+        what, consequence = (
+            ("segment", "are left out") if item.column == segment_column
+            else ("device", "stay in with an empty device")
+        )
+        values = "1 value" if item.values.height == 1 else f"{item.values.height} values"
+        match = "matches" if item.values.height == 1 else "match"
         notes.append(
-            f"{item.values.height} value(s) of column '{item.column}' match no {what} "
-            f"({_rows_phrase(rows)}); these rows {consequence} until you map or exclude the values."
+            f"{values} of column '{item.column}' {match} no {what} ({_rows(rows)}); these rows "
+            f"{consequence} until you map or exclude the values."
         )
     if bad_weight_total:
         shown = ", ".join(str(r) for r in bad_rows[:10]) + (", …" if bad_weight_total > 10 else "")
+        problem = (
+            f"{_rows(bad_weight_total, _HAS)} a weight in column '{weight_column}' that is not a "
+            f"positive number (data rows {shown})"
+        )
         if exclude_bad_weights:
-            dropped = left_out.get("bad_weight", 0)
             notes.append(
-                f"{_rows_phrase(bad_weight_total)} have a weight in column '{weight_column}' that is "
-                f"not a positive number (data rows {shown}); {_rows_phrase(dropped)} of them are left "
-                "out (the others were already left out for another reason)."
+                f"{problem}; {_rows(left_out.get('bad_weight', 0), _IS)} left out for it (rows "
+                "already left out for another reason are counted there)."
             )
         else:
             notes.append(
-                f"{_rows_phrase(bad_weight_total)} have a weight in column '{weight_column}' that is "
-                f"not a positive number (data rows {shown}); they stay in with an empty weight, so "
-                "weighted figures leave them out: exclude them or fix the file."
+                f"{problem}; they stay in with an empty weight, so weighted figures leave them "
+                "out: exclude them or fix the file."
             )
     report = NormaliseReport(
         rows_read=rows_read,
         rows_used=rows_used,
         left_out=left_out,
-        unmapped=tuple(unmapped),
+        unmapped=unmapped,
         bad_weight_rows=bad_rows,
         notes=tuple(notes),
         bad_weight_lines=tuple(r + line_offset for r in bad_rows) if line_offset is not None else (),

@@ -61,7 +61,8 @@ class RoleGuess:
     kind: str
     roles: dict[str, str]
     reasons: dict[str, str]
-    # Which columns hold numbers, so a role moved away from a column falls back correctly.
+    # Columns holding numbers (set by guess_roles): a role moved away from a column falls
+    # back to measure or dimension, and only they can be a count or a share.
     numeric_columns: frozenset[str] = field(default=frozenset())
 
     def column_for(self, role: str) -> str | None:
@@ -272,6 +273,11 @@ def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
     """Guess the kind and every column's role from the header and the first 10 000 rows."""
     sample = (frame.head(SAMPLE_ROWS).collect() if isinstance(frame, pl.LazyFrame)
               else frame.head(SAMPLE_ROWS))
+    # Categorical text is read like any other text.
+    sample = sample.with_columns(
+        pl.col(c).cast(pl.String) for c, t in sample.schema.items()
+        if isinstance(t, (pl.Categorical, pl.Enum))
+    )
     if not sample.columns:
         raise InputError("The table has no columns; check that the file holds a header row.")
     numeric = frozenset(c for c, t in sample.schema.items() if t.is_numeric())
@@ -353,6 +359,18 @@ def with_roles(guess: RoleGuess, overrides: Mapping[str, str]) -> RoleGuess:
             raise InputError(
                 f"'{role}' is not a column role (column '{column}'); choose one of: "
                 f"{', '.join(ROLES)}."
+            )
+        if role in ("count", "share") and column not in guess.numeric_columns:
+            raise InputError(
+                f"Column '{column}' holds text, so it cannot be the {role}; choose a column of "
+                "numbers."
+            )
+    for role in {r for r in overrides.values() if r not in _MANY_ROLES}:
+        chosen = [c for c, r in overrides.items() if r == role]
+        if len(chosen) > 1:
+            raise InputError(
+                f"Columns {' and '.join(repr(c) for c in chosen)} are both set as {role}; "
+                "choose one."
             )
     for column, role in overrides.items():
         if role not in _MANY_ROLES:

@@ -389,6 +389,23 @@ def test_overrides_with_unknown_columns_or_roles_are_refused() -> None:
         with_roles(guess, {"Segmnt": "segment"})
     with pytest.raises(InputError, match="'poids'"):
         with_roles(guess, {"Pondération": "poids"})
+    with pytest.raises(InputError, match="'Secteur d'activité'.*text"):
+        with_roles(guess, {"Secteur d'activité": "count"})
+    with pytest.raises(InputError, match="both set as segment"):
+        with_roles(guess, {"Segment": "segment", "Secteur d'activité": "segment"})
+
+
+def test_a_count_chosen_by_the_user_makes_an_aggregated_table() -> None:
+    frame = pl.DataFrame({"Canal": ["Direct", "Referral"], "Valeur": [10, 4], "Autre": [1, 2]})
+    guess = with_roles(guess_roles(frame), {"Valeur": "count"})
+    assert guess.kind == "traffic_by_channel"
+    assert guess.roles == {"Canal": "channel", "Valeur": "count", "Autre": "measure"}
+
+
+def test_categorical_text_is_read_like_text() -> None:
+    frame = pl.DataFrame({"x": ["Les attentistes", "Newcomers", "Les attentistes"]},
+                         schema={"x": pl.Categorical})
+    assert guess_roles(frame).roles == {"x": "segment"}
 
 
 @pytest.mark.parametrize(("roles", "kind"), [
