@@ -17,6 +17,9 @@ Decisions where the brief was silent:
   URLs mostly on one host (>= 80 % of rows) or carrying utm_ tags (>= 5 %) are landing
   pages; values that are paths ("/contact") are landing pages. With two URL columns the
   more landing-like one is the landing page and the other the referrer.
+- Weight by value (row-level data only, when no header names one): numbers all > 0 whose
+  mean is within 0.15 of 1, with decimals (or all exactly 1). Whole numbers that are all
+  different, in row-level data, are an id.
 - A column of all-different values is an id only in row-level data (no count or share
   column): in an aggregated table it is the grouping key, a dimension. Text columns of
   row-level data with more than 200 distinct values and repeats are free text: ignore.
@@ -27,6 +30,10 @@ Decisions where the brief was silent:
   count or share: the article's three tables, a device table, a landing-page report) is a
   survey_table. Without count or share, source / medium / campaign / channel / referrer /
   landing page / device columns make row-level `traffic`. Anything else is `unknown`.
+- `RoleGuess` also records `numeric_columns`; `with_roles` uses it to refuse a text column
+  as count or share and to turn a column whose role moved to another one back into a
+  measure or dimension. It refuses unknown columns and roles, and one role given to two
+  columns in the same call.
 """
 
 from __future__ import annotations
