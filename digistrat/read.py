@@ -439,6 +439,7 @@ def _clean_names(raw: list[str]) -> tuple[list[str], list[str]]:
 _PLAIN_INT = re.compile(r"-?(?:0|[1-9]\d{0,17})")
 _PLAIN_DOT_FLOAT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _PLAIN_COMMA_FLOAT = re.compile(r"-?\d+(?:,\d+)?")
+_DIGITS = re.compile(r"-?\d+")
 _LEADING_ZERO = re.compile(r"-?0\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_HEADER = re.compile(r"(?i)\b(date|jour|datum|fecha)\b")
@@ -448,8 +449,9 @@ def _fast_dtype(name: str, values: list[str], decimal: str | None, sep: str) -> 
     """The dtype polars can parse this column as directly, judged on the sample; String if unsure."""
     if not values or _DATE_HEADER.search(name):
         return pl.String()
-    if all(_PLAIN_INT.fullmatch(v) for v in values):
-        return pl.Int64()
+    if all(_DIGITS.fullmatch(v) for v in values):
+        # too long for Int64 (or with leading zeros): an identifier, the String path decides
+        return pl.Int64() if all(_PLAIN_INT.fullmatch(v) for v in values) else pl.String()
     if any(_LEADING_ZERO.match(v) for v in values):
         return pl.String()  # codes such as '0007' or postcodes: the String path decides
     if decimal != "," and all(_PLAIN_DOT_FLOAT.fullmatch(v) for v in values):
@@ -697,6 +699,9 @@ class _CsvReader:
 
         sep = _choose_separator(sample)
         records = _records(sample, sep, SAMPLE_RECORDS + 1)
+        if not records:
+            raise InputError(f"The header on line {header_line} of '{self.name}' cannot be read (a quote "
+                             "is opened but never closed); fix that line and try again.")
         names, name_notes = _clean_names(records[0])
         self.notes.extend(name_notes)
         cells = [field for record in records[1:] for field in record]

@@ -1,0 +1,496 @@
+"""digistrat.read: every export shape loads with the right figures; bad files are refused clearly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digistrat.errors import InputError
+from digistrat.read import Limits, ReadResult, describe, read_table
+from tests.fixtures_files import (
+    NBSP,
+    NNBSP,
+    SEGMENT_SHARES,
+    csv_text,
+    french_excel_csv,
+    ga4_export,
+    ga4_snapshot,
+    matomo_export,
+    parquet_bytes,
+    segment_panel_fr,
+    xlsx_workbook,
+)
+
+REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
+
+
+# ---------------------------------------------------------------------------------------------
+# French Excel
+
+
+ENCODINGS = [("cp1252", "cp1252"), ("utf-16", "utf-16"), ("utf-16-be", "utf-16"), ("utf-8-sig", "utf-8-sig")]
+FRENCH_SHAPES = [(enc, rep, th, ps) for enc, rep in ENCODINGS for th in (" ", NBSP, NNBSP) for ps in (" ", "", NBSP)
+                 if not (enc == "cp1252" and th == NNBSP)]  # cp1252 has no narrow no-break space
+
+
+@pytest.mark.parametrize("encoding, reported, thousands, percent_space", FRENCH_SHAPES)
+def test_french_excel_export(encoding, reported, thousands, percent_space):
+    header, rows = segment_panel_fr(thousands, percent_space)
+    result = read_table(french_excel_csv(rows, header, encoding=encoding), file_name="panel.csv")
+    frame, report = result.frame, result.report
+    assert report.encoding == reported
+    assert (report.separator, report.decimal, report.thousands) == (";", ",", thousands)
+    assert report.columns == ("Segment", "Part", "Pondération", "Taille d'entreprise",
+                              "Secteur d'activité", "Effectif")
+    assert report.percent_columns == ("Part",)
+    assert frame["Part"].dtype == pl.Float64
+    assert frame["Part"].to_list() == [share for _, share in SEGMENT_SHARES]  # 54,75 % -> 54.75
+    assert frame["Part"].sum() == pytest.approx(100.0)
+    assert frame["Pondération"].to_list() == [0.5, 0.75, 1.0, 1.25, 1.5]
+    assert frame["Effectif"].dtype == pl.Int64
+    assert frame["Effectif"].to_list() == [10200, 13175, 17850, 35700, 93075]  # 170,000 × share
+    assert frame["Segment"][2] == "Les tenants de l'adaptation"
+    assert frame["Secteur d'activité"][3] == "Santé"
+    assert report.header_line == 1 and report.rows == 5
+
+
+def test_dot_thousands_with_decimal_comma():
+    data = "Poste;Montant;Quantité\r\nA;1.234,5;1.000\r\nB;12.345.678,25;2.500\r\nC;-7,75;3\r\n"
+    result = read_table(data.encode("cp1252"), file_name="compta.csv")
+    assert result.report.decimal == "," and result.report.thousands == "."
+    assert result.frame["Montant"].to_list() == [1234.5, 12345678.25, -7.75]
+    assert result.frame["Quantité"].to_list() == [1000, 2500, 3]
+    assert result.frame["Quantité"].dtype == pl.Int64
+
+
+def test_cp1252_detected_beyond_the_sniffed_head():
+    rows = [[f"ligne {i}", i] for i in range(6000)]  # > 64 KB of ASCII before the accent
+    rows.append(["Île-de-France", 6000])
+    data = csv_text(["Région", "Valeur"], rows, sep=";").encode("cp1252")
+    assert len(data) > 64 * 1024
+    result = read_table(data, file_name="regions.csv")
+    assert result.report.encoding == "cp1252"
+    assert result.frame["Région"][-1] == "Île-de-France"
+    assert result.frame["Région"][0] == "ligne 0"
+    assert result.frame["Valeur"].sum() == sum(range(6001))
+
+
+# ---------------------------------------------------------------------------------------------
+# UTF-8 text CSVs
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_separators_quotes_and_newlines(sep, newline, bom):
+    rows = [
+        ["Direct", 2451, 0.25, f"a{sep}b"],
+        ["Organic Search", 1312, 0.5, 'il a dit "bonjour"'],
+        ["Réseaux sociaux", 24, 0.125, "deux\nlignes"],
+        ["Référent", 820, 1.0, "  espaces  "],
+    ]
+    data = bom + csv_text(["Canal", "Sessions", "Taux", "Note"], rows, sep=sep, newline=newline).encode()
+    result = read_table(data, file_name="canaux.csv")
+    assert result.report.separator == sep
+    assert result.report.encoding == ("utf-8-sig" if bom else "utf-8")
+    assert result.report.columns == ("Canal", "Sessions", "Taux", "Note")
+    assert result.frame["Sessions"].dtype == pl.Int64
+    assert result.frame["Sessions"].sum() == 2451 + 1312 + 24 + 820
+    assert result.frame["Taux"].to_list() == [0.25, 0.5, 0.125, 1.0]
+    assert result.frame["Note"].to_list() == [f"a{sep}b", 'il a dit "bonjour"', "deux\nlignes", "espaces"]
+    assert result.frame["Canal"][2] == "Réseaux sociaux"
+
+
+def test_headers_are_cleaned_deduplicated_and_named():
+    data = "\ufeff Sessions ,Sessions,,Sessions_2, Canal\n1,2,3,4,x\n5,6,7,8,y\n".encode()
+    result = read_table(data, file_name="h.csv")
+    assert result.report.columns == ("Sessions", "Sessions_2", "column_3", "Sessions_2_2", "Canal")
+    assert result.frame["Sessions_2"].to_list() == [2, 6]
+    assert result.frame["column_3"].to_list() == [3, 7]
+
+
+def test_empty_cells_become_null_and_text_is_stripped():
+    data = b"a,b,c\n1, x ,\n,  ,2\n3,y,4\n"
+    frame = read_table(data, file_name="e.csv").frame
+    assert frame["a"].to_list() == [1, None, 3]
+    assert frame["b"].to_list() == ["x", None, "y"]
+    assert frame["c"].to_list() == [None, 2, 4]
+
+
+def test_dates_and_codes():
+    data = ("jour,quand,date_fr,us,code,postal,id\n"
+            "2025-01-31,2025-01-31T08:30:00Z,31/01/2025,12/31/2025,0007,01000,123456789012345678901\n"
+            "2025-02-01,2025-02-01 09:15,01/02/2025,01/15/2025,0012,75001,223456789012345678901\n")
+    result = read_table(data.encode(), file_name="d.csv")
+    frame = result.frame
+    assert frame["jour"].dtype == pl.Date and frame["jour"][0] == dt.date(2025, 1, 31)
+    assert frame["quand"].dtype == pl.Datetime
+    assert frame["quand"].to_list() == [dt.datetime(2025, 1, 31, 8, 30), dt.datetime(2025, 2, 1, 9, 15)]
+    assert frame["date_fr"].to_list() == [dt.date(2025, 1, 31), dt.date(2025, 2, 1)]
+    assert frame["us"].to_list() == [dt.date(2025, 12, 31), dt.date(2025, 1, 15)]
+    for text_column in ("code", "postal", "id"):
+        assert frame[text_column].dtype == pl.String
+    assert frame["postal"].to_list() == ["01000", "75001"]
+
+
+def test_single_column_file_and_blank_lines():
+    data = b"Canal\nDirect\n\nReferral\n\n"
+    result = read_table(data, file_name="one.csv")
+    assert result.frame["Canal"].to_list() == ["Direct", "Referral"]
+
+
+def test_blank_lines_inside_a_multi_column_file_are_skipped():
+    data = b"a,b\n1,2\n\n3,4\n,\n5,6\n\n\n"
+    frame = read_table(data, file_name="b.csv").frame
+    assert frame["a"].to_list() == [1, 3, 5] and frame["b"].sum() == 12
+
+
+def test_path_and_bytes_give_the_same_frame(tmp_path):
+    rows = [[i, f"canal {i % 7}", i / 8, f"2025-01-{1 + i % 28:02d}"] for i in range(40_000)]
+    data = csv_text(["id", "canal", "poids", "jour"], rows).encode()
+    target = tmp_path / "big.csv"
+    target.write_bytes(data)
+    from_path = read_table(target)
+    from_bytes = read_table(data, file_name="big.csv")
+    assert from_path.frame.equals(from_bytes.frame)
+    assert from_path.report.file_name == "big.csv"
+    assert from_path.frame["poids"].sum() == pytest.approx(sum(i / 8 for i in range(40_000)))
+    assert from_path.frame["jour"].dtype == pl.Date
+    assert from_path.frame["id"].dtype == pl.Int64
+
+
+def test_late_value_that_breaks_the_sampled_type_falls_back():
+    rows = [[i, i] for i in range(5000)] + [["n/a", "1 234,5 %"]]
+    data = csv_text(["a", "b"], rows, sep=";").encode()
+    frame = read_table(data, file_name="late.csv").frame
+    assert frame["a"].dtype == pl.String and frame["a"][-1] == "n/a"
+    assert frame["b"].dtype == pl.Float64 and frame["b"][-1] == 1234.5
+
+
+def test_mac_cr_line_endings():
+    data = "a;b\r1,5;x\r2,5;y\r".encode("cp1252")
+    frame = read_table(data, file_name="mac.csv").frame
+    assert frame["a"].to_list() == [1.5, 2.5]
+
+
+# ---------------------------------------------------------------------------------------------
+# Google Analytics 4
+
+
+def test_ga4_export_preamble_and_typing():
+    header = ["Date", "Session default channel group", "Sessions", "Engagement rate", "Nth week", "Transaction ID"]
+    rows = [["20250101", "Direct", 120, 0.35130830489192266, "0000", "20250315"],
+            ["20250102", "Organic Search", 80, 0.5, "0001", "20250316"],
+            ["20250103", "Referral", 7, 0.0, "0002", "20250317"]]
+    data = ga4_export("Traffic acquisition: Session default channel group", header, rows)
+    assert not data.endswith(b"\n")
+    result = read_table(data, file_name="ga4.csv")
+    report, frame = result.report, result.frame
+    assert report.header_line == 10
+    assert report.preamble == ("-" * 40, "Traffic acquisition: Session default channel group",
+                               "Account: Exemple SARL", "Property: www.exemple.fr", "-" * 40, "",
+                               "All Users", "Start date: 20250101", "End date: 20251030")
+    assert report.tables[0].title == "Traffic acquisition: Session default channel group"
+    assert frame["Date"].dtype == pl.Date and frame["Date"][2] == dt.date(2025, 1, 3)
+    assert frame["Sessions"].sum() == 207
+    assert frame["Engagement rate"][0] == 0.35130830489192266
+    assert frame["Nth week"].to_list() == ["0000", "0001", "0002"]  # a code, not a date or a number
+    assert frame["Transaction ID"].dtype == pl.Int64  # eight digits, but the header is no date
+
+
+def test_ga4_snapshot_lists_its_tables_and_reads_the_chosen_one():
+    weeks = [[f"{w:04d}", 10 + w] for w in range(5)]
+    channels = [["Direct", 2218], ["Organic Search", 818], ["Referral", 384]]
+    retention = [["Jun 14 - Jun 20", 73, 2, 1], ["Jun 21 - Jun 27", 71, 0]]
+    data = ga4_snapshot([
+        (None, ["Nth week", "Active users"], weeks),
+        ("Where do your new users come from?", ["First user primary channel group", "New users"], channels),
+        ("How are you retaining users?", ["Date", "Week 0", "Week 1", "Week 2"], retention),
+        ("What are your top performing key events?", ["Event name", "Key events"], []),
+    ])
+    first = read_table(data, file_name="snap.csv")
+    tables = first.report.tables
+    assert [t.index for t in tables] == [0, 1, 2, 3]
+    assert [t.title for t in tables] == ["Reports snapshot", "Where do your new users come from?",
+                                         "How are you retaining users?", "What are your top performing key events?"]
+    assert [t.rows for t in tables] == [5, 3, 2, 0]
+    assert tables[1].columns == ("First user primary channel group", "New users")
+    assert [t.header_line for t in tables] == [9, 9 + 5 + 1 + 3 + 1, 9 + 5 + 1 + 3 + 1 + 3 + 1 + 3 + 1,
+                                               9 + 5 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 2 + 1 + 3 + 1]
+    assert first.frame["Active users"].sum() == sum(10 + w for w in range(5))
+    second = read_table(data, file_name="snap.csv", table=1)
+    assert second.report.table_index == 1
+    assert second.frame["New users"].sum() == 2218 + 818 + 384
+    assert second.report.preamble == ("Where do your new users come from?", "Start date: 20250101",
+                                      "End date: 20251231")
+    cohort = read_table(data, file_name="snap.csv", table=2).frame
+    assert cohort["Week 2"].to_list() == [1, None]  # GA4 leaves trailing cells out
+    with pytest.raises(InputError, match=r"Table 3 \(header on line 34\) has no data rows"):
+        read_table(data, file_name="snap.csv", table=3)
+    with pytest.raises(InputError, match=r"no table 7.*0 \(Reports snapshot\).*1 \(Where do"):
+        read_table(data, file_name="snap.csv", table=7)
+
+
+def _count_rows(path: Path) -> tuple[list[list[str]], list[int]]:
+    """Tables of a real export by plain line splitting: (header fields, data row count) per table."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-16") if raw[:2] == b"\xff\xfe" else raw.decode("utf-8")
+    headers, counts, expecting_header = [], [], True
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith("#"):
+            expecting_header = True
+            continue
+        if not line.strip():
+            continue
+        if expecting_header:
+            headers.append(line.split(","))
+            counts.append(0)
+            expecting_header = False
+        else:
+            counts[-1] += 1
+    return headers, counts
+
+
+REAL_FILES = sorted(p.name for p in REAL_EXPORTS.glob("*.csv")) if REAL_EXPORTS.is_dir() else []
+
+
+@pytest.mark.parametrize("name", REAL_FILES or ["(absent)"])
+def test_real_exports_load(name):
+    if not REAL_EXPORTS.is_dir():
+        pytest.skip("shared/reference/real-exports is not next to the repository")
+    path = REAL_EXPORTS / name
+    headers, counts = _count_rows(path)
+    result = read_table(path)
+    assert isinstance(result, ReadResult)
+    assert result.report.columns == tuple(headers[0])
+    assert result.report.rows == counts[0] == result.frame.height
+    if name.startswith("matomo"):
+        assert result.report.encoding == "utf-16"
+        assert len(result.report.percent_columns) == 1
+        assert result.frame[result.report.percent_columns[0]].max() == 100.0
+    else:
+        assert result.report.header_line == 10 or len(counts) > 1
+
+
+def test_real_snapshot_lists_every_table():
+    path = REAL_EXPORTS / "ga4_reports_snapshot_multitable__joel-hanson.csv"
+    if not path.exists():
+        pytest.skip("shared/reference/real-exports is not next to the repository")
+    headers, counts = _count_rows(path)
+    result = read_table(path)
+    assert len(result.report.tables) == len(headers) == 16
+    assert [t.rows for t in result.report.tables] == counts
+    assert [list(t.columns) for t in result.report.tables] == headers
+    assert result.report.tables[4].title == "Where do your new users come from?"
+    for info in result.report.tables:
+        if info.rows:
+            chosen = read_table(path, table=info.index)
+            assert chosen.frame.height == info.rows
+            assert chosen.report.columns == info.columns
+    channels = read_table(path, table=5).frame
+    assert channels["Sessions"].sum() == 2451 + 1312 + 820 + 65 + 24
+
+
+def test_real_matomo_contents_is_utf16_despite_what_file_says():
+    path = REAL_EXPORTS / "matomo_csv_translated_en__Contents.utf16le.csv"
+    if not path.exists():
+        pytest.skip("shared/reference/real-exports is not next to the repository")
+    result = read_table(path)
+    assert result.report.encoding == "utf-16"
+    assert result.frame["Interaction Rate"].to_list() == [50.0, 100.0, 0.0, 0.0, 100.0, 0.0]
+    assert result.frame["Visits"].sum() == 4 + 2 + 2 + 2 + 2 + 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Matomo, Excel, Parquet
+
+
+@pytest.mark.parametrize("written", ["100%", "100 %", f"100{NBSP}%"])
+def test_matomo_translated_export(written):
+    header = ["Libellé", "Visites", "Taux de rebond", "Entrées directes"]
+    data = matomo_export(header, [["Moteurs de recherche", 12, written, 3], ["Réseaux sociaux", 4, "25%", 1]])
+    result = read_table(data, file_name="matomo.csv")
+    assert result.report.encoding == "utf-16"
+    assert result.report.percent_columns == ("Taux de rebond",)
+    assert result.frame["Taux de rebond"].to_list() == [100.0, 25.0]
+    assert result.frame["Libellé"][1] == "Réseaux sociaux"
+
+
+def test_xlsx_sheets_by_default_name_and_index():
+    data = xlsx_workbook({
+        "Segments": (["Segment", "Part", "Texte"], [["convinced", 7.75, "54,75 %"], ["wait_and_see", 54.75, "6 %"]]),
+        "Canaux": (["Canal", "Visites", "Visites"], [["Direct", 31, 1], ["Recherche", 29, 2]]),
+    })
+    first = read_table(data, file_name="etude.xlsx")
+    assert first.report.format == "xlsx"
+    assert first.report.sheets == ("Segments", "Canaux") and first.report.sheet == "Segments"
+    assert first.frame["Part"].sum() == pytest.approx(62.5)
+    assert first.frame["Texte"].to_list() == [54.75, 6.0] and first.report.percent_columns == ("Texte",)
+    by_name = read_table(data, file_name="etude.xlsx", sheet="Canaux")
+    by_index = read_table(data, file_name="etude.xlsx", sheet=1)
+    assert by_name.frame.equals(by_index.frame)
+    assert by_name.report.columns == ("Canal", "Visites", "Visites_2")
+    assert by_name.frame["Visites"].sum() == 60
+    with pytest.raises(InputError, match=r"no sheet 'Devices'.*0 'Segments', 1 'Canaux'"):
+        read_table(data, file_name="etude.xlsx", sheet="Devices")
+    with pytest.raises(InputError, match=r"no sheet 5"):
+        read_table(data, file_name="etude.xlsx", sheet=5)
+
+
+def test_parquet_round_trip_and_path(tmp_path):
+    frame = pl.DataFrame({"segment": ["newcomers", "convinced"], "share": [6.0, 7.75]})
+    data = parquet_bytes(frame)
+    assert read_table(data, file_name="s.parquet").frame.equals(frame)
+    target = tmp_path / "s.parquet"
+    target.write_bytes(data)
+    result = read_table(target)
+    assert result.report.format == "parquet" and result.frame["share"].sum() == 13.75
+    assert read_table(data).report.format == "parquet"  # no name: the magic number decides
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals
+
+
+def _refused(data: bytes, name: str = "f.csv", **options) -> str:
+    with pytest.raises(InputError) as caught:
+        read_table(data, file_name=name, **options)
+    message = str(caught.value)
+    assert message.endswith(".") and "\n" not in message
+    return message
+
+
+def test_refuses_empty_and_header_only():
+    assert "empty" in _refused(b"")
+    assert "empty" in _refused(b"\xef\xbb\xbf\r\n\r\n")
+    assert "no data rows" in _refused(b"a;b;c\r\n")
+    assert "line 10" in _refused(ga4_export("Pages", ["Page", "Views"], []))
+    assert "only comment lines" in _refused(b"# Reports snapshot\n# Account: x\n")
+
+
+def test_refuses_binary_named_csv():
+    workbook = xlsx_workbook({"S": (["a"], [[1]])})
+    assert "looks like a ZIP/Excel" in _refused(workbook, "export.csv")
+    assert "not a CSV" in _refused(b"\x00\x01\x02binary\x00\xff" * 50, "export.csv")
+    assert "looks like a Parquet" in _refused(parquet_bytes(pl.DataFrame({"a": [1]})), "x.csv")
+
+
+@pytest.mark.parametrize("prefix_lines", [0, 9])
+def test_ragged_rows_name_their_line(prefix_lines):
+    preamble = "".join(f"# comment {i}\n" for i in range(prefix_lines))
+    header_line = prefix_lines + 1
+    too_long = preamble + 'a,b,c\n1,2,3\n4,"x\ny",6\n7,8,9,10\n11,12,13\n'
+    message = _refused(too_long.encode())
+    assert f"Line {header_line + 4} " in message and "4 fields" in message and "has 3" in message
+    too_short = "a,b,c\n1,2,3\n4,5,6\n7,8\n10,11,12\n"
+    message = _refused(too_short.encode())
+    assert "Line 4 " in message and "2 fields" in message
+    short_at_end = "a;b;c\r\n1;2;3\r\n4;5;6\r\n7;8\r\n"
+    assert "Line 4 " in _refused(short_at_end.encode())
+
+
+def test_unclosed_quote_names_its_line():
+    message = _refused(b'a,b\n1,2\n3,"open\n5,6\n')
+    assert "line 3" in message and "quote" in message
+
+
+def test_limits():
+    data = csv_text(["a", "b"], [[i, i] for i in range(1000)]).encode()
+    message = _refused(data, limits=Limits(max_bytes=1024))
+    assert f"{len(data) / 1048576:.1f} MB" in message and "0.0 MB limit" in message
+    message = _refused(data, limits=Limits(max_rows=999))
+    assert "999 rows" in message
+    assert read_table(data, file_name="f.csv", limits=Limits(max_rows=1000)).frame.height == 1000
+
+
+def test_refuses_damaged_workbooks_and_parquet():
+    workbook = xlsx_workbook({"S": (["a"], [[1]])})
+    assert "Excel" in _refused(workbook[: len(workbook) // 2], "damaged.xlsx")
+    assert "Excel" in _refused(b"a,b\n1,2\n", "not-really.xlsx")
+    parquet = parquet_bytes(pl.DataFrame({"a": list(range(100))}))
+    assert "Parquet" in _refused(parquet[:-20], "damaged.parquet")
+
+
+def test_refuses_unknown_table_in_a_single_table_file():
+    assert "no table 2" in _refused(b"a,b\n1,2\n", table=2)
+
+
+def test_describe_says_what_was_detected():
+    header, rows = segment_panel_fr()
+    report = read_table(french_excel_csv(rows, header), file_name="panel.csv").report
+    text = " ".join(describe(report))
+    assert "semicolon" in text and "cp1252" in text and "decimal mark ','" in text
+    assert "Part" in text and "5 rows" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness: nothing but a result or an InputError
+
+
+def _outcome(data: bytes, name: str = "fuzz.csv") -> None:
+    try:
+        result = read_table(data, file_name=name)
+    except InputError as error:
+        assert str(error)
+        return
+    assert isinstance(result, ReadResult)
+    assert result.frame.height == result.report.rows > 0
+    assert tuple(result.frame.columns) == result.report.columns
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=600))
+def test_arbitrary_bytes(data):
+    _outcome(data)
+
+
+def _seeds() -> list[bytes]:
+    header, rows = segment_panel_fr()
+    return [
+        french_excel_csv(rows, header),
+        french_excel_csv(rows, header, encoding="utf-16"),
+        ga4_export("Pages", ["Page", "Views", "Rate"], [["/", 10, 0.5], ["/a,b", 3, 0.25]]),
+        ga4_snapshot([(None, ["Nth week", "Users"], [["0000", 1]]), ("Q?", ["Channel", "Users"], [["Direct", 2]])]),
+        matomo_export(["Label", "Rate"], [["x", "100%"], ["y", "50 %"]]),
+        csv_text(["a", "b"], [["x\ny", 'q"q'], ["1", "2"]], quote_all=True).encode(),
+    ]
+
+
+INSERTS = [b",", b";", b'"', b"\n", b"\r\n", b"\t", b"#", b"%", b"\x00", b"\xff", b" "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.sampled_from(range(6)), operations=st.lists(st.tuples(
+    st.sampled_from(["flip", "truncate", "insert", "delete"]), st.integers(0, 10**6), st.integers(0, 255)),
+    min_size=1, max_size=4))
+def test_mutated_fixtures(seed, operations):
+    data = bytearray(_seeds()[seed])
+    for operation, position, value in operations:
+        if not data:
+            break
+        at = position % len(data)
+        if operation == "flip":
+            data[at] = value
+        elif operation == "truncate":
+            del data[at:]
+        elif operation == "insert":
+            data[at:at] = INSERTS[value % len(INSERTS)]
+        else:
+            del data[at]
+    _outcome(bytes(data))
+
+
+def test_mutated_fixtures_with_a_fixed_seed_cover_each_operation():
+    rng = random.Random(20151001)
+    for seed in _seeds():
+        for _ in range(30):
+            data = bytearray(seed)
+            at = rng.randrange(len(data))
+            data[at:at] = rng.choice(INSERTS)
+            _outcome(bytes(data))
