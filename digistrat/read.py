@@ -49,7 +49,6 @@ SPACE_MARK_NAMES = {" ": "space", "\u00a0": "no-break space", "\u202f": "narrow 
 # Full-cell number shapes after spaces and the percent sign are removed (Rust regex syntax).
 DOT_NUMBER = r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 COMMA_NUMBER = r"^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)$"
-INTEGER = r"^[+-]?\d+$"
 
 # Preamble lines that are metadata rather than a table's title (GA4 in English and French).
 META_PREFIXES = ("account:", "property:", "start date:", "end date:", "compte", "propriété",
@@ -129,8 +128,6 @@ def describe(report: ReadReport) -> list[str]:
         lines.append(f"Encoding {report.encoding}; separator {SEPARATOR_NAMES.get(report.separator or ',', report.separator)}"
                      f"; decimal mark {_mark_words(report.decimal)}; thousands mark {_mark_words(report.thousands)}.")
         lines.append(f"Header on line {report.header_line}.")
-        if report.preamble:
-            lines.append(f"{len(report.preamble)} comment lines before the header.")
         if len(report.tables) > 1:
             lines.append(f"The file holds {len(report.tables)} tables; table {report.table_index} was read:")
             lines.extend(f"  {t.index}: {t.title or '(untitled)'} — {', '.join(t.columns)} ({t.rows} rows)"
@@ -447,8 +444,12 @@ _DATE_HEADER = re.compile(r"(?i)\b(date|jour|datum|fecha)\b")
 
 def _fast_dtype(name: str, values: list[str], decimal: str | None, sep: str) -> pl.DataType:
     """The dtype polars can parse this column as directly, judged on the sample; String if unsure."""
-    if not values or _DATE_HEADER.search(name):
+    if not values:
         return pl.String()
+    if all(_ISO_DATE.fullmatch(v) for v in values):
+        return pl.Date()
+    if _DATE_HEADER.search(name):
+        return pl.String()  # GA4 'YYYYMMDD' dates: the String path converts them
     if all(_DIGITS.fullmatch(v) for v in values):
         # too long for Int64 (or with leading zeros): an identifier, the String path decides
         return pl.Int64() if all(_PLAIN_INT.fullmatch(v) for v in values) else pl.String()
@@ -458,8 +459,6 @@ def _fast_dtype(name: str, values: list[str], decimal: str | None, sep: str) -> 
         return pl.Float64()
     if decimal == "," and sep != "," and all(_PLAIN_COMMA_FLOAT.fullmatch(v) for v in values):
         return pl.Float64()
-    if all(_ISO_DATE.fullmatch(v) for v in values):
-        return pl.Date()
     return pl.String()
 
 
@@ -475,13 +474,20 @@ class _Typed:
     note: str | None = None
 
 
-def _type_column(raw: pl.Series, decimal: str | None) -> _Typed:
-    text = raw.str.strip_chars()
-    text = pl.select(pl.when(text.str.len_bytes() > 0).then(text)).to_series().alias(raw.name)
+def _stripped(frame: pl.DataFrame) -> pl.DataFrame:
+    """String columns without surrounding whitespace (NBSP included), empty strings as null."""
+    trimmed = [pl.col(name).str.strip_chars() for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(pl.when(t.str.len_bytes() > 0).then(t) for t in trimmed)
+
+
+def _type_column(text: pl.Series, decimal: str | None) -> _Typed:
+    """Type one stripped String column: date, number, percentage, or text as it is."""
     filled = text.len() - text.null_count()
     if filled == 0:
         return _Typed(text)
-    probe = text.drop_nulls().head(PROBE_VALUES)
+    probe = text.head(PROBE_VALUES * 5).drop_nulls().head(PROBE_VALUES)
+    if probe.len() == 0:
+        probe = text.drop_nulls().head(PROBE_VALUES)
     dated = _as_date(text, probe, filled)
     if dated is not None:
         return dated
@@ -521,47 +527,58 @@ def _as_date(text: pl.Series, probe: pl.Series, filled: int) -> _Typed | None:
 
 
 def _as_number(text: pl.Series, probe: pl.Series, filled: int, decimal: str | None) -> _Typed | None:
+    """Numbers as people write them: thousands marks, decimal comma, '54,75 %'. Literal string
+    operations where possible; one regex pass checks the shape of every cell."""
     if not _all_match(probe, r"^[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*%?$"):
         return None
-    percent = text.str.ends_with("%")
-    percent_count = int(percent.sum())
-    body = (text.str.strip_suffix("%").str.strip_chars()
-            .str.replace("\u2212", "-", literal=True)
-            .str.replace_all(r"[\s\u00a0\u202f\u2009]", ""))
-    thousands = _space_mark(text)
+    percent_count = int(text.str.ends_with("%").sum())
+    body = text.str.strip_suffix("%").str.strip_chars() if percent_count else text
+    if bool(body.str.contains("\u2212", literal=True).any()):
+        body = body.str.replace("\u2212", "-", literal=True)
+    thousands = None
+    for space in SPACE_MARKS:
+        if bool(body.str.contains(space, literal=True).any()):
+            thousands = thousands or space
+            body = body.str.replace_all(space, "", literal=True)
     first, second = (",", ".") if decimal == "," else (".", ",")
     for mark in (first, second):
-        shape = COMMA_NUMBER if mark == "," else DOT_NUMBER
-        if int(body.str.contains(shape).sum()) != filled:
-            continue
         grouping = "." if mark == "," else ","
-        had_grouping = bool(body.str.contains(grouping, literal=True).any())
-        plain = body.str.replace_all(grouping, "", literal=True)
+        plain = body
+        if bool(body.str.contains(grouping, literal=True).any()):
+            # grouping marks must sit every three digits: only then check each cell's shape
+            if int(body.str.contains(COMMA_NUMBER if mark == "," else DOT_NUMBER).sum()) != filled:
+                continue
+            plain = plain.str.replace_all(grouping, "", literal=True)
+            marks = thousands or grouping
+        else:
+            marks = thousands
         if mark == ",":
             plain = plain.str.replace(",", ".", literal=True)
-        name = text.name
-        if percent_count == 0 and _all_match(plain.drop_nulls(), INTEGER):
-            if bool(plain.str.contains(r"^[+-]?0\d").any()):
+        typed = _number_series(text, plain, filled, percent_count > 0, marks)
+        if typed is not None:
+            return typed
+    return None
+
+
+def _number_series(text: pl.Series, plain: pl.Series, filled: int, percent: bool,
+                   thousands: str | None) -> _Typed | None:
+    name = text.name
+    if not percent:
+        as_int = plain.cast(pl.Int64, strict=False)
+        if as_int.len() - as_int.null_count() == filled:
+            unsigned = plain.str.strip_prefix("-").str.strip_prefix("+")
+            if bool((unsigned.str.starts_with("0") & (unsigned.str.len_bytes() > 1)).any()):
                 return _Typed(text, note=f"Column '{name}' is kept as text: its numbers have leading "
                                          "zeros, so they are codes.")
-            as_int = plain.cast(pl.Int64, strict=False)
-            if as_int.len() - as_int.null_count() == filled:
-                return _Typed(as_int.alias(name), thousands=thousands or (grouping if had_grouping else None))
+            return _Typed(as_int.alias(name), thousands=thousands)
+        whole = not any(bool(plain.str.contains(ch, literal=True).any()) for ch in ".eE")
+        if whole and _all_match(plain.drop_nulls(), r"^[+-]?\d+$"):
             return _Typed(text, note=f"Column '{name}' is kept as text: its whole numbers are too long "
                                      "for numbers (identifiers).")
-        as_float = plain.cast(pl.Float64, strict=False)
-        if as_float.len() - as_float.null_count() != filled:
-            continue
-        return _Typed(as_float.alias(name), percent=percent_count > 0,
-                      thousands=thousands or (grouping if had_grouping else None))
-    return None
-
-
-def _space_mark(text: pl.Series) -> str | None:
-    for mark in SPACE_MARKS:
-        if bool(text.str.contains(rf"\d{mark}\d", literal=False).any()):
-            return mark
-    return None
+    as_float = plain.cast(pl.Float64, strict=False)
+    if as_float.len() - as_float.null_count() != filled:
+        return None
+    return _Typed(as_float.alias(name), percent=percent, thousands=thousands)
 
 
 # ----------------------------------------------------------------------------------------
@@ -638,9 +655,11 @@ class _CsvReader:
             tables = _find_tables(body)
         else:
             tables = None
+        first_notes = len(self.notes)
         try:
             return self._read_tables(body, encoding, tables, table)
         except _NotUtf8:
+            del self.notes[first_notes:]
             body, codec = self._decode_all("utf-8", encoding.bom)
             encoding = _Encoding(codec, codec, 0, None)
             self.notes.append(f"The file is not valid UTF-8 beyond its first 64 KB; read it as {codec}.")
@@ -721,7 +740,7 @@ class _CsvReader:
                              (", or choose another table." if tables and len(tables) > 1 else "."))
 
         typed, percent_columns, seen_thousands = [], [], []
-        for column in frame.get_columns():
+        for column in _stripped(frame).get_columns():
             if column.dtype != pl.String:
                 typed.append(column)
                 continue
@@ -768,7 +787,7 @@ class _CsvReader:
 
     def _parse(self, region: bytes | Path, sep: str, skip: int, names: list[str], plan: list[pl.DataType],
                decimal: str | None, header_line: int, tolerant: bool) -> pl.DataFrame:
-        typed = [d if d != pl.String else pl.String() for d in plan]
+        typed = plan
         decimal_comma = decimal == "," and sep != "," and any(d == pl.Float64 for d in typed)
         attempts: list[tuple[list[pl.DataType] | None, bool, str | None]] = []
         if any(d != pl.String for d in typed):
@@ -892,14 +911,6 @@ class _ParseFailed(Exception):
     """polars refused the body with these settings."""
 
 
-def _cp1252_ok(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
 def _utf8_head(path: Path, encoding: _Encoding) -> bytes:
     with path.open("rb") as handle:
         return handle.read(SNIFF_BYTES + encoding.bom)[encoding.bom:]
@@ -944,7 +955,7 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
         names, notes = _clean_names(raw_names)
         frame = frame.rename(dict(zip(frame.columns, names)))
     typed, percent_columns = [], []
-    for column in frame.get_columns():
+    for column in _stripped(frame).get_columns():
         if column.dtype == pl.String:
             result = _type_column(column, None)
             typed.append(result.series)
