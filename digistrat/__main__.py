@@ -1,0 +1,5 @@
+import sys
+
+from digistrat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,153 @@
+"""`python -m digistrat inspect|shares|channels FILE`: the app's pipeline on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from digistrat import datasets, stats, traffic
+from digistrat.channels import ChannelSettings
+from digistrat.errors import DigistratError, InputError
+from digistrat.i18n import LANGUAGES, format_percent, label
+from digistrat.read import describe
+from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
+
+
+def _load(args: argparse.Namespace, role_overrides: dict[str, str] | None = None) -> datasets.Dataset:
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; check the path.")
+    return datasets.load_bytes(
+        path.read_bytes(), path.name, table=args.table, sheet=args.sheet, role_overrides=role_overrides
+    )
+
+
+def _inspect(args: argparse.Namespace) -> dict:
+    dataset = _load(args)
+    report, normalised = dataset.read, dataset.normalised
+    result = {
+        "file": report.file_name,
+        "format": report.format,
+        "encoding": report.encoding,
+        "separator": report.separator,
+        "decimal": report.decimal,
+        "header_line": report.header_line,
+        "tables": [{"index": t.index, "title": t.title, "columns": list(t.columns), "rows": t.rows} for t in report.tables],
+        "sheets": list(report.sheets),
+        "kind": dataset.kind,
+        "roles": dataset.roles.roles,
+        "rows_read": normalised.rows_read,
+        "rows_used": normalised.rows_used,
+        "left_out": normalised.left_out,
+        "unmapped": {u.column: u.values.rows() for u in normalised.unmapped},
+        "notes": [*describe(report), *normalised.notes],
+    }
+    if not args.json:
+        lines = [*result["notes"], f"kind: {dataset.kind}"]
+        lines += [f"  {column}: {role}" for column, role in dataset.roles.roles.items()]
+        lines.append(f"rows read {normalised.rows_read}, used {normalised.rows_used}, left out {sum(normalised.left_out.values())}")
+        lines += [f"  {reason}: {rows}" for reason, rows in normalised.left_out.items() if rows]
+        for unmapped in normalised.unmapped:
+            values = ", ".join(f"{v!r} ({n})" for v, n in unmapped.values.rows()[:10])
+            lines.append(f"unmapped values in {unmapped.column}: {values}")
+        print("\n".join(lines))
+    return result
+
+
+def _shares(args: argparse.Namespace) -> dict:
+    overrides = {}
+    if args.weight and args.weight != "none":
+        overrides[args.weight] = "weight"
+    dataset = _load(args, overrides)
+    frame = dataset.frame
+    if args.by:
+        if args.by not in frame.columns:
+            raise InputError(f"--by {args.by}: no such column; the columns are {', '.join(frame.columns)}.")
+        by, keys = args.by, None
+    else:
+        if "segment" not in frame.columns:
+            raise InputError(
+                f"{dataset.name}: no segment column was found; name the column to count with --by COLUMN."
+            )
+        by, keys = "segment", SEGMENT_KEYS
+    weight = None if args.weight == "none" or "weight" not in frame.columns else "weight"
+    table = stats.share_table(frame, by, weight, keys=keys)
+    rows = []
+    for row in table.rows.iter_rows(named=True):
+        key = str(row["key"])
+        rows.append(
+            {
+                "key": key,
+                "label": SEGMENT_BY_KEY[key].label(args.lang) if by == "segment" and key in SEGMENT_BY_KEY else key,
+                "count": row["count"],
+                "share": None if row["share"] is None else row["share"] * 100,
+                "ci_low": None if row["ci_low"] is None else row["ci_low"] * 100,
+                "ci_high": None if row["ci_high"] is None else row["ci_high"] * 100,
+            }
+        )
+    result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
+    if not args.json:
+        print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
+        for row in rows:
+            interval = "" if row["ci_low"] is None else f"  [{format_percent(row['ci_low'], args.lang, 1)} – {format_percent(row['ci_high'], args.lang, 1)}]"
+            print(f"{row['label']:<32} {row['count']:>8}  {format_percent(row['share'], args.lang):>8}{interval}")
+    return result
+
+
+def _channels(args: argparse.Namespace) -> dict:
+    dataset = _load(args)
+    settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()))
+    mix = traffic.channel_mix(dataset, settings)
+
+    def rows(frame):
+        return [{"key": r["key"], "sessions": r["sessions"], "share": r["share"] * 100} for r in frame.iter_rows(named=True)]
+
+    result = {"sessions": mix.sessions, "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
+    if not args.json:
+        print(f"{mix.sessions} sessions")
+        for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
+            if frame.height:
+                print(f"{title}:")
+                for row in rows(frame):
+                    print(f"  {label(f'{prefix}.{row['key']}', args.lang):<32} {row['sessions']:>10g}  {format_percent(row['share'], args.lang, 1):>8}")
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m digistrat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("file", help="CSV, TSV, XLSX or Parquet file")
+        sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+        sub.add_argument("--table", type=int, default=0, help="which table of a multi-table export (0 = first)")
+        sub.add_argument("--sheet", default=None, help="which sheet of a workbook (name or 0-based index)")
+        sub.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels")
+        return sub
+
+    add("inspect", "what was detected: encoding, separator, kind, column roles, rows used")
+    shares = add("shares", "share of each segment (or of the values of --by)")
+    shares.add_argument("--by", help="column whose values to count instead of the segment")
+    shares.add_argument("--weight", help="weight column, or 'none' for unweighted (default: the detected one)")
+    channels = add("channels", "channel mix, the article's three buckets and devices")
+    channels.add_argument("--own-domain", action="append", help="your own domain (repeatable): its referrals count as direct")
+    channels.add_argument("--ai", action="store_true", help="a separate AI assistants channel")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.sheet is not None and args.sheet.isdigit():
+        args.sheet = int(args.sheet)
+    command = {"inspect": _inspect, "shares": _shares, "channels": _channels}[args.command]
+    try:
+        result = command(args)
+    except DigistratError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0

@@ -1,0 +1,103 @@
+"""The one pipeline every dataset goes through: read -> roles -> normalise.
+
+Bundled files and uploads take the very same path; a Dataset is what the pages and the
+CLI work on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from digistrat.normalise import NormaliseReport, normalise
+from digistrat.read import Limits, ReadReport, read_table
+from digistrat.roles import RoleGuess, guess_roles, with_roles
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+PROVENANCE_FILE = DATA_DIR / "provenance.json"
+
+REFERENCE_SEGMENTS = "reference_segments"
+REFERENCE_ORIGINS = "reference_origins"
+REFERENCE_DEVICES = "reference_devices"
+SAMPLE_PANEL = "sample_panel"
+SAMPLE_SESSIONS = "sample_sessions"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str  # hash of the file's bytes: the same content is the same dataset
+    name: str
+    frame: pl.DataFrame  # normalised: canonical columns added, originals kept
+    read: ReadReport
+    roles: RoleGuess
+    normalised: NormaliseReport
+    provenance: Mapping[str, Any] | None = field(default=None)
+
+    @property
+    def kind(self) -> str:
+        return self.roles.kind
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.provenance) and self.provenance.get("kind") == "illustrative"
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@cache
+def provenance() -> dict[str, Any]:
+    return json.loads(PROVENANCE_FILE.read_text(encoding="utf-8"))
+
+
+def load_bytes(
+    data: bytes,
+    file_name: str,
+    *,
+    table: int = 0,
+    sheet: str | int | None = None,
+    role_overrides: Mapping[str, str] | None = None,
+    mappings: Mapping[str, Mapping[str, str]] | None = None,
+    exclude_bad_weights: bool = True,
+    limits: Limits = Limits(),
+    source_provenance: Mapping[str, Any] | None = None,
+) -> Dataset:
+    """Read, guess roles (with the user's overrides) and normalise one file's bytes."""
+    result = read_table(data, file_name=file_name, table=table, sheet=sheet, limits=limits)
+    guess = guess_roles(result.frame)
+    if role_overrides:
+        guess = with_roles(guess, role_overrides)
+    frame, report = normalise(
+        result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights
+    )
+    return Dataset(
+        id=content_id(data),
+        name=file_name,
+        frame=frame,
+        read=result.report,
+        roles=guess,
+        normalised=report,
+        provenance=source_provenance,
+    )
+
+
+def load_bundled(name: str) -> Dataset:
+    """A file from data/, through the same path as an upload."""
+    meta = provenance()["datasets"][name]
+    path = DATA_DIR / meta["file"]
+    return load_bytes(path.read_bytes(), path.name, source_provenance=meta)
+
+
+def reference_shares(name: str) -> pl.DataFrame:
+    """A published table as (key, share in points), in the file's order."""
+    frame = read_table(DATA_DIR / provenance()["datasets"][name]["file"]).frame
+    key_column, share_column = frame.columns[:2]
+    return frame.select(pl.col(key_column).alias("key"), pl.col(share_column).cast(pl.Float64).alias("share"))

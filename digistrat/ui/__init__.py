@@ -1,0 +1,1 @@
+"""The Streamlit shell: pages and widgets. The only part of digistrat that imports streamlit."""

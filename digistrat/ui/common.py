@@ -1,0 +1,69 @@
+"""Shared Streamlit pieces: language, cached datasets, source lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from digistrat import datasets
+from digistrat.i18n import LANGUAGES, format_number, label, language_from_locale
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY) or language_from_locale(st.context.locale)
+
+
+def t(key: str, **values: object) -> str:
+    return label(key, lang(), **values)
+
+
+def language_switch() -> None:
+    """Sidebar switch; defaults to the browser's language and lives in the URL (?lang=fr)."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
+    st.sidebar.segmented_control(
+        "Language / Langue",
+        LANGUAGES,
+        key=LANG_KEY,
+        format_func=lambda code: label(f"lang.{code}", code),
+        required=True,
+        bind="query-params",
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def bundled(name: str) -> datasets.Dataset:
+    # cache_resource hands out the same immutable frame instead of unpickling a copy per rerun
+    return datasets.load_bundled(name)
+
+
+@st.cache_resource(show_spinner=False)
+def reference(name: str):
+    return datasets.reference_shares(name)
+
+
+def source_caption(meta: Mapping[str, Any]) -> None:
+    """The provenance of a dataset: source, date, population, published base, caveats."""
+    language = lang()
+    lines = [t("source.line", source=meta["source"])]
+    if meta.get("date"):
+        lines.append(t("source.date", date=meta["date"]))
+    if meta.get("population"):
+        lines.append(t("source.population", population=meta["population"][language]))
+    if meta.get("published_n"):
+        lines.append(t("source.published_n", n=format_number(meta["published_n"], language)))
+    st.caption(" · ".join(lines))
+    caveats = meta.get("caveats", {}).get(language, [])
+    if caveats:
+        st.caption(f"{t('source.caveats')} : " if language == "fr" else f"{t('source.caveats')}: ")
+        for caveat in caveats:
+            st.caption(f"– {caveat}")
+
+
+def illustrative_banner(dataset: datasets.Dataset) -> None:
+    if dataset.illustrative:
+        st.info(t("sample.illustrative", title=dataset.provenance["title"][lang()]), icon=":material/science:")
