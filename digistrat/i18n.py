@@ -137,6 +137,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "channels.ai": ("Separate AI assistants channel", "Canal séparé pour les assistants IA"),
     "channels.detail": ("Detailed channels", "Canaux détaillés"),
     "channels.detail_chart": ("Channels (GA4 default channel group)", "Canaux (groupes de canaux GA4 par défaut)"),
+    # --- upload and data sources (issue 3)
+    # --- segments explorer (issue 4)
+    # --- channels explorer (issue 5)
+    # --- share, save, export (issue 6)
 }
 
 

@@ -8,7 +8,8 @@ import streamlit as st
 from digistrat import charts, datasets, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.i18n import format_number, format_percent, label
-from digistrat.ui.common import bundled, illustrative_banner, lang, reference, source_caption, t
+from digistrat.ui.common import illustrative_banner, lang, reference, source_caption, t
+from digistrat.ui.data_source import active_dataset
 
 OWN_DOMAINS_KEY = "own_domains"
 AI_KEY = "ai_channel"
@@ -28,7 +29,7 @@ def _comparison(mix: pl.DataFrame, reference_name: str, prefix: str) -> pl.DataF
 
 def render() -> None:
     language = lang()
-    dataset = bundled(datasets.SAMPLE_SESSIONS)
+    dataset = active_dataset("traffic")
     meta = datasets.provenance()["datasets"]
     st.title(t("page.channels"))
     illustrative_banner(dataset)

@@ -9,7 +9,8 @@ from digistrat import charts, datasets, explore, stats
 from digistrat.i18n import format_number, format_percent, label
 from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS, SEGMENTS
-from digistrat.ui.common import bundled, illustrative_banner, lang, reference, t
+from digistrat.ui.common import illustrative_banner, lang, reference, t
+from digistrat.ui.data_source import active_dataset
 
 SEGMENT_FILTER = "f_segment"
 CHART_KEY = "segment_chart"
@@ -73,7 +74,7 @@ def _selected_segment() -> str | None:
 
 def render() -> None:
     language = lang()
-    dataset = bundled(datasets.SAMPLE_PANEL)
+    dataset = active_dataset("survey")
     layout = explore.survey_layout(dataset)
     options = explore.filter_options(dataset.frame, layout)
     segment_labels = {s.key: s.label(language) for s in SEGMENTS}
