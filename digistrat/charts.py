@@ -17,6 +17,7 @@ MAX_CHART_ROWS = 5_000
 SEGMENT_SELECTION = "segment_pick"
 REFERENCE_COLOUR = "#B9B9B9"
 DATA_COLOUR = "#1F6FB2"
+LABEL_LIMIT = 260  # pixels: room for the longest French segment label
 
 
 def _check_size(frame: pl.DataFrame) -> None:
@@ -44,7 +45,7 @@ def share_bars(
     tooltip = [alt.Tooltip("label:N", title=axis_title), alt.Tooltip("share_text:N", title="%")]
     if "base_text" in frame.columns:
         tooltip.append(alt.Tooltip("base_text:N", title="n"))
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = (
         alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None)
         if colours
@@ -52,7 +53,7 @@ def share_bars(
     )
     base = alt.Chart(frame, title=title, description=description or title)
     bars = base.mark_bar().encode(
-        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
         y=y,
         color=colour,
         tooltip=tooltip,
@@ -90,11 +91,11 @@ def comparison_bars(
         legend=alt.Legend(title=None, orient="bottom"),
     )
     base = alt.Chart(frame, title=title, description=description or title).encode(
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         yOffset=alt.YOffset("series:N", sort=list(series_order)),
     )
     bars = base.mark_bar().encode(
-        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("series:N", title=" "), alt.Tooltip("share_text:N", title="%")],
     )

@@ -1,0 +1,45 @@
+"""The explorer in a real headless Chromium against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import AppServer, wait_for_app
+
+
+def test_overview_draws_the_reference_charts(page: Page, app_server: AppServer):
+    page.goto(f"{app_server.url}/overview?lang=en")
+    wait_for_app(page)
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    expect(charts.first).to_be_visible(timeout=20_000)
+    assert charts.count() == 3
+    expect(page.get_by_text("Source: Nextstage study", exact=False).first).to_be_visible()
+
+
+def test_segment_chart_is_drawn_and_a_filter_click_changes_the_figures(page: Page, app_server: AppServer):
+    page.goto(f"{app_server.url}/segments?lang=en")
+    wait_for_app(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart).to_be_visible(timeout=20_000)
+    # Vega draws marks into a canvas or SVG: the chart must have real size, not an empty frame
+    box = chart.bounding_box()
+    assert box and box["height"] > 100 and box["width"] > 200
+    expect(page.get_by_text("n = 400 of 400 respondents")).to_be_visible()
+
+    page.get_by_label("Sector", exact=False).first.click()
+    page.get_by_role("option", name="Retail").click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    count = page.get_by_text(re.compile(r"n = \d+ of 400 respondents"))
+    expect(count).not_to_have_text("n = 400 of 400 respondents", timeout=20_000)
+    n = int(re.search(r"n = (\d+)", count.inner_text()).group(1))
+    # the sample panel's Retail companies, counted from the CSV itself
+    import csv
+    from tests.browser.conftest import REPO
+    with open(REPO / "data" / "sample_panel.csv", newline="", encoding="utf-8") as handle:
+        retail = sum(1 for row in csv.DictReader(handle) if row["sector"] == "Retail")
+    assert n == retail
+    # the filter lives in the URL so the view can be shared
+    assert "f_sector=Retail" in page.url
