@@ -14,7 +14,7 @@ def test_overview_draws_the_reference_charts(page: Page, app_server: AppServer):
     wait_for_app(page)
     charts = page.locator("[data-testid='stVegaLiteChart']")
     expect(charts.first).to_be_visible(timeout=20_000)
-    assert charts.count() == 3
+    expect(charts).to_have_count(3, timeout=20_000)
     expect(page.get_by_text("Source: Nextstage study", exact=False).first).to_be_visible()
 
 
