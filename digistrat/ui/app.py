@@ -14,7 +14,7 @@ PAGES = Path(__file__).parent / "pages"
 def run() -> None:
     language_switch()
     pages = [
-        st.Page(PAGES / "overview.py", title=t("page.overview"), icon=":material/menu_book:", url_path="overview", default=True),
+        st.Page(PAGES / "overview.py", title=t("page.overview"), icon=":material/menu_book:", default=True),
         st.Page(PAGES / "segments.py", title=t("page.segments"), icon=":material/groups:", url_path="segments"),
         st.Page(PAGES / "channels.py", title=t("page.channels"), icon=":material/alt_route:", url_path="channels"),
     ]

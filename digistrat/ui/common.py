@@ -59,9 +59,8 @@ def source_caption(meta: Mapping[str, Any]) -> None:
     st.caption(" · ".join(lines))
     caveats = meta.get("caveats", {}).get(language, [])
     if caveats:
-        st.caption(f"{t('source.caveats')} : " if language == "fr" else f"{t('source.caveats')}: ")
-        for caveat in caveats:
-            st.caption(f"– {caveat}")
+        colon = "\u00a0:" if language == "fr" else ":"
+        st.caption(f"{t('source.caveats')}{colon}\n" + "\n".join(f"- {caveat}" for caveat in caveats))
 
 
 def illustrative_banner(dataset: datasets.Dataset) -> None:

@@ -10,7 +10,7 @@ from tests.browser.conftest import AppServer, wait_for_app
 
 
 def test_overview_draws_the_reference_charts(page: Page, app_server: AppServer):
-    page.goto(f"{app_server.url}/overview?lang=en")
+    page.goto(f"{app_server.url}/?lang=en")
     wait_for_app(page)
     charts = page.locator("[data-testid='stVegaLiteChart']")
     expect(charts.first).to_be_visible(timeout=20_000)
