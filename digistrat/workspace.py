@@ -1,0 +1,514 @@
+"""A durable workspace for uploaded datasets: saved once per content, reloaded after a restart.
+
+Layout of `<root>/datasets/` (flat, every name derived from a validated id):
+
+- `<id>.original`  the uploaded bytes, written once. Kept so changed roles or mappings are
+                   re-applied exactly through `datasets.load_bytes`, as on the first upload.
+- `<id>-<token>.parquet`  the normalised frame for the current settings: the fast reload path.
+                   A new token per rewrite, so the old frame stays valid until the commit.
+- `<id>.json`      the sidecar, and the commit point: names, dates, detection report, roles,
+                   settings and which Parquet file is current. A dataset exists iff it exists.
+
+Every file is written to a temporary file in the same folder, fsynced, then `os.replace`d, so
+a crash at any moment leaves the previous sidecar and the frame it names intact; leftovers
+(temporary files, Parquet no sidecar names) are removed once they are an hour old.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+
+from digistrat.datasets import Dataset, content_id, load_bytes
+from digistrat.errors import DigistratError, InputError
+from digistrat.normalise import NormaliseReport, Unmapped
+from digistrat.read import ReadReport, TableInfo
+from digistrat.roles import RoleGuess
+
+WORKSPACE_ENV = "DIGISTRAT_WORKSPACE"
+QUOTA_ENV = "DIGISTRAT_WORKSPACE_QUOTA_MB"
+DEFAULT_QUOTA_BYTES = 2 * 1024**3
+SIDECAR_VERSION = 1
+_ID = re.compile(r"[0-9a-f]{16}")  # datasets.content_id: 16 lower-case hex digits
+_TEMP_SUFFIX = ".tmp"
+_STALE_SECONDS = 3600
+# One server process serves every session from threads: mutations take turns.
+_LOCK = threading.RLock()
+
+
+def default_root() -> Path:
+    """The user's data directory for digistrat (never inside the repository)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "digistrat"
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What the user chose when loading a file: re-applied exactly after a restart."""
+
+    table: int = 0
+    sheet: str | int | None = None
+    role_overrides: Mapping[str, str] = field(default_factory=dict)
+    mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    exclude_bad_weights: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "sheet": self.sheet,
+            "role_overrides": dict(self.role_overrides),
+            "mappings": {column: dict(values) for column, values in self.mappings.items()},
+            "exclude_bad_weights": self.exclude_bad_weights,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LoadSettings:
+        return cls(
+            table=int(data.get("table", 0)),
+            sheet=data.get("sheet"),
+            role_overrides=dict(data.get("role_overrides") or {}),
+            mappings={c: dict(v) for c, v in (data.get("mappings") or {}).items()},
+            exclude_bad_weights=bool(data.get("exclude_bad_weights", True)),
+        )
+
+
+@dataclass(frozen=True)
+class SavedDataset:
+    """One line of the workspace listing."""
+
+    id: str
+    name: str  # display name (the file name until renamed)
+    file_name: str
+    rows: int
+    kind: str
+    saved_at: datetime  # first save, UTC
+    updated_at: datetime  # last change of settings or name, UTC
+    size_bytes: int  # on disk: original + Parquet + sidecar
+
+
+def check_id(dataset_id: str) -> str:
+    """The id itself if it is a dataset id (16 hex digits); InputError otherwise."""
+    if not isinstance(dataset_id, str) or not _ID.fullmatch(dataset_id):
+        raise InputError(
+            f"“{str(dataset_id)[:40]}” is not a saved dataset's id (16 characters 0-9 and a-f): "
+            "check the link, or upload the file again."
+        )
+    return dataset_id
+
+
+class Workspace:
+    """Saved datasets in one folder: `Workspace()` uses $DIGISTRAT_WORKSPACE or the user's data dir."""
+
+    def __init__(self, root: str | Path | None = None, *, quota_bytes: int | None = None) -> None:
+        configured = root or os.environ.get(WORKSPACE_ENV)
+        self.root = Path(configured).expanduser() if configured else default_root()
+        self.quota_bytes = quota_bytes if quota_bytes is not None else _quota_from_env()
+        self._folder = self.root / "datasets"
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DigistratError(
+                f"Cannot create the workspace folder {self.root} ({error.strerror}): "
+                f"set {WORKSPACE_ENV} to a folder you can write to."
+            ) from error
+        self._sweep(older_than=_STALE_SECONDS)
+
+    # ------------------------------------------------------------------ reading
+
+    def list(self, only: Iterable[str] | None = None) -> list[SavedDataset]:
+        """Saved datasets, newest first; `only` restricts to ids a session knows."""
+        wanted = None if only is None else {i for i in only if _ID.fullmatch(str(i))}
+        entries = []
+        for sidecar in self._folder.glob("*.json"):
+            dataset_id = sidecar.stem
+            if not _ID.fullmatch(dataset_id) or (wanted is not None and dataset_id not in wanted):
+                continue
+            meta = _read_json(sidecar)
+            if meta is not None:
+                entries.append(self._entry(meta))
+        return sorted(entries, key=lambda e: e.updated_at, reverse=True)
+
+    def exists(self, dataset_id: str) -> bool:
+        return bool(_ID.fullmatch(str(dataset_id))) and self._sidecar(dataset_id).is_file()
+
+    def info(self, dataset_id: str) -> SavedDataset:
+        return self._entry(self._meta(dataset_id))
+
+    def settings(self, dataset_id: str) -> LoadSettings:
+        """The table, roles, mappings… the dataset was last saved with."""
+        return LoadSettings.from_dict(self._meta(dataset_id)["settings"])
+
+    def original(self, dataset_id: str) -> bytes:
+        """The bytes that were uploaded."""
+        self._meta(dataset_id)
+        return self._original(dataset_id).read_bytes()
+
+    def load(self, dataset_id: str) -> Dataset:
+        """The saved dataset as it was last saved (Parquet + sidecar, no re-reading)."""
+        meta = self._meta(dataset_id)
+        try:
+            frame = pl.read_parquet(self._folder / meta["parquet"])
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise InputError(
+                f"The saved data of “{meta['name']}” cannot be read ({error}): "
+                "delete it from the workspace and upload the file again."
+            ) from error
+        return Dataset(
+            id=dataset_id,
+            name=meta["name"],
+            frame=frame,
+            read=_read_report(meta["read"]),
+            roles=_role_guess(meta["roles"]),
+            normalised=_normalise_report(meta["normalised"]),
+        )
+
+    def usage_bytes(self) -> int:
+        """Bytes the workspace folder holds (what the quota counts)."""
+        return sum(p.stat().st_size for p in self._folder.iterdir() if p.is_file())
+
+    # ------------------------------------------------------------------ writing
+
+    def save(
+        self,
+        data: bytes,
+        file_name: str,
+        settings: LoadSettings = LoadSettings(),
+        *,
+        dataset: Dataset | None = None,
+    ) -> SavedDataset:
+        """Keep an upload. `dataset` is `data` already loaded with `settings` (saves re-reading).
+
+        The same bytes are stored once: saving them again updates the settings (and the
+        Parquet frame if they changed), keeping the display name and the first save date.
+        """
+        if dataset is None:
+            dataset = _load(data, file_name, settings)
+        dataset_id = content_id(data)
+        if dataset.id != dataset_id:
+            raise ValueError("dataset was not loaded from these bytes")
+        with _LOCK:
+            previous = self._meta_or_none(dataset_id)
+            now = _now()
+            same_frame = (
+                previous is not None
+                and previous["settings"] == _jsonable(settings.as_dict())
+                and (self._folder / previous["parquet"]).is_file()
+            )
+            staged: list[tuple[Path, Path]] = []
+            try:
+                if not self._original(dataset_id).is_file():
+                    staged.append((_stage(self._original(dataset_id), lambda f: f.write(data)),
+                                   self._original(dataset_id)))
+                parquet_name = previous["parquet"] if same_frame else f"{dataset_id}-{secrets.token_hex(4)}.parquet"
+                if not same_frame:
+                    target = self._folder / parquet_name
+                    staged.append((_stage(target, dataset.frame.write_parquet), target))
+                meta = {
+                    "version": SIDECAR_VERSION,
+                    "id": dataset_id,
+                    "file_name": file_name,
+                    "name": previous["name"] if previous else file_name,
+                    "saved_at": previous["saved_at"] if previous else now,
+                    "updated_at": now,
+                    "rows": dataset.frame.height,
+                    "kind": dataset.kind,
+                    "original_bytes": len(data),
+                    "parquet": parquet_name,
+                    "settings": settings.as_dict(),
+                    "read": asdict(dataset.read),
+                    "roles": _role_guess_dict(dataset.roles),
+                    "normalised": _normalise_report_dict(dataset.normalised),
+                }
+                sidecar = self._sidecar(dataset_id)
+                staged.append((_stage(sidecar, _json_writer(meta)), sidecar))
+                old_frame = [self._folder / previous["parquet"]] if previous and not same_frame else []
+                self._check_quota(staged, old_frame, file_name)
+            except BaseException:
+                for temp, _ in staged:
+                    temp.unlink(missing_ok=True)
+                raise
+            # The sidecar is committed last: until then the previous state is the current one.
+            for temp, target in staged:
+                _commit(temp, target)
+            if previous and previous["parquet"] != parquet_name:
+                (self._folder / previous["parquet"]).unlink(missing_ok=True)
+            return self._entry(meta)
+
+    def reapply(self, dataset_id: str, settings: LoadSettings) -> Dataset:
+        """Re-read the original bytes with new roles / mappings / table and save the result."""
+        meta = self._meta(dataset_id)
+        data = self._original(dataset_id).read_bytes()
+        dataset = _load(data, meta["file_name"], settings)
+        self.save(data, meta["file_name"], settings, dataset=dataset)
+        return self.load(dataset_id)
+
+    def rename(self, dataset_id: str, name: str) -> SavedDataset:
+        """Change the display name (the file name is kept)."""
+        name = " ".join(str(name).split())
+        if not name:
+            raise InputError("A dataset's name cannot be empty: type at least one letter.")
+        if len(name) > 200:
+            raise InputError(f"A dataset's name is at most 200 characters; this one has {len(name)}.")
+        with _LOCK:
+            meta = self._meta(dataset_id)
+            meta.update(name=name, updated_at=_now())
+            _commit(_stage(self._sidecar(dataset_id), _json_writer(meta)), self._sidecar(dataset_id))
+            return self._entry(meta)
+
+    def delete(self, dataset_id: str) -> None:
+        """Forget a dataset: its sidecar first (the commit), then its data files."""
+        with _LOCK:
+            meta = self._meta(dataset_id)
+            self._sidecar(dataset_id).unlink()
+            _fsync_dir(self._folder)
+            (self._folder / meta["parquet"]).unlink(missing_ok=True)
+            self._original(dataset_id).unlink(missing_ok=True)
+            self._sweep(older_than=0, dataset_id=dataset_id)
+
+    # ------------------------------------------------------------------ internals
+
+    def _sidecar(self, dataset_id: str) -> Path:
+        return self._folder / f"{check_id(dataset_id)}.json"
+
+    def _original(self, dataset_id: str) -> Path:
+        return self._folder / f"{check_id(dataset_id)}.original"
+
+    def _meta_or_none(self, dataset_id: str) -> dict[str, Any] | None:
+        sidecar = self._sidecar(dataset_id)
+        return _read_json(sidecar) if sidecar.is_file() else None
+
+    def _meta(self, dataset_id: str) -> dict[str, Any]:
+        meta = self._meta_or_none(dataset_id)
+        if meta is None:
+            raise InputError(
+                f"No saved dataset has the id {dataset_id}: it may have been deleted; "
+                "upload the file again."
+            )
+        return meta
+
+    def _entry(self, meta: Mapping[str, Any]) -> SavedDataset:
+        dataset_id = meta["id"]
+        files = (self._sidecar(dataset_id), self._original(dataset_id), self._folder / meta["parquet"])
+        return SavedDataset(
+            id=dataset_id,
+            name=meta["name"],
+            file_name=meta["file_name"],
+            rows=int(meta["rows"]),
+            kind=meta["kind"],
+            saved_at=datetime.fromisoformat(meta["saved_at"]),
+            updated_at=datetime.fromisoformat(meta["updated_at"]),
+            size_bytes=sum(p.stat().st_size for p in files if p.is_file()),
+        )
+
+    def _check_quota(self, staged: list[tuple[Path, Path]], freed: Iterable[Path], file_name: str) -> None:
+        """Refuse the save if the workspace would hold more than the quota once it is committed."""
+        needed = sum(temp.stat().st_size for temp, _ in staged)
+        used = self.usage_bytes() - needed  # before this save: the staged files are on disk already
+        replaced = {target for _, target in staged} | set(freed)
+        released = sum(path.stat().st_size for path in replaced if path.is_file())
+        if used - released + needed > self.quota_bytes:
+            raise InputError(
+                f"The workspace is full: saving “{file_name}” needs {_megabytes(needed)} but "
+                f"{_megabytes(used)} of the {_megabytes(self.quota_bytes)} allowed are used; "
+                "delete a saved dataset you no longer need, then save again."
+            )
+
+    def _sweep(self, older_than: float, dataset_id: str | None = None) -> None:
+        """Remove temporary files and Parquet files no sidecar names (left by a crash)."""
+        limit = time.time() - older_than
+        named = {m["parquet"] for s in self._folder.glob("*.json") if (m := _read_json(s)) is not None}
+        pattern = f"*{dataset_id}*" if dataset_id else "*"
+        for path in self._folder.glob(pattern):
+            leftover = path.name.endswith(_TEMP_SUFFIX) or (
+                path.suffix == ".parquet" and path.name not in named
+            )
+            try:
+                if leftover and path.stat().st_mtime <= limit:
+                    path.unlink()
+            except FileNotFoundError:
+                pass  # another process swept it first
+
+
+# ---------------------------------------------------------------------- atomic files
+
+
+def _fsync_file(handle: IO[bytes]) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes a rename durable on POSIX; Windows cannot open a folder and does not need it.
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _stage(target: Path, write: Callable[[IO[bytes]], object]) -> Path:
+    """Write a temporary file beside `target` with `write(handle)` and fsync it; return its path."""
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}{_TEMP_SUFFIX}")
+    try:
+        with open(temp, "xb") as handle:
+            write(handle)
+            _fsync_file(handle)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _commit(temp: Path, target: Path) -> None:
+    os.replace(temp, target)
+    _fsync_dir(target.parent)
+
+
+def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Replace `target` with what `write(handle)` writes, all or nothing."""
+    _commit(_stage(target, write), target)
+
+
+# ---------------------------------------------------------------------- sidecar (de)serialising
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _json_writer(meta: Mapping[str, Any]) -> Callable[[IO[bytes]], object]:
+    text = json.dumps(meta, ensure_ascii=False, indent=1, default=_json_default)
+    return lambda handle: handle.write(text.encode("utf-8"))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # deleted meanwhile, or not ours: listed as absent
+
+
+def _read_report(data: Mapping[str, Any]) -> ReadReport:
+    fields = dict(data)
+    fields["tables"] = tuple(
+        TableInfo(**{**t, "columns": tuple(t["columns"])}) for t in data["tables"]
+    )
+    for name in ("preamble", "sheets", "columns", "percent_columns", "notes"):
+        fields[name] = tuple(data[name])
+    return ReadReport(**fields)
+
+
+def _role_guess_dict(guess: RoleGuess) -> dict[str, Any]:
+    return {
+        "kind": guess.kind,
+        "roles": dict(guess.roles),
+        "reasons": dict(guess.reasons),
+        "numeric_columns": sorted(guess.numeric_columns),
+    }
+
+
+def _role_guess(data: Mapping[str, Any]) -> RoleGuess:
+    return RoleGuess(
+        kind=data["kind"],
+        roles=dict(data["roles"]),
+        reasons=dict(data["reasons"]),
+        numeric_columns=frozenset(data["numeric_columns"]),
+    )
+
+
+def _normalise_report_dict(report: NormaliseReport) -> dict[str, Any]:
+    return {
+        "rows_read": report.rows_read,
+        "rows_used": report.rows_used,
+        "left_out": dict(report.left_out),
+        "unmapped": [
+            {"column": u.column, "values": u.values.select("value", "rows").to_dicts()}
+            for u in report.unmapped
+        ],
+        "bad_weight_rows": list(report.bad_weight_rows),
+        "notes": list(report.notes),
+        "bad_weight_lines": list(report.bad_weight_lines),
+    }
+
+
+def _normalise_report(data: Mapping[str, Any]) -> NormaliseReport:
+    unmapped = tuple(
+        Unmapped(
+            column=u["column"],
+            values=pl.DataFrame(u["values"], schema={"value": pl.String, "rows": pl.Int64}, orient="row")
+            if u["values"]
+            else pl.DataFrame(schema={"value": pl.String, "rows": pl.Int64}),
+        )
+        for u in data["unmapped"]
+    )
+    return NormaliseReport(
+        rows_read=data["rows_read"],
+        rows_used=data["rows_used"],
+        left_out=dict(data["left_out"]),
+        unmapped=unmapped,
+        bad_weight_rows=tuple(data["bad_weight_rows"]),
+        notes=tuple(data["notes"]),
+        bad_weight_lines=tuple(data["bad_weight_lines"]),
+    )
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _load(data: bytes, file_name: str, settings: LoadSettings) -> Dataset:
+    return load_bytes(
+        data,
+        file_name,
+        table=settings.table,
+        sheet=settings.sheet,
+        role_overrides=settings.role_overrides,
+        mappings=settings.mappings,
+        exclude_bad_weights=settings.exclude_bad_weights,
+    )
+
+
+def _quota_from_env() -> int:
+    raw = os.environ.get(QUOTA_ENV)
+    if not raw:
+        return DEFAULT_QUOTA_BYTES
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        raise DigistratError(
+            f"{QUOTA_ENV} is “{raw}”, not a number of megabytes: set it to e.g. 2048."
+        ) from None
+    return int(megabytes * 1024 * 1024)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
