@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -15,13 +16,25 @@ from digistrat.read import describe
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
 
 
-def _load(args: argparse.Namespace, role_overrides: dict[str, str] | None = None) -> datasets.Dataset:
+def _load(
+    args: argparse.Namespace, role_overrides: dict[str, str] | None = None, exclude_bad_weights: bool = True
+) -> datasets.Dataset:
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"{path}: no such file; check the path.")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror}); check its permissions.") from None
     return datasets.load_bytes(
-        path.read_bytes(), path.name, table=args.table, sheet=args.sheet, role_overrides=role_overrides
+        data, path.name, table=args.table, sheet=args.sheet, role_overrides=role_overrides,
+        exclude_bad_weights=exclude_bad_weights,
     )
+
+
+def _number(value: float) -> int | float:
+    """Sessions summed as floats print as whole numbers when they are."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _inspect(args: argparse.Namespace) -> dict:
@@ -41,7 +54,9 @@ def _inspect(args: argparse.Namespace) -> dict:
         "rows_read": normalised.rows_read,
         "rows_used": normalised.rows_used,
         "left_out": normalised.left_out,
-        "unmapped": {u.column: u.values.rows() for u in normalised.unmapped},
+        "unmapped": {u.column: u.values.to_dicts() for u in normalised.unmapped},
+        "bad_weight_rows": list(normalised.bad_weight_rows),
+        "bad_weight_lines": list(normalised.bad_weight_lines),
         "notes": [*describe(report), *normalised.notes],
     }
     if not args.json:
@@ -52,6 +67,9 @@ def _inspect(args: argparse.Namespace) -> dict:
         for unmapped in normalised.unmapped:
             values = ", ".join(f"{v!r} ({n})" for v, n in unmapped.values.rows()[:10])
             lines.append(f"unmapped values in {unmapped.column}: {values}")
+        if normalised.bad_weight_lines:
+            shown = ", ".join(str(line) for line in normalised.bad_weight_lines[:10])
+            lines.append(f"bad weights on file lines {shown}" + (", …" if len(normalised.bad_weight_lines) > 10 else ""))
         print("\n".join(lines))
     return result
 
@@ -60,7 +78,8 @@ def _shares(args: argparse.Namespace) -> dict:
     overrides = {}
     if args.weight and args.weight != "none":
         overrides[args.weight] = "weight"
-    dataset = _load(args, overrides)
+    # Unweighted shares keep the rows whose weight is unusable.
+    dataset = _load(args, overrides, exclude_bad_weights=args.weight != "none")
     frame = dataset.frame
     if args.by:
         if args.by not in frame.columns:
@@ -102,7 +121,10 @@ def _channels(args: argparse.Namespace) -> dict:
     mix = traffic.channel_mix(dataset, settings)
 
     def rows(frame):
-        return [{"key": r["key"], "sessions": r["sessions"], "share": r["share"] * 100} for r in frame.iter_rows(named=True)]
+        return [
+            {"key": r["key"], "sessions": _number(r["sessions"]), "share": r["share"] * 100}
+            for r in frame.iter_rows(named=True)
+        ]
 
     result = {"sessions": mix.sessions, "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
     if not args.json:
@@ -111,13 +133,22 @@ def _channels(args: argparse.Namespace) -> dict:
             if frame.height:
                 print(f"{title}:")
                 for row in rows(frame):
-                    print(f"  {label(f'{prefix}.{row['key']}', args.lang):<32} {row['sessions']:>10g}  {format_percent(row['share'], args.lang, 1):>8}")
+                    name = label(f"{prefix}.{row['key']}", args.lang)
+                    share = format_percent(row["share"], args.lang, 1)
+                    print(f"  {name:<32} {row['sessions']:>10g}  {share:>8}")
     return result
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line on stderr too, with argparse's exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {message}; see `{self.prog} --help`.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m digistrat", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m digistrat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
@@ -147,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         result = command(args)
     except DigistratError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug, not the user's fault: one line; the traceback only in a debug log
+        logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
+        print(f"error: {args.file} could not be processed ({type(error).__name__}); "
+              "please report this with the file.", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))

@@ -76,7 +76,8 @@ def load_bytes(
     if role_overrides:
         guess = with_roles(guess, role_overrides)
     frame, report = normalise(
-        result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights
+        result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights,
+        line_offset=_line_offset(data, result.report),
     )
     return Dataset(
         id=content_id(data),
@@ -87,6 +88,18 @@ def load_bytes(
         normalised=report,
         provenance=source_provenance,
     )
+
+
+def _line_offset(data: bytes, report: ReadReport) -> int | None:
+    """Lines before the first data row, when every data row is exactly one line of the file
+    (no blank lines skipped, no field spanning lines); otherwise None, and only data-row
+    numbers are reported. UTF-16 and multi-table files are not counted."""
+    if report.format != "csv" or report.header_line is None or len(report.tables) > 1:
+        return None
+    if report.encoding not in ("utf-8", "utf-8-sig", "cp1252", "latin-1"):
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return report.header_line if lines - report.header_line == report.rows else None
 
 
 def load_bundled(name: str) -> Dataset:
