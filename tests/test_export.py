@@ -1,0 +1,304 @@
+"""Exports: spreadsheet-formula neutralisation, CSV variants, .xlsx read back with openpyxl,
+charts rendered on the server (PNG size, SVG text), and the one-page report in FR and EN."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+
+import altair as alt
+import openpyxl
+import polars as pl
+import pytest
+
+from digistrat.errors import InputError
+from digistrat.export import (
+    METHODS,
+    Report,
+    Section,
+    chart_png,
+    chart_svg,
+    neutralise,
+    render_html,
+    render_pdf,
+    to_csv,
+    to_xlsx,
+)
+
+DANGEROUS = ["=1+2", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=x"]
+SAFE = ["ok", "a=b", " =spaced", "Les attentistes", "", None]
+
+
+def risky_frame() -> pl.DataFrame:
+    texts = DANGEROUS + SAFE
+    n = len(texts)
+    return pl.DataFrame(
+        {
+            "text": texts,
+            "=HYPERLINK(\"x\")": ["plain"] * n,  # a header is a cell too
+            "amount": [-3.5, 2.25, -0.5, 1.0, 0.0, 10.0, -7.75, 3.0, 4.0, 5.0, 6.0, None],
+            "count": list(range(-6, n - 6)),
+            "segment": pl.Series(["wait_and_see"] * (n - 1) + ["convinced"], dtype=pl.Enum(["convinced", "wait_and_see"])),
+            "day": [date(2014, 12, 1)] * n,
+        }
+    )
+
+
+# ---------------------------------------------------------------- neutralisation
+
+
+def test_each_dangerous_prefix_gets_a_single_quote_and_safe_text_is_untouched():
+    safe = neutralise(risky_frame())
+    assert safe["text"].to_list() == ["'" + t for t in DANGEROUS] + SAFE
+    assert "'=HYPERLINK(\"x\")" in safe.columns
+    # Numbers stay numbers: a negative number is not a formula.
+    assert safe["amount"].dtype == pl.Float64 and safe["amount"].to_list() == risky_frame()["amount"].to_list()
+    assert safe["count"].dtype == pl.Int64 and safe["count"].min() == -6
+    assert safe["segment"].to_list()[-1] == "convinced"
+    assert safe["day"].dtype == pl.Date
+
+
+def test_a_lazy_frame_is_accepted():
+    assert neutralise(pl.LazyFrame({"t": ["=A1"]}))["t"].to_list() == ["'=A1"]
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_utf8_csv_round_trips_with_neutralised_text():
+    data = to_csv(risky_frame())
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0] == ["text", "'=HYPERLINK(\"x\")", "amount", "count", "segment", "day"]
+    assert [r[0] for r in rows[1:7]] == ["'=1+2", "'+33 1 23", "'-2+3", "'@SUM(A1)", "'\tcmd", "'\r=x"]
+    assert rows[1][2:] == ["-3.5", "-6", "wait_and_see", "2014-12-01"]
+
+
+def test_french_excel_csv_has_bom_semicolons_decimal_commas_and_crlf():
+    frame = pl.DataFrame({"segment": ["Les attentistes", "a;b"], "part": [54.75, -2.5], "base": [1700, 31]})
+    data = to_csv(frame, french=True)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == 3 and data.count(b"\n") == 3  # every line ends CRLF
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "segment;part;base"
+    assert text.splitlines()[1] == "Les attentistes;54,75;1700"
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[2] == ["a;b", "-2,5", "31"]  # the separator inside text is quoted
+
+
+def test_french_csv_writes_small_numbers_without_exponent():
+    text = to_csv(pl.DataFrame({"x": [0.00001]}), french=True).decode("utf-8-sig")
+    assert "e" not in text.lower().split("\r\n")[1]
+    assert text.split("\r\n")[1].startswith("0,0000")
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def ooxml_text(value: str) -> str:
+    # xlsx stores control characters as _xHHHH_ escapes; Excel decodes them, openpyxl does not.
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
+
+
+def test_xlsx_read_back_holds_text_never_formulas_and_typed_numbers():
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(risky_frame())))
+    sheet = book.active
+    assert sheet.title == "data"
+    cells = [[cell for cell in row] for row in sheet.iter_rows()]
+    assert all(cell.data_type != "f" for row in cells for cell in row)
+    header = [c.value for c in cells[0]]
+    assert header[1] == "'=HYPERLINK(\"x\")" and cells[0][1].data_type == "s"
+    for row, dangerous in zip(cells[1:7], DANGEROUS, strict=True):
+        assert row[0].data_type == "s"
+        assert ooxml_text(row[0].value) == "'" + dangerous
+    amounts = [row[2] for row in cells[1:12]]
+    assert all(c.data_type == "n" for c in amounts)
+    assert [c.value for c in amounts] == [-3.5, 2.25, -0.5, 1.0, 0.0, 10.0, -7.75, 3.0, 4.0, 5.0, 6.0]
+    assert cells[1][3].value == -6 and cells[1][3].data_type == "n"
+    assert cells[1][5].is_date and cells[1][5].value.date() == date(2014, 12, 1)
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds():
+    frame = pl.DataFrame({"n": pl.int_range(0, 1_048_576, eager=True)})
+    with pytest.raises(InputError, match="CSV"):
+        to_xlsx(frame)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def bar_chart(title: str = "Visits by channel") -> alt.Chart:
+    frame = pl.DataFrame({"channel": ["Search", "Links", "Direct"], "share": [29.0, 40.0, 31.0]})
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(x="channel:N", y="share:Q")
+        .properties(width=300, height=200)
+    )
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    # The IHDR chunk follows the 8-byte signature: length, type, then width and height.
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    root = ET.fromstring(svg)
+    return float(root.get("width")), float(root.get("height"))
+
+
+def test_png_has_the_signature_and_scale_times_the_chart_size():
+    chart = bar_chart()
+    width, height = svg_size(chart_svg(chart))
+    assert width > 300 and height > 200  # plot area plus axes and title
+    one, two = chart_png(chart, scale=1), chart_png(chart)
+    assert two.startswith(b"\x89PNG\r\n\x1a\n")
+    assert png_size(one) == (round(width), round(height))
+    assert png_size(two) == (round(2 * width), round(2 * height))
+
+
+def test_svg_is_xml_and_holds_the_title_as_text():
+    svg = chart_svg(bar_chart("Origine des visites"))
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Origine des visites" in texts
+    assert "Search" in texts
+
+
+def test_chart_numbers_follow_the_language():
+    frame = pl.DataFrame({"x": ["a"], "v": [1.5]})
+    chart = alt.Chart(frame).mark_text().encode(text=alt.Text("v:Q", format=".1f"))
+    assert ">1,5<" in chart_svg(chart, lang="fr")
+    assert ">1.5<" in chart_svg(chart, lang="en")
+
+
+def test_charts_never_fetch_data_from_the_network():
+    chart = alt.Chart(alt.Data(url="https://example.com/data.csv")).mark_bar().encode(x="a:N", y="b:Q")
+    with pytest.raises(ValueError, match="not allowed"):
+        chart_svg(chart)
+
+
+# ---------------------------------------------------------------- report
+
+
+class _Page(HTMLParser):
+    """Collects visible text, tag names and attributes of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._skip += tag in ("style", "svg")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "svg")
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.text.append(data.strip())
+
+
+def parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    return parser
+
+
+def segment_report(lang: str) -> Report:
+    table = pl.DataFrame(
+        {"Segment": ["Wait-and-see", "Newcomers"], "%": [54.75, 6.0], "95 %": ["50.0–59.4", "3.9–9.1"], "n": [400, 400]}
+    )
+    return Report(
+        title="Five segments <of> companies",
+        lang=lang,
+        filters=[("Country", "France & Canada"), ("Size", "<script>alert(1)</script>")],
+        sections=[
+            Section("Shares", chart=bar_chart("Segments chart"), table=table, notes=["Low base flagged."]),
+            Section("Visits", chart=bar_chart("Visits chart")),
+        ],
+        sources=["reference_segments", "sample_panel", "my upload: panel.csv"],
+        methods=["wilson", "kish", "A sentence of my own."],
+        created=datetime(2026, 3, 12, 9, 30, tzinfo=UTC),
+    )
+
+
+def test_english_report_holds_filters_figures_sources_caveats_and_methods():
+    page = render_html(segment_report("en"))
+    parsed = parse(page)
+    text = " ".join(parsed.text)
+    assert '<html lang="en">' in page
+    assert "Five segments <of> companies" in parsed.text
+    assert "2026-03-12 09:30 UTC" in text
+    assert "France & Canada" in parsed.text and "<script>alert(1)</script>" in parsed.text
+    assert "<script>" not in page  # user text is escaped, never markup
+    # Figures, formatted for English, with their base.
+    assert ["Wait-and-see", "54.75", "50.0–59.4", "400"] == parsed.text[parsed.text.index("Wait-and-see"):][:4]
+    assert "Newcomers 6 3.9–9.1 400" in text
+    # Source and caveats from the provenance (FACTS.md: 7.75 % of 1,700 = 131.75; 1,700 companies).
+    assert "does not say how many of the 1,700 companies answered" in text
+    assert "131.75" in text
+    assert "Published base: 1,700" in text
+    assert "not real companies" in text  # the illustrative sample says so
+    assert "my upload: panel.csv" in parsed.text
+    assert "Wilson" in text and "effective base" in text and "Kish" in text
+    assert "A sentence of my own." in parsed.text
+    assert "Low base flagged." in parsed.text
+
+
+def test_french_report_uses_french_labels_numbers_and_caveats():
+    page = render_html(segment_report("fr"))
+    text = " ".join(parse(page).text)
+    assert '<html lang="fr">' in page
+    assert "Filtres appliqués" in text and "Sources des données" in text and "Méthodes" in text
+    assert "54,75" in text and "Précautions" in text
+    assert "L'article ne dit pas combien des 1 700 entreprises ont répondu." in text
+    assert "131,75" in text
+    assert "Base publiée : 1\u202f700" in text
+    assert "score de Wilson" in text and "base effective" in text
+
+
+def test_report_is_self_contained_with_inline_named_svg_charts():
+    page = render_html(segment_report("en"))
+    tags = parse(page).tags
+    names = [t for t, _ in tags]
+    assert names.count("svg") == 2 and "img" not in names and "link" not in names and "script" not in names
+    assert not re.search(r'(src|href)="https?:', page)
+    svgs = [attrs for t, attrs in tags if t == "svg"]
+    assert [a["role"] for a in svgs] == ["img", "img"]
+    assert [a["aria-label"] for a in svgs] == ["Shares", "Visits"]
+    assert "Segments chart" in page and "Visits chart" in page
+    ids = [attrs["id"] for _, attrs in tags if "id" in attrs]
+    assert len(ids) == len(set(ids))  # two charts never share an element id
+    assert "<style>" in page
+
+
+def test_report_without_filters_says_every_row_counts():
+    page = render_html(Report(title="t", lang="en"))
+    assert "No filter: every row is counted." in parse(page).text
+    assert "Aucun filtre" in render_html(Report(title="t", lang="fr"))
+
+
+def test_every_method_name_has_a_sentence_in_both_languages():
+    for lang in ("en", "fr"):
+        page = render_html(Report(title="t", lang=lang, methods=list(METHODS)))
+        items = [t for t in parse(page).text if len(t) > 40]
+        assert len(items) >= len(METHODS)
+        assert not any(t.startswith("report.method.") for t in parse(page).text)
+
+
+def test_pdf_report_is_a_pdf_document():
+    pdf = render_pdf(segment_report("fr"))
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert len(pdf) > 5_000
