@@ -239,6 +239,20 @@ def _pooled_z(p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray) ->
     return z, 2 * sps.norm.sf(np.abs(z))
 
 
+def _newcombe(
+    p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(d, low, high, z, p) of p1 − p2, vectorised; inputs must be valid shares and bases."""
+    z_q = _z_quantile(level)
+    l1, u1 = _wilson(p1, n1, z_q)
+    l2, u2 = _wilson(p2, n2, z_q)
+    d = p1 - p2
+    low = np.maximum(d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), -1.0)
+    high = np.minimum(d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2), 1.0)
+    z, p_value = _pooled_z(p1, n1, p2, n2)
+    return d, low, high, z, p_value
+
+
 def difference(p1: float, n1: float, p2: float, n2: float, level: float = 0.95) -> Difference:
     """p1 − p2 with Newcombe's hybrid score interval (1998, method 10) and a pooled z-test.
 
@@ -246,13 +260,35 @@ def difference(p1: float, n1: float, p2: float, n2: float, level: float = 0.95) 
     """
     _check_share(p1, n1, "first")
     _check_share(p2, n2, "second")
-    z_q = _z_quantile(level)
-    (l1, l2), (u1, u2) = _wilson(np.array([p1, p2]), np.array([n1, n2]), z_q)
-    d = p1 - p2
-    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    z, p_value = _pooled_z(np.array(p1), np.array(n1), np.array(p2), np.array(n2))
-    return Difference(d, max(low, -1.0), min(high, 1.0), float(z), float(p_value), NEWCOMBE, level)
+    d, low, high, z, p_value = (float(v[0]) for v in _newcombe(*(np.array([v], dtype=float) for v in (p1, n1, p2, n2)), level))
+    return Difference(d, low, high, z, p_value, NEWCOMBE, level)
+
+
+DIFFERENCE_SCHEMA: dict[str, pl.DataType] = {
+    "diff": pl.Float64(), "ci_low": pl.Float64(), "ci_high": pl.Float64(), "z": pl.Float64(), "p_value": pl.Float64(),
+}
+
+
+def differences(
+    p1: Sequence[float | None] | np.ndarray,
+    n1: Sequence[float] | np.ndarray,
+    p2: Sequence[float | None] | np.ndarray,
+    n2: Sequence[float] | np.ndarray,
+    level: float = 0.95,
+    min_base: float = 0.0,
+) -> pl.DataFrame:
+    """`difference` row by row (DIFFERENCE_SCHEMA); null where a share is missing or a base
+    is not positive or below `min_base`, so suppressed figures are not tested."""
+    arrays = [np.array([np.nan if v is None else v for v in a], dtype=float) for a in (p1, n1, p2, n2)]
+    a1, b1, a2, b2 = arrays
+    valid = np.isfinite(a1) & np.isfinite(a2) & (b1 > 0) & (b2 > 0) & (b1 >= min_base) & (b2 >= min_base)
+    safe = [np.where(valid, a, fill) for a, fill in zip(arrays, (0.5, 1.0, 0.5, 1.0))]
+    columns = _newcombe(*safe, level)
+    return pl.DataFrame(
+        {name: np.where(valid, values, np.nan) for name, values in zip(DIFFERENCE_SCHEMA, columns)},
+        schema=DIFFERENCE_SCHEMA,
+        nan_to_null=True,
+    )
 
 
 def versus_reference(
@@ -330,6 +366,36 @@ def _weight_aggs(schema: pl.Schema, weight: str | None) -> list[pl.Expr]:
     ]
 
 
+WEIGHT_SUMS = ("count", "sum_w", "sum_w2", "w_min", "w_max", "bad")
+
+
+def aggregate_cells(
+    lf: pl.LazyFrame | pl.DataFrame,
+    by: Sequence[str],
+    weight: str | None = None,
+    extra: Sequence[pl.Expr] = (),
+) -> pl.DataFrame:
+    """One group_by over respondents: per cell of `by`, the WEIGHT_SUMS (count, Σw, Σw²,
+    smallest and largest weight, unusable weights) plus any `extra` aggregations.
+
+    Every `*_from_cells` function takes such cells, or a finer grouping of them, so a page
+    can aggregate once and derive all its figures from a small frame.
+    """
+    lf = _lazy(lf)
+    schema = lf.collect_schema()
+    _require(schema, list(by) + ([weight] if weight else []))
+    return lf.group_by(list(by)).agg([*_weight_aggs(schema, weight), *extra]).collect()
+
+
+def _roll_up(cells: pl.DataFrame, by: Sequence[pl.Expr]) -> pl.DataFrame:
+    """Cells summed to a coarser grouping (each respondent is in exactly one cell)."""
+    _require(cells.schema, WEIGHT_SUMS)
+    return cells.group_by(by).agg(
+        pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum(),
+        pl.col("w_min").min(), pl.col("w_max").max(), pl.col("bad").sum(),
+    )
+
+
 def _check_weights(agg: pl.DataFrame, weight: str | None) -> None:
     bad = int(agg["bad"].sum()) if agg.height else 0
     if bad:
@@ -394,8 +460,9 @@ def _share_rows(
             "n_eff": n_col,
             "ci_low": np.where(shown, low, np.nan),
             "ci_high": np.where(shown, high, np.nan),
-            "method": np.where(shown, methods, None),
-            "flag": flags,
+            # lists: polars cannot type an object array whose first value is None
+            "method": np.where(shown, methods, None).tolist(),
+            "flag": flags.tolist(),
         },
         schema=SHARE_SCHEMA,
         nan_to_null=True,
@@ -442,14 +509,19 @@ def share_table(
     Rows follow `keys` when given (absent ones with count 0, unexpected ones appended),
     otherwise descending weight. An empty input gives an empty table, not an error.
     """
-    lf = _lazy(lf)
-    schema = lf.collect_schema()
-    _require(schema, [by] + ([weight] if weight else []))
-    agg = (
-        lf.group_by(pl.col(by).cast(pl.String).alias("key"))
-        .agg(_weight_aggs(schema, weight))
-        .collect()
-    )
+    return share_table_from_cells(aggregate_cells(lf, [by], weight), by, weight, thresholds, keys)
+
+
+def share_table_from_cells(
+    cells: pl.DataFrame,
+    by: str,
+    weight: str | None = None,
+    thresholds: Thresholds = Thresholds(),
+    keys: Sequence[str] | None = None,
+) -> ShareTable:
+    """`share_table` on cells already aggregated by `aggregate_cells` (any finer grouping)."""
+    _require(cells.schema, [by])
+    agg = _roll_up(cells, [pl.col(by).cast(pl.String).alias("key")])
     _check_weights(agg, weight)
     missing = agg.filter(pl.col("key").is_null())
     answered = agg.filter(pl.col("key").is_not_null())
@@ -503,9 +575,32 @@ def multi_response_shares(
         raise InputError("Name the multi-select question's column, or its option columns.")
     _require(schema, columns + ([weight] if weight else []))
     if isinstance(column, str):
-        options, base = _delimited_options(lf, schema, column, weight, separator)
-    else:
-        options, base = _indicator_options(lf, schema, columns, weight)
+        return multi_response_from_cells(aggregate_cells(lf, [column], weight), column, weight, separator, thresholds, keys)
+    options, base = _indicator_options(lf, schema, columns, weight)
+    return _multi_table(options, base, weight, thresholds, keys)
+
+
+def multi_response_from_cells(
+    cells: pl.DataFrame,
+    column: str,
+    weight: str | None = None,
+    separator: str = ";",
+    thresholds: Thresholds = Thresholds(),
+    keys: Sequence[str] | None = None,
+) -> ShareTable:
+    """`multi_response_shares` of a delimited text column, on cells from `aggregate_cells`."""
+    _require(cells.schema, [column])
+    options, base = _delimited_options(cells, column, weight, separator)
+    return _multi_table(options, base, weight, thresholds, keys)
+
+
+def _multi_table(
+    options: pl.DataFrame,
+    base: pl.DataFrame,
+    weight: str | None,
+    thresholds: Thresholds,
+    keys: Sequence[str] | None,
+) -> ShareTable:
     answered = base.filter(pl.col("answered"))
     base_n = int(answered["count"].sum())
     base_w = float(answered["sum_w"].sum())
@@ -525,20 +620,18 @@ def multi_response_shares(
 
 
 def _delimited_options(
-    lf: pl.LazyFrame, schema: pl.Schema, column: str, weight: str | None, separator: str
+    cells: pl.DataFrame, column: str, weight: str | None, separator: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(per-option count/Σw/Σw², per-answered-status base) of a delimited text column."""
+    schema = cells.schema
     if schema[column] not in (pl.String, pl.Categorical) and not isinstance(schema[column], pl.Enum):
         raise InputError(
             f"The column {column!r} holds {schema[column]} values; a multi-select column must be text "
             f"like 'Hootsuite{separator}Salesforce', or give one 0/1 column per option."
         )
     # Aggregate per distinct answer text first: a panel has few distinct combinations.
-    texts = (
-        lf.group_by(pl.col(column).cast(pl.String).str.strip_chars().alias("text"))
-        .agg(_weight_aggs(schema, weight))
-        .collect()
-        .with_columns(answered=pl.col("text").is_not_null() & (pl.col("text") != ""))
+    texts = _roll_up(cells, [pl.col(column).cast(pl.String).str.strip_chars().alias("text")]).with_columns(
+        answered=pl.col("text").is_not_null() & (pl.col("text") != "")
     )
     choices = (
         texts.filter(pl.col("answered"))
@@ -708,14 +801,22 @@ def crosstab(
     Benjamini–Hochberg over every test run. Respondents with a null row or column are left
     out; all-zero rows/columns stay in `cells` but not in the χ².
     """
-    lf = _lazy(lf)
-    schema = lf.collect_schema()
-    _require(schema, [row, column] + ([weight] if weight else []))
-    agg = (
-        lf.group_by(pl.col(row).cast(pl.String).alias("row"), pl.col(column).cast(pl.String).alias("column"))
-        .agg(_weight_aggs(schema, weight))
-        .collect()
-    )
+    cells = aggregate_cells(lf, list(dict.fromkeys([row, column])), weight)
+    return crosstab_from_cells(cells, row, column, weight, thresholds, row_keys, column_keys)
+
+
+def crosstab_from_cells(
+    cells: pl.DataFrame,
+    row: str,
+    column: str,
+    weight: str | None = None,
+    thresholds: Thresholds = Thresholds(),
+    row_keys: Sequence[str] | None = None,
+    column_keys: Sequence[str] | None = None,
+) -> Crosstab:
+    """`crosstab` on cells already aggregated by `aggregate_cells` (any finer grouping)."""
+    _require(cells.schema, [row, column])
+    agg = _roll_up(cells, [pl.col(row).cast(pl.String).alias("row"), pl.col(column).cast(pl.String).alias("column")])
     _check_weights(agg, weight)
     complete = agg.filter(pl.col("row").is_not_null() & pl.col("column").is_not_null())
     n_missing = int(agg["count"].sum() - complete["count"].sum()) if agg.height else 0
@@ -769,19 +870,19 @@ def crosstab(
             "column_share": np.where(shown, share.ravel(), np.nan),
             "ci_low": np.where(shown, low, np.nan),
             "ci_high": np.where(shown, high, np.nan),
-            "method": np.where(shown, methods, None),
-            "flag": flags,
+            "method": np.where(shown, methods, None).tolist(),
+            "flag": flags.tolist(),
             "rest_share": np.where(shown, rest.ravel(), np.nan),
             "z": z.ravel(),
             "p_value": p_values.ravel(),
             "p_adjusted": adjusted.ravel(),
-            "direction": direction.ravel(),
+            "direction": direction.ravel().tolist(),
         },
         schema=CELL_SCHEMA,
         nan_to_null=True,
     )
     column_bases = pl.DataFrame(
-        {"column": col_order, "count": col_n.astype(np.int64), "sum_w": col_w, "n_eff": col_eff, "flag": col_flags},
+        {"column": col_order, "count": col_n.astype(np.int64), "sum_w": col_w, "n_eff": col_eff, "flag": col_flags.tolist()},
         schema=COLUMN_BASE_SCHEMA,
     )
     test, statistic, dof, p_value, cramers_v, mean_deff, sparse = _independence_test(
@@ -803,3 +904,126 @@ def crosstab(
         weighted=weight is not None,
         level=thresholds.level,
     )
+
+
+# ---------------------------------------------------------------- means of a numeric answer
+
+WELCH = "welch"
+MEAN_SUMS = ("y_n", "y_sum_w", "y_sum_w2", "y_sum_wy", "y_sum_w2y", "y_sum_w2y2")
+MEAN_SCHEMA: dict[str, pl.DataType] = {
+    "mean": pl.Float64(),
+    "se": pl.Float64(),
+    "df": pl.Float64(),
+    "n_eff": pl.Float64(),
+    "ci_low": pl.Float64(),
+    "ci_high": pl.Float64(),
+    "flag": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class MeanEstimate:
+    """A (weighted) mean with its standard error, degrees of freedom and interval."""
+
+    mean: float | None
+    se: float | None
+    df: float
+    n: int
+    n_eff: float
+    ci_low: float | None
+    ci_high: float | None
+    flag: str
+    level: float
+
+
+def mean_sums(column: str, weight: str | None = None, prefix: str = "") -> list[pl.Expr]:
+    """Aggregations (named `prefix` + MEAN_SUMS) from which `means_from_sums` derives a mean.
+
+    Rows where `column` is null are left out of every sum. Sums add up across groups, so
+    cells can be aggregated once and rolled up.
+    """
+    y = pl.col(column).cast(pl.Float64)
+    present = y.is_not_null()
+    w = (pl.col(weight).cast(pl.Float64) if weight else pl.lit(1.0)).filter(present)
+    y = y.filter(present)
+    return [
+        present.sum().cast(pl.Int64).alias(f"{prefix}y_n"),
+        w.sum().alias(f"{prefix}y_sum_w"),
+        (w * w).sum().alias(f"{prefix}y_sum_w2"),
+        (w * y).sum().alias(f"{prefix}y_sum_wy"),
+        (w * w * y).sum().alias(f"{prefix}y_sum_w2y"),
+        (w * w * y * y).sum().alias(f"{prefix}y_sum_w2y2"),
+    ]
+
+
+def means_from_sums(sums: pl.DataFrame, thresholds: Thresholds = Thresholds(), prefix: str = "") -> pl.DataFrame:
+    """`sums` with MEAN_SCHEMA columns added: the weighted mean ȳ = Σwy / Σw per row.
+
+    Its variance is the with-replacement linearisation n/(n−1) · Σw²(y − ȳ)² / (Σw)² — what
+    R's survey::svymean gives for svydesign(ids = ~1, weights = ~w); with equal weights it is
+    s²/n. The interval uses Student's t on n − 1 degrees of freedom, so equal weights give
+    the textbook one-sample t interval. Below `min_base` effective respondents the mean is
+    suppressed (null); a single respondent has a mean but no interval.
+    """
+    _require(sums.schema, [prefix + c for c in MEAN_SUMS])
+    n, sw, sw2, swy, sw2y, sw2y2 = (sums[prefix + c].to_numpy().astype(float) for c in MEAN_SUMS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(sw > 0, swy / sw, np.nan)
+        squares = np.maximum(sw2y2 - 2 * mean * sw2y + mean * mean * sw2, 0.0)
+        se = np.where(n > 1, np.sqrt(n / (n - 1) * squares) / sw, np.nan)
+        n_eff = np.where(sw2 > 0, sw * sw / sw2, 0.0)
+        df = np.maximum(n - 1, 0)
+        half = sps.t.ppf(0.5 + thresholds.level / 2, np.where(df > 0, df, 1)) * se
+    flags = _flags(n_eff, thresholds)
+    shown = flags != FLAG_SUPPRESSED
+    return sums.with_columns(
+        pl.DataFrame(
+            {
+                "mean": np.where(shown, mean, np.nan),
+                "se": np.where(shown, se, np.nan),
+                "df": df,
+                "n_eff": n_eff,
+                "ci_low": np.where(shown, mean - half, np.nan),
+                "ci_high": np.where(shown, mean + half, np.nan),
+                "flag": flags.tolist(),
+            },
+            schema=MEAN_SCHEMA,
+            nan_to_null=True,
+        )
+    )
+
+
+def weighted_mean(
+    lf: pl.LazyFrame | pl.DataFrame, column: str, weight: str | None = None, thresholds: Thresholds = Thresholds()
+) -> MeanEstimate:
+    """The (weighted) mean of a numeric answer with its interval; see `means_from_sums`."""
+    lf = _lazy(lf)
+    schema = lf.collect_schema()
+    _require(schema, [column] + ([weight] if weight else []))
+    if not schema[column].is_numeric():
+        raise InputError(f"The column {column!r} holds {schema[column]} values; a mean needs numbers.")
+    agg = lf.select([*_weight_aggs(schema, weight), *mean_sums(column, weight)]).collect()
+    _check_weights(agg, weight)
+    row = means_from_sums(agg, thresholds).row(0, named=True)
+    return MeanEstimate(
+        row["mean"], row["se"], float(row["df"]), int(row["y_n"]), float(row["n_eff"]),
+        row["ci_low"], row["ci_high"], row["flag"], thresholds.level,
+    )
+
+
+def mean_difference(
+    mean1: float, se1: float, df1: float, mean2: float, se2: float, df2: float, level: float = 0.95
+) -> Difference:
+    """mean1 − mean2 of two independent groups: Welch's t with Welch–Satterthwaite degrees of freedom."""
+    values = (mean1, se1, df1, mean2, se2, df2)
+    if not all(v is not None and math.isfinite(v) for v in values) or min(se1, se2) < 0 or min(df1, df2) <= 0:
+        raise InputError("Each mean needs a finite value, a standard error and at least two respondents.")
+    v1, v2 = se1 * se1, se2 * se2
+    d = mean1 - mean2
+    se = math.sqrt(v1 + v2)
+    if se == 0:
+        return Difference(d, d, d, 0.0 if d == 0 else math.copysign(math.inf, d), float(d == 0), WELCH, level)
+    df = (v1 + v2) ** 2 / (v1 * v1 / df1 + v2 * v2 / df2)
+    t = d / se
+    half = float(sps.t.ppf(0.5 + level / 2, df)) * se
+    return Difference(d, d - half, d + half, t, float(2 * sps.t.sf(abs(t), df)), WELCH, level)
