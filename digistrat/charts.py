@@ -101,3 +101,137 @@ def comparison_bars(
     )
     text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", text="share_text:N")
     return alt.layer(bars, text).properties(height=alt.Step(22))
+
+
+# --- channels explorer charts
+
+BUCKET_COLOURS = ("#1F6FB2", "#E08A2E", "#3C9D5D", "#B9B9B9")  # search, external, direct, unassigned
+INCREASE_COLOUR, DECREASE_COLOUR = "#3C9D5D", "#C0392B"
+MIN_LABELLED_SHARE = 6  # points: narrower stacked segments keep their figure in the tooltip only
+
+
+def mix_stack(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    series_order: Sequence[str],
+    group_order: Sequence[str],
+    group_colours: Sequence[str] = BUCKET_COLOURS,
+    description: str | None = None,
+) -> alt.Chart:
+    """One 100 % bar per `series`, split into segments (`label`) coloured by their `group`.
+
+    Columns: series, label, group, share (points), share_text, order (stacking order). Lets a
+    detailed channel mix stand next to a reference published only by bucket.
+    """
+    _check_size(frame)
+    base = alt.Chart(frame, title=title, description=description or title).encode(
+        y=alt.Y("series:N", sort=list(series_order), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(format="d", tickCount=6)),
+        order=alt.Order("order:Q"),
+    )
+    bars = base.mark_bar(stroke="white", strokeWidth=1.5).encode(
+        color=alt.Color(
+            "group:N",
+            scale=alt.Scale(domain=list(group_order), range=list(group_colours)[: len(group_order)]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        detail="label:N",
+        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("share_text:N", title="%")],
+    )
+    # Text at the right edge of its segment: stack all segments first, then drop the narrow ones.
+    text = (
+        alt.Chart(frame)
+        .transform_stack(stack="share", as_=["x0", "x1"], groupby=["series"], sort=[alt.SortField("order")])
+        .transform_filter(alt.datum.share >= MIN_LABELLED_SHARE)
+        .mark_text(align="right", dx=-4, color="white")
+        .encode(y=alt.Y("series:N", sort=list(series_order)), x="x1:Q", text="share_text:N")
+    )
+    return alt.layer(bars, text).properties(height=alt.Step(44))
+
+
+def heatmap(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    description: str | None = None,
+) -> alt.Chart:
+    """Cells (Altair rect) of `share` (points) for each `row_label` × `column_label`, in the frame's order.
+
+    Columns: row_label, column_label, share, share_text, sessions_text.
+    """
+    _check_size(frame)
+    rows = list(dict.fromkeys(frame["row_label"].to_list()))
+    columns = list(dict.fromkeys(frame["column_label"].to_list()))
+    base = alt.Chart(frame, title=title, description=description or title).encode(
+        x=alt.X("column_label:N", sort=columns, title=x_title,
+                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
+        y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 100]), legend=alt.Legend(title="%")),
+        tooltip=[alt.Tooltip("row_label:N", title=y_title), alt.Tooltip("column_label:N", title=x_title),
+                 alt.Tooltip("share_text:N", title="%"), alt.Tooltip("sessions_text:N", title="n")],
+    )
+    text = base.mark_text().encode(
+        text="share_text:N",
+        color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333")),
+    )
+    return alt.layer(cells, text).properties(height=alt.Step(30))
+
+
+def trend_lines(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    legend_title: str,
+    label_order: Sequence[str],
+    colours: Sequence[str] | None = None,
+    description: str | None = None,
+) -> alt.Chart:
+    """Share (points) of each `label` per `period` (a date), one line per label.
+
+    Columns: period, label, share, share_text, period_text. `colours` follow `label_order`.
+    """
+    _check_size(frame)
+    scale = alt.Scale(domain=list(label_order), range=list(colours)) if colours else alt.Scale(domain=list(label_order))
+    chart = alt.Chart(frame, title=title, description=description or title).mark_line(point=True).encode(
+        x=alt.X("period:T", title=None),
+        y=alt.Y("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("label:N", scale=scale, legend=alt.Legend(title=legend_title, orient="bottom", labelLimit=LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("period_text:N", title=" "), alt.Tooltip("label:N", title=legend_title),
+                 alt.Tooltip("share_text:N", title="%")],
+    )
+    return chart.properties(height=320)
+
+
+def change_bars(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    axis_title: str,
+    description: str | None = None,
+) -> alt.Chart:
+    """Change in points per `label` from zero, green up and red down, with its interval.
+
+    Columns: label, change, change_text; optional ci_low / ci_high (points).
+    """
+    _check_size(frame)
+    order = frame["label"].to_list()
+    base = alt.Chart(frame, title=title, description=description or title)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    bars = base.mark_bar().encode(
+        x=alt.X("change:Q", title=axis_title),
+        y=y,
+        color=alt.condition(alt.datum.change >= 0, alt.value(INCREASE_COLOUR), alt.value(DECREASE_COLOUR)),
+        tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("change_text:N", title=axis_title)],
+    )
+    layers: list[alt.Chart] = [bars]
+    if "ci_low" in frame.columns and "ci_high" in frame.columns:
+        layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
+    layers.append(alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q"))
+    return alt.layer(*layers).properties(height=alt.Step(30))

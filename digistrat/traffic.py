@@ -3,28 +3,48 @@
 Row-level logs are classified (source / medium / campaign, or referrer + landing page);
 exports that already carry a channel keep it; each row counts for its sessions column
 when the table is aggregated.
+
+Everything after classification works on `session_counts`: sessions summed per distinct
+(channel, date, device, origin) — a frame far smaller than the log, computed once per
+dataset and settings. Trends, period and dataset comparisons, push / pull and the
+channel × device grid are polars group_bys over it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
 
 from digistrat.channels import (
+    BUCKET_KEYS,
     CHANNEL_KEYS,
+    STRATEGY_KEYS,
     ChannelSettings,
     bucket_of,
     classify_frame,
     map_channel_label,
     sessions_from_urls,
     split_source_medium,
+    strategy_of,
 )
 from digistrat.datasets import Dataset
 from digistrat.errors import InputError
+from digistrat.normalise import DEVICE_KEYS
+from digistrat.stats import benjamini_hochberg, difference
 
-BUCKET_KEYS = ("search", "external", "direct", "unassigned")
-DEVICE_KEYS = ("desktop", "mobile", "tablet", "other")
+GROUPINGS = ("channel", "bucket", "strategy", "device")
+GRANULARITIES = {"day": "1d", "week": "1w", "month": "1mo"}  # weeks start on Monday (ISO)
+ORIGIN_COLUMNS = ("source", "medium", "campaign")
+LABEL_COLUMN = "label"  # an export's own channel label, kept to show what was not recognised
+_ORDERS: dict[str, tuple[str, ...]] = {
+    "channel": CHANNEL_KEYS,
+    "bucket": BUCKET_KEYS,
+    "strategy": (*STRATEGY_KEYS, "unassigned"),
+    "device": DEVICE_KEYS,
+}
+_SHARE_SCHEMA = {"key": pl.String, "sessions": pl.Float64, "share": pl.Float64}
 
 
 @dataclass(frozen=True)
@@ -33,21 +53,27 @@ class ChannelMix:
     channels: pl.DataFrame  # key, sessions, share (0–1), in CHANNEL_KEYS order, non-zero only
     buckets: pl.DataFrame  # key in search / external / direct (+ unassigned when present)
     devices: pl.DataFrame  # key in desktop / mobile / tablet / other; empty without a device column
-    unmatched: pl.DataFrame  # what the rules could not place: source, medium, campaign, sessions
+    unmatched: pl.DataFrame  # what the rules could not place, with its sessions
+    strategies: pl.DataFrame  # key in push / pull (+ unassigned when present)
 
 
 def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
-    """The dataset with a `channel` column and a `sessions` count per row."""
+    """The dataset with a `channel` column and a `sessions` count per row.
+
+    An export that already names its channel also gets `label`: its own text, unmapped.
+    """
     roles = dataset.roles
     lf = dataset.frame.lazy()
     count = roles.column_for("count")
     lf = lf.with_columns((pl.col(count).cast(pl.Float64) if count else pl.lit(1.0)).alias("sessions"))
     channel = roles.column_for("channel")
     if channel:
-        labels = dataset.frame[channel].drop_nulls().unique()
+        labels = dataset.frame[channel].cast(pl.String).drop_nulls().unique()
         mapping = {value: map_channel_label(value) or "unassigned" for value in labels.to_list()}
+        text = pl.col(channel).cast(pl.String)
         return lf.with_columns(
-            pl.col(channel).replace_strict(mapping, default="unassigned", return_dtype=pl.String).alias("channel")
+            text.alias(LABEL_COLUMN),
+            text.replace_strict(mapping, default="unassigned", return_dtype=pl.String).alias("channel"),
         )
     names = {}
     if roles.column_for("source_medium"):
@@ -75,51 +101,256 @@ def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
     if not campaign:
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("campaign"))
         campaign = "campaign"
-    return classify_frame(lf, settings, source=names["source"], medium=names["medium"], campaign=campaign)
+    lf = classify_frame(lf, settings, source=names["source"], medium=names["medium"], campaign=campaign)
+    # The rules' inputs under their role names, whatever the file called them.
+    return lf.with_columns(
+        pl.col(names["source"]).cast(pl.String).alias("source"),
+        pl.col(names["medium"]).cast(pl.String).alias("medium"),
+        pl.col(campaign).cast(pl.String).alias("campaign"),
+    )
 
 
-def _shares(frame: pl.DataFrame, order: tuple[str, ...]) -> pl.DataFrame:
-    total = frame["sessions"].sum()
-    ranked = {key: i for i, key in enumerate(order)}
+def session_counts(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> pl.DataFrame:
+    """Sessions per distinct (channel, [date], [device], origin): the frame every figure comes from.
+
+    Columns: channel, sessions (float), `date` (Date) when the dataset has a date column,
+    `device` when it has a device column, and either source / medium / campaign (rules)
+    or `label` (an export's own channel label).
+    """
+    lf = classified(dataset, settings)
+    schema = lf.collect_schema()
+    keys: list[pl.Expr] = [pl.col("channel")]
+    date = dataset.roles.column_for("date")
+    if date and date in schema and schema[date].is_temporal():
+        keys.append(pl.col(date).cast(pl.Date).alias("date"))
+    if "device" in dataset.frame.columns:
+        keys.append(pl.col("device").cast(pl.String))
+    if LABEL_COLUMN in schema:
+        keys.append(pl.col(LABEL_COLUMN))
+    else:
+        keys.extend(pl.col(name) for name in ORIGIN_COLUMNS)
+    return lf.group_by(keys).agg(pl.col("sessions").fill_null(0).sum()).collect()
+
+
+# ---------------------------------------------------------------------------------------
+# Shares by channel, bucket, strategy or device
+# ---------------------------------------------------------------------------------------
+
+
+def _check_grouping(by: str) -> None:
+    if by not in GROUPINGS:
+        raise InputError(f"Cannot group traffic by '{by}'; use one of {', '.join(GROUPINGS)}.")
+
+
+def _key_expr(by: str, settings: ChannelSettings) -> pl.Expr:
+    if by == "device":
+        return pl.col("device").cast(pl.String)
+    if by == "channel":
+        return pl.col("channel")
+    if by == "bucket":
+        mapping = {key: bucket_of(key) for key in CHANNEL_KEYS}
+    else:
+        mapping = {key: strategy_of(key, settings) or "unassigned" for key in CHANNEL_KEYS}
+    return pl.col("channel").replace_strict(mapping, default="unassigned", return_dtype=pl.String)
+
+
+def _keyed(counts: pl.DataFrame, by: str, settings: ChannelSettings, assigned_only: bool) -> pl.LazyFrame:
+    """(key, sessions, …) rows; devices drop rows without a device, `assigned_only` drops Unassigned."""
+    _check_grouping(by)
+    if by == "device" and "device" not in counts.columns:
+        raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
+    lf = counts.lazy()
+    if assigned_only:
+        lf = lf.filter(pl.col("channel") != "unassigned")
+    lf = lf.with_columns(_key_expr(by, settings).alias("key"))
+    return lf.drop_nulls("key") if by == "device" else lf
+
+
+def _rank(column: str, order: tuple[str, ...]) -> pl.Expr:
+    return pl.col(column).replace_strict({k: i for i, k in enumerate(order)}, default=len(order), return_dtype=pl.Int64)
+
+
+def _ordered(frame: pl.DataFrame, by: str, *first: str) -> pl.DataFrame:
+    return frame.sort(*first, _rank("key", _ORDERS[by]), "key")
+
+
+def shares(
+    counts: pl.DataFrame,
+    by: str = "channel",
+    settings: ChannelSettings = ChannelSettings(),
+    *,
+    assigned_only: bool = False,
+) -> pl.DataFrame:
+    """key, sessions, share (0–1) for each channel / bucket / strategy / device that occurs, in display order."""
+    grouped = (
+        _keyed(counts, by, settings, assigned_only).group_by("key").agg(pl.col("sessions").sum())
+        .filter(pl.col("sessions") > 0).collect()
+    )
+    total = grouped["sessions"].sum()
+    if not total:
+        return pl.DataFrame(schema=_SHARE_SCHEMA)
+    return _ordered(grouped.with_columns(share=pl.col("sessions") / total), by).select(*_SHARE_SCHEMA)
+
+
+def unmatched(counts: pl.DataFrame) -> pl.DataFrame:
+    """What the rules (or the label mapping) left Unassigned: its origin columns, sessions, share of all sessions."""
+    origin = [LABEL_COLUMN] if LABEL_COLUMN in counts.columns else list(ORIGIN_COLUMNS)
+    total = counts["sessions"].sum()
     return (
-        frame.filter(pl.col("sessions") > 0)
-        .with_columns((pl.col("sessions") / total if total else pl.lit(0.0)).alias("share"))
-        .with_columns(pl.col("key").replace_strict(ranked, default=len(order)).alias("_rank"))
-        .sort("_rank")
-        .drop("_rank")
+        counts.lazy().filter(pl.col("channel") == "unassigned")
+        .group_by(origin).agg(pl.col("sessions").sum())
+        .with_columns(share=pl.col("sessions") / total if total else pl.lit(None, pl.Float64))
+        .sort("sessions", *origin, descending=[True] + [False] * len(origin), nulls_last=True)
+        .collect()
+    )
+
+
+def mix(counts: pl.DataFrame, settings: ChannelSettings = ChannelSettings()) -> ChannelMix:
+    """Channels, buckets, strategies and devices of a `session_counts` frame (shares of all sessions)."""
+    devices = shares(counts, "device", settings) if "device" in counts.columns else pl.DataFrame(schema=_SHARE_SCHEMA)
+    return ChannelMix(
+        sessions=int(round(counts["sessions"].sum())),
+        channels=shares(counts, "channel", settings),
+        buckets=shares(counts, "bucket", settings),
+        devices=devices,
+        unmatched=unmatched(counts),
+        strategies=shares(counts, "strategy", settings),
     )
 
 
 def channel_mix(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> ChannelMix:
-    lf = classified(dataset, settings)
-    by_channel = (
-        lf.group_by("channel").agg(pl.col("sessions").sum()).rename({"channel": "key"}).collect()
+    return mix(session_counts(dataset, settings), settings)
+
+
+def device_by_channel(
+    counts: pl.DataFrame,
+    by: str = "channel",
+    settings: ChannelSettings = ChannelSettings(),
+    *,
+    assigned_only: bool = False,
+) -> pl.DataFrame:
+    """The channel × device grid: key, device, sessions, share (0–1) of the key's sessions on that device.
+
+    Every pair of a key and a device that occur is present (0 where none), keys in display order.
+    """
+    if "device" not in counts.columns:
+        raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
+    lf = _keyed(counts, by, settings, assigned_only).filter(pl.col("device").is_not_null())
+    cells = lf.group_by("key", "device").agg(pl.col("sessions").sum()).filter(pl.col("sessions") > 0).collect()
+    grid = cells.select("key").unique().join(cells.select("device").unique(), how="cross")
+    full = (
+        grid.join(cells, on=["key", "device"], how="left")
+        .with_columns(pl.col("sessions").fill_null(0.0))
+        .with_columns(share=pl.col("sessions") / pl.col("sessions").sum().over("key"))
     )
-    channels = _shares(by_channel, CHANNEL_KEYS)
-    buckets = _shares(
-        by_channel.with_columns(
-            pl.col("key").replace_strict({k: bucket_of(k) for k in by_channel["key"].to_list()}).alias("key")
-        ).group_by("key").agg(pl.col("sessions").sum()),
-        BUCKET_KEYS,
+    return full.sort(_rank("key", _ORDERS[by]), _rank("device", DEVICE_KEYS), "key")
+
+
+# ---------------------------------------------------------------------------------------
+# Time: trend per day / week / month, periods
+# ---------------------------------------------------------------------------------------
+
+
+def date_span(counts: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last day with sessions, or None when the data has no dates."""
+    if "date" not in counts.columns:
+        return None
+    dates = counts["date"].drop_nulls()
+    return (dates.min(), dates.max()) if dates.len() else None
+
+
+def trend(
+    counts: pl.DataFrame,
+    granularity: str = "week",
+    by: str = "channel",
+    settings: ChannelSettings = ChannelSettings(),
+    *,
+    assigned_only: bool = False,
+) -> pl.DataFrame:
+    """period (Date: the day, the Monday of the week, the 1st of the month), key, sessions,
+    share (0–1) of the period's sessions; rows without a date are left out."""
+    if granularity not in GRANULARITIES:
+        raise InputError(f"Unknown time step '{granularity}'; use one of {', '.join(GRANULARITIES)}.")
+    if "date" not in counts.columns:
+        raise InputError("This dataset has no date column; set a column's role to 'date' to see trends.")
+    grouped = (
+        _keyed(counts, by, settings, assigned_only)
+        .filter(pl.col("date").is_not_null())
+        .group_by(pl.col("date").dt.truncate(GRANULARITIES[granularity]).alias("period"), "key")
+        .agg(pl.col("sessions").sum())
+        .filter(pl.col("sessions") > 0)
+        .with_columns(share=pl.col("sessions") / pl.col("sessions").sum().over("period"))
+        .collect()
     )
-    if "device" in dataset.frame.columns:
-        devices = _shares(
-            lf.group_by(pl.col("device").cast(pl.String).alias("key")).agg(pl.col("sessions").sum())
-            .drop_nulls("key").collect(),
-            DEVICE_KEYS,
-        )
-    else:
-        devices = pl.DataFrame(schema={"key": pl.String, "sessions": pl.Float64, "share": pl.Float64})
-    group = [c for c in ("source", "medium", "campaign") if c in lf.collect_schema().names()]
-    unmatched = (
-        lf.filter(pl.col("channel") == "unassigned").group_by(group).agg(pl.col("sessions").sum())
-        .sort("sessions", descending=True).collect()
-        if group else pl.DataFrame()
+    return _ordered(grouped, by, "period").select("period", "key", "sessions", "share")
+
+
+def between(counts: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """The rows dated from `start` to `end`, both included."""
+    if "date" not in counts.columns:
+        raise InputError("This dataset has no date column; set a column's role to 'date' to compare periods.")
+    if end < start:
+        raise InputError(f"The period ends ({end}) before it starts ({start}); pick the start date first.")
+    return counts.filter(pl.col("date").is_between(start, end, closed="both"))
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length that ends the day before `start`."""
+    length = (end - start).days + 1
+    previous_end = start - dt.timedelta(days=1)
+    return previous_end - dt.timedelta(days=length - 1), previous_end
+
+
+def default_period(span: tuple[dt.date, dt.date], days: int = 28) -> tuple[dt.date, dt.date]:
+    """The last `days` days of the data, or its second half when the data is shorter than two such periods."""
+    first, last = span
+    length = min(days, ((last - first).days + 1) // 2) or 1
+    return last - dt.timedelta(days=length - 1), last
+
+
+# ---------------------------------------------------------------------------------------
+# Two samples side by side: periods or datasets
+# ---------------------------------------------------------------------------------------
+
+
+def compare(
+    before: pl.DataFrame,
+    after: pl.DataFrame,
+    by: str = "channel",
+    settings: ChannelSettings = ChannelSettings(),
+    *,
+    assigned_only: bool = False,
+    level: float = 0.95,
+) -> pl.DataFrame:
+    """Each key's share in two `session_counts` frames and the change in points.
+
+    Columns: key, sessions_a, share_a, sessions_b, share_b (0–1), change = share_b − share_a,
+    ci_low / ci_high (Newcombe interval of the change), p_value (two-proportion z-test on the
+    session counts) and p_adjusted (Benjamini–Hochberg over the keys). Sessions are not
+    independent draws (a visitor returns), so the tests are indicative; they are null when
+    one side has no sessions.
+    """
+    a = shares(before, by, settings, assigned_only=assigned_only)
+    b = shares(after, by, settings, assigned_only=assigned_only)
+    n_a, n_b = a["sessions"].sum(), b["sessions"].sum()
+    both = (
+        a.rename({"sessions": "sessions_a", "share": "share_a"})
+        .join(b.rename({"sessions": "sessions_b", "share": "share_b"}), on="key", how="full", coalesce=True)
+        .with_columns(pl.col("^sessions_.$|^share_.$").fill_null(0.0))
+        .with_columns(change=pl.col("share_b") - pl.col("share_a"))
     )
-    return ChannelMix(
-        sessions=int(round(by_channel["sessions"].sum())),
-        channels=channels,
-        buckets=buckets,
-        devices=devices,
-        unmatched=unmatched,
+    tests = [
+        difference(row["share_b"], n_b, row["share_a"], n_a, level) if n_a > 0 and n_b > 0 else None
+        for row in both.iter_rows(named=True)
+    ]
+    p_values = [test.p_value for test in tests if test is not None]
+    adjusted = iter(benjamini_hochberg(p_values).tolist())
+    both = both.with_columns(
+        pl.Series("ci_low", [test.ci_low if test else None for test in tests], dtype=pl.Float64),
+        pl.Series("ci_high", [test.ci_high if test else None for test in tests], dtype=pl.Float64),
+        pl.Series("p_value", [test.p_value if test else None for test in tests], dtype=pl.Float64),
+        pl.Series("p_adjusted", [next(adjusted) if test else None for test in tests], dtype=pl.Float64),
+    )
+    return _ordered(both, by).select(
+        "key", "sessions_a", "share_a", "sessions_b", "share_b", "change", "ci_low", "ci_high", "p_value", "p_adjusted"
     )
