@@ -17,5 +17,6 @@ def run() -> None:
         st.Page(PAGES / "overview.py", title=t("page.overview"), icon=":material/menu_book:", default=True),
         st.Page(PAGES / "segments.py", title=t("page.segments"), icon=":material/groups:", url_path="segments"),
         st.Page(PAGES / "channels.py", title=t("page.channels"), icon=":material/alt_route:", url_path="channels"),
+        st.Page(PAGES / "upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
     ]
     st.navigation(pages).run()

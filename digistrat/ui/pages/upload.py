@@ -1,0 +1,404 @@
+"""'Your data' page: upload a file, check what was detected, correct roles and values, preview.
+
+Every choice (table, sheet, column roles, value mappings, bad weights) is stored on the
+session's Upload and validated by reading the file again through the one pipeline before it
+is kept; a choice the core refuses is shown as its one-sentence message and not applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import polars as pl
+import streamlit as st
+
+from digistrat import datasets, stats, traffic
+from digistrat.errors import InputError
+from digistrat.i18n import format_number, format_percent, label
+from digistrat.normalise import DEVICE_KEYS, EXCLUDE, MAX_REPORTED_ROWS
+from digistrat.read import SEPARATOR_NAMES, describe
+from digistrat.roles import ROLES
+from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
+from digistrat.ui.common import lang, t
+from digistrat.ui.data_source import Upload, add_upload, load_upload, page_kind_of, set_active, uploads
+
+LOG = logging.getLogger(__name__)
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
+UPLOADER_KEY = "upload_file"
+CURRENT_KEY = "upload_current"
+LAST_FILE_KEY = "upload_last_file"
+PICK_KEY = "upload_pick"
+CHOICE_ERROR_KEY = "upload_choice_error"
+SINGLE_ROLES = frozenset(ROLES) - {"dimension", "measure", "ignore"}
+MARK_KEYS = {",": "comma", ".": "dot", " ": "space", "\u00a0": "nbsp", "\u202f": "nnbsp", "\u2009": "thin"}
+SHOWN_LINES = 10
+EXAMPLE_VALUES = 3
+PAGES = {"survey": "digistrat/ui/pages/segments.py", "traffic": "digistrat/ui/pages/channels.py"}
+
+
+def _failure_message(error: Exception) -> str:
+    """The core's own sentence for bad input; a bug gets a generic sentence and goes to the log."""
+    if isinstance(error, InputError):
+        return str(error)
+    LOG.error("reading an upload failed", exc_info=error)
+    return t("upload.unexpected")
+
+
+def _try_choice(upload: Upload, apply: Callable[[], None], **changes: object) -> None:
+    """Keep a choice only if the pipeline accepts it; otherwise say why on the next run."""
+    try:
+        load_upload(upload, **changes)
+    except Exception as error:  # every failure becomes one sentence on the page
+        st.session_state[CHOICE_ERROR_KEY] = _failure_message(error)
+        return
+    st.session_state.pop(CHOICE_ERROR_KEY, None)
+    apply()
+
+
+# ---------------------------------------------------------------- callbacks of the choices
+
+
+def _choose_table(upload: Upload, key: str) -> None:
+    upload.table = st.session_state[key]
+    upload.role_overrides, upload.mappings = {}, {}  # another table has other columns
+
+
+def _choose_sheet(upload: Upload, key: str) -> None:
+    upload.sheet = st.session_state[key]
+    upload.role_overrides, upload.mappings = {}, {}
+
+
+def _choose_role(upload: Upload, column: str, key: str) -> None:
+    role = st.session_state[key]
+    overrides = {c: r for c, r in upload.role_overrides.items() if r != role or role not in SINGLE_ROLES}
+    overrides[column] = role
+    try:
+        probe = load_upload(upload, role_overrides=overrides, mappings={})
+    except Exception as error:  # refused roles are said, not applied
+        st.session_state[CHOICE_ERROR_KEY] = _failure_message(error)
+        return
+    # Mappings belong to the segment and device columns; they go when the role moves away.
+    mappings = {c: m for c, m in upload.mappings.items() if probe.roles.roles.get(c) in ("segment", "device")}
+
+    def apply() -> None:
+        upload.role_overrides, upload.mappings = overrides, mappings
+
+    _try_choice(upload, apply, role_overrides=overrides, mappings=mappings)
+
+
+def _choose_exclusion(upload: Upload, key: str) -> None:
+    upload.exclude_bad_weights = st.session_state[key]
+
+
+def _preset(key: str, value: object) -> None:
+    """Show the stored choice in a widget (its own state is lost on other pages)."""
+    st.session_state[key] = value
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _current_upload() -> Upload | None:
+    file = st.file_uploader(t("upload.file"), type=FILE_TYPES, key=UPLOADER_KEY, help=t("upload.file_help"))
+    if file is not None and st.session_state.get(LAST_FILE_KEY) != file.file_id:
+        st.session_state[LAST_FILE_KEY] = file.file_id
+        st.session_state[CURRENT_KEY] = add_upload(file.name, file.getvalue()).id
+        st.session_state.pop(CHOICE_ERROR_KEY, None)
+    store = uploads()
+    if st.session_state.get(CURRENT_KEY) not in store:
+        return None
+    if len(store) > 1:
+        _preset(PICK_KEY, st.session_state[CURRENT_KEY])
+        names = {upload_id: upload.name for upload_id, upload in store.items()}
+        st.selectbox(
+            t("upload.previous"), list(store), key=PICK_KEY, format_func=names.get,
+            on_change=lambda: st.session_state.update({CURRENT_KEY: st.session_state[PICK_KEY]}),
+        )
+    return store[st.session_state[CURRENT_KEY]]
+
+
+def _table_and_sheet(upload: Upload, dataset: datasets.Dataset | None) -> None:
+    """Pickers for a multi-table export or a workbook (from the last good read if this one failed)."""
+    report = dataset.read if dataset else None
+    if report is not None:
+        upload.tables = report.tables
+        upload.sheets = report.sheets
+    if len(upload.tables) > 1:
+        key = f"table_{upload.id}"
+        _preset(key, upload.table)
+        titles = {
+            info.index: t(
+                "upload.table_option", index=info.index, title=info.title or t("upload.untitled"),
+                columns=", ".join(info.columns), rows=format_number(info.rows, lang()),
+            )
+            for info in upload.tables
+        }
+        st.selectbox(t("upload.table"), list(titles), key=key, format_func=titles.get,
+                     on_change=_choose_table, args=(upload, key))
+    if len(upload.sheets) > 1:
+        key = f"sheet_{upload.id}"
+        _preset(key, upload.sheet or upload.sheets[0])
+        st.selectbox(t("upload.sheet"), list(upload.sheets), key=key, on_change=_choose_sheet, args=(upload, key))
+
+
+def _mark(mark: str | None) -> str:
+    return t(f"mark.{MARK_KEYS.get(mark, 'none')}") if mark in MARK_KEYS or mark is None else repr(mark)
+
+
+def _detected(dataset: datasets.Dataset) -> None:
+    language = lang()
+    report, normalised = dataset.read, dataset.normalised
+    st.subheader(t("upload.detected"))
+    lines = []
+    if report.format == "csv":
+        separator = SEPARATOR_NAMES.get(report.separator or ",")
+        lines.append(t("upload.format_csv", encoding=report.encoding, separator=t(f"sep.{separator}"),
+                       decimal=_mark(report.decimal), thousands=_mark(report.thousands)))
+        lines.append(t("upload.header_line", line=report.header_line))
+        if report.preamble:
+            lines.append(t("upload.preamble", n=len(report.preamble)))
+    elif report.format == "xlsx":
+        lines.append(t("upload.format_xlsx", sheet=report.sheet))
+    else:
+        lines.append(t("upload.format_parquet"))
+    if report.percent_columns:
+        lines.append(t("upload.percent_columns", columns=", ".join(report.percent_columns)))
+    lines.append(t("upload.kind", kind=t(f"kind.{dataset.kind}")))
+    left = sum(normalised.left_out.values())
+    lines.append(t("upload.rows", read=format_number(normalised.rows_read, language),
+                   used=format_number(normalised.rows_used, language), left=format_number(left, language)))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    reasons = [t(f"upload.left_out.{why}", n=format_number(n, language)) for why, n in normalised.left_out.items() if n]
+    if reasons:
+        st.markdown("\n".join(f"    - {reason}" for reason in reasons))
+    with st.expander(t("upload.details")):
+        st.text("\n".join([*describe(report), *normalised.notes]))
+
+
+def _examples(frame: pl.DataFrame, column: str) -> str:
+    if column not in frame.columns:
+        return ""
+    values = frame[column].head(1000).drop_nulls().unique(maintain_order=True).head(EXAMPLE_VALUES)
+    return ", ".join(str(v)[:30] for v in values.to_list())
+
+
+def _role_editor(upload: Upload, dataset: datasets.Dataset) -> None:
+    st.subheader(t("upload.roles"))
+    st.caption(t("upload.roles_help"))
+    prefix = f"role_{upload.id}_{upload.table}_{upload.sheet}"
+    # Labels fixed now: a format_func may be called outside the script run (AppTest does).
+    role_names = {role: t(f"role.{role}") for role in ROLES}
+    for index, (column, role) in enumerate(dataset.roles.roles.items()):
+        key = f"{prefix}_{index}"
+        _preset(key, role)
+        reason = dataset.roles.reasons.get(column, "")
+        name, choice = st.columns([2, 3], vertical_alignment="center")
+        name.markdown(f"**{column}**  \n" + t("upload.examples", values=_examples(dataset.frame, column)))
+        choice.selectbox(
+            column, ROLES, key=key, format_func=role_names.get, label_visibility="collapsed",
+            help=t("upload.set_by_you") if reason == "set by you" else reason,
+            on_change=_choose_role, args=(upload, column, key),
+        )
+
+
+def _mapping_editor(upload: Upload, dataset: datasets.Dataset) -> None:
+    """Unmapped segment / device values, from a read without the user's mappings so the list
+    stays put while the user maps it."""
+    raw = load_upload(upload, mappings={}) if upload.mappings else dataset
+    if not raw.normalised.unmapped:
+        return
+    language = lang()
+    segment_column = dataset.roles.column_for("segment")
+    st.subheader(t("upload.unmapped"))
+    changed: list[tuple[str, dict[str, str]]] = []
+    for unmapped in raw.normalised.unmapped:
+        column = unmapped.column
+        if column == segment_column:
+            keys, note = SEGMENT_KEYS, "upload.unmapped_segment"
+            names = {k: SEGMENT_BY_KEY[k].label(language) for k in keys}
+        else:
+            keys, note = DEVICE_KEYS, "upload.unmapped_device"
+            names = {k: label(f"device.{k}", language) for k in keys}
+        names[EXCLUDE] = t("upload.exclude")
+        chosen = upload.mappings.get(column, {})
+        values = unmapped.values["value"].to_list()
+        table = pl.DataFrame({
+            "value": values,
+            "rows": unmapped.values["rows"],
+            "map_to": pl.Series([chosen.get(v) for v in values], dtype=pl.String),
+        })
+        key = f"map_{upload.id}_{upload.table}_{upload.sheet}_{column}"
+        st.caption(t(note, column=column))
+        edited = st.data_editor(
+            table, key=key, hide_index=True, width="stretch", disabled=["value", "rows"],
+            column_config={
+                "value": st.column_config.TextColumn(t("upload.value")),
+                "rows": st.column_config.NumberColumn(t("upload.rows_column"), format="localized"),
+                "map_to": st.column_config.SelectboxColumn(
+                    t("upload.map_to"), options=[*keys, EXCLUDE], format_func=names.get
+                ),
+            },
+        )
+        # The edited table is the truth (it also holds edits seeded in the widget's state).
+        mapping = {v: m for v, m in zip(values, pl.from_pandas(edited)["map_to"].to_list()
+                                         if not isinstance(edited, pl.DataFrame) else edited["map_to"].to_list()) if m}
+        if mapping != chosen:
+            changed.append((column, mapping))
+    if changed:
+        mappings = {**upload.mappings, **dict(changed)}
+        try:
+            load_upload(upload, mappings=mappings)
+        except Exception as error:  # a refused mapping is said and not kept
+            st.error(_failure_message(error), icon=":material/error:")
+            return
+        upload.mappings = mappings
+        st.rerun()
+
+
+def _bad_weights(upload: Upload, dataset: datasets.Dataset) -> None:
+    normalised = dataset.normalised
+    if not normalised.bad_weight_rows:
+        return
+    language = lang()
+    count = len(normalised.bad_weight_rows)
+    shown = normalised.bad_weight_lines or normalised.bad_weight_rows
+    listing = ", ".join(format_number(n, language) for n in shown[:SHOWN_LINES]) + (", …" if count > SHOWN_LINES else "")
+    where = t("upload.bad_weights_lines" if normalised.bad_weight_lines else "upload.bad_weights_rows",
+              lines=listing, rows=listing)
+    total = format_number(count, language) + ("+" if count >= MAX_REPORTED_ROWS else "")
+    st.warning(t("upload.bad_weights", n=total, column=dataset.roles.column_for("weight"), where=where),
+               icon=":material/warning:")
+    key = f"bad_weights_{upload.id}"
+    _preset(key, upload.exclude_bad_weights)
+    st.toggle(t("upload.exclude_bad_weights"), key=key, help=t("upload.exclude_bad_weights_help"),
+              on_change=_choose_exclusion, args=(upload, key))
+
+
+def _share_frame(keys: list[str], shares: list[float | None], extra: dict[str, list[str]]) -> pl.DataFrame:
+    language = lang()
+    return pl.DataFrame({
+        t("column.segment"): [SEGMENT_BY_KEY[k].label(language) if k in SEGMENT_BY_KEY else k for k in keys],
+        t("column.share"): [format_percent(s, language, 1) if s is not None else "–" for s in shares],
+        **extra,
+    })
+
+
+def _survey_preview(dataset: datasets.Dataset) -> None:
+    language = lang()
+    frame = dataset.frame
+    weight = "weight" if "weight" in frame.columns else None
+    if weight:
+        # Rows kept with an unusable weight have none: weighted figures leave them out.
+        frame = frame.filter(pl.col(weight).is_not_null())
+    table = stats.share_table(frame, "segment", weight, keys=SEGMENT_KEYS)
+    rows = table.rows
+    shares = [None if s is None else s * 100 for s in rows["share"].to_list()]
+    intervals = [
+        "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
+        for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
+    ]
+    st.table(
+        _share_frame(rows["key"].to_list(), shares, {
+            t("column.interval"): intervals,
+            t("column.base"): [format_number(c, language) for c in rows["count"].to_list()],
+        }),
+        hide_index=True,
+    )
+    caption = t("upload.preview_base", n=format_number(table.base_rows, language))
+    if weight:
+        caption += " " + t("upload.preview_weighted", column=dataset.roles.column_for("weight"))
+    st.caption(caption)
+
+
+def _table_preview(dataset: datasets.Dataset) -> None:
+    measure = dataset.roles.column_for("count") or dataset.roles.column_for("share")
+    if measure is None or "segment" not in dataset.frame.columns:
+        st.info(t("upload.no_measure"))
+        return
+    sums = (
+        dataset.frame.group_by(pl.col("segment").cast(pl.String).alias("key"))
+        .agg(pl.col(measure).cast(pl.Float64).sum().alias("total"))
+        .drop_nulls("key")
+    )
+    total = sums["total"].sum()
+    order = {k: i for i, k in enumerate(SEGMENT_KEYS)}
+    sums = sums.sort(pl.col("key").replace_strict(order, default=len(order)))
+    shares = [100 * v / total if total else None for v in sums["total"].to_list()]
+    st.table(_share_frame(sums["key"].to_list(), shares, {}), hide_index=True)
+    st.caption(t("upload.preview_table", column=measure) + " " + t("upload.table_only"))
+
+
+def _traffic_preview(dataset: datasets.Dataset) -> None:
+    language = lang()
+    mix = traffic.channel_mix(dataset)
+    st.markdown("**" + t("channels.total", n=format_number(mix.sessions, language)) + "**")
+    for prefix, frame, title in (("bucket", mix.buckets, "channels.buckets_chart"),
+                                 ("channel", mix.channels, "channels.detail_chart"),
+                                 ("device", mix.devices, "channels.devices_chart")):
+        if frame.height == 0:
+            continue
+        st.caption(t(title))
+        st.table(
+            pl.DataFrame({
+                t("column.channel") if prefix != "device" else t("column.device"):
+                    [label(f"{prefix}.{k}", language) for k in frame["key"].to_list()],
+                t("column.sessions"): [format_number(v, language) for v in frame["sessions"].to_list()],
+                t("column.share"): [format_percent(v * 100, language, 1) for v in frame["share"].to_list()],
+            }),
+            hide_index=True,
+        )
+
+
+def _preview(upload: Upload, dataset: datasets.Dataset) -> None:
+    st.subheader(t("upload.preview"))
+    kind = dataset.kind
+    try:
+        if kind == "survey":
+            _survey_preview(dataset)
+        elif kind == "survey_table":
+            _table_preview(dataset)
+        elif page_kind_of(kind) == "traffic":
+            _traffic_preview(dataset)
+        else:
+            st.info(t("upload.kind_unknown"))
+    except Exception as error:  # figures the core refuses are said in one sentence
+        st.warning(_failure_message(error))
+        return
+    page_kind = page_kind_of(kind)
+    if page_kind is None:
+        return
+    # The file being worked on becomes that page's dataset (its sidebar can switch back).
+    # A link, not st.switch_page: switching pages must not clear the bound ?lang= parameter.
+    set_active(page_kind, upload.id)
+    button = "upload.open_segments" if page_kind == "survey" else "upload.open_channels"
+    st.page_link(PAGES[page_kind], label=t(button), icon=":material/arrow_forward:")
+
+
+def render() -> None:
+    st.title(t("page.upload"))
+    st.caption(t("upload.intro"))
+    upload = _current_upload()
+    if upload is None:
+        return
+    try:
+        with st.spinner(t("upload.reading")):
+            dataset = load_upload(upload)
+    except Exception as error:  # refusals are one sentence; no traceback reaches the page
+        upload.kind = None
+        st.error(_failure_message(error), icon=":material/error:")
+        _table_and_sheet(upload, None)
+        return
+    upload.kind = dataset.kind
+    _table_and_sheet(upload, dataset)
+    if CHOICE_ERROR_KEY in st.session_state:
+        st.error(st.session_state.pop(CHOICE_ERROR_KEY), icon=":material/error:")
+    _detected(dataset)
+    _role_editor(upload, dataset)
+    _mapping_editor(upload, dataset)
+    _bad_weights(upload, dataset)
+    _preview(upload, dataset)
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__
+    render()

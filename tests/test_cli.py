@@ -1,0 +1,337 @@
+"""`python -m digistrat` as a user runs it: a subprocess on files written by the tests.
+
+Expected figures are computed here from the rows the test wrote, never from the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures_files import csv_text, french_excel_csv, french_number, ga4_export
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
+
+# French labels as a French panel writes them -> the keys the CLI must answer with
+FRENCH_SEGMENTS = {
+    "Les nouvelles venues": "newcomers",
+    "Les convaincues": "convinced",
+    "Les tenants de l'adaptation": "adapters",
+    "Les insatisfaits": "dissatisfied",
+    "Les attentistes": "wait_and_see",
+}
+ENGLISH_LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapters",
+                  "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
+SIZES = ("TPE", "PME", "ETI", "Grande entreprise")
+SECTORS = ("Commerce", "Industrie", "Santé", "Éducation", "Services")
+WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "digistrat", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def run_json(*args: str) -> dict:
+    result = run(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def clean_panel() -> list[tuple[str, str, float, str, str]]:
+    """120 respondents: (id, French segment label, weight, size, sector), deterministic."""
+    labels = list(FRENCH_SEGMENTS)
+    rows = []
+    for i in range(120):
+        # uneven segment sizes so that weighted and unweighted shares differ
+        label = labels[(i * i + i // 7) % 5]
+        rows.append((f"R{i + 1:03d}", label, WEIGHTS[(i * 7) % 6], SIZES[i % 4], SECTORS[(i // 3) % 5]))
+    return rows
+
+
+# rows the CLI must leave out, each for its own reason
+DIRTY = [
+    ("X1", "Foo", 1.0, "PME", "Commerce"),            # segment matching nothing
+    ("X2", "", 1.0, "PME", "Commerce"),               # no segment
+    ("X3", "Les attentistes", -1.0, "PME", "Commerce"),  # weight not positive
+]
+
+
+@pytest.fixture
+def french_survey(tmp_path: Path) -> Path:
+    """French Excel 'CSV (séparateur: point-virgule)': cp1252, ';', CRLF, decimal comma."""
+    header = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
+    rows = [[r, s, french_number(w, 2), size, sector] for r, s, w, size, sector in clean_panel() + DIRTY]
+    path = tmp_path / "enquête.csv"
+    path.write_bytes(french_excel_csv(rows, header, encoding="cp1252"))
+    return path
+
+
+def weighted(rows, by: int) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for row in rows:
+        totals[row[by]] += row[2]
+    grand = sum(totals.values())
+    return {k: 100 * v / grand for k, v in totals.items()}
+
+
+def counted(rows, by: int) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row[by]] += 1
+    return dict(totals)
+
+
+# ---------------------------------------------------------------- shares
+
+
+def test_shares_json_of_a_french_cp1252_survey_are_the_hand_weighted_shares(french_survey):
+    result = run_json("shares", french_survey)
+    rows = clean_panel()
+    expected = {FRENCH_SEGMENTS[k]: v for k, v in weighted(rows, 1).items()}
+    counts = {FRENCH_SEGMENTS[k]: v for k, v in counted(rows, 1).items()}
+    assert set(result) == {"base", "weighted", "rows"}
+    assert result["base"] == len(rows)
+    assert result["weighted"] is True
+    assert [r["key"] for r in result["rows"]] == list(ENGLISH_LABELS)
+    for row in result["rows"]:
+        assert set(row) == {"key", "label", "count", "share", "ci_low", "ci_high"}
+        assert row["label"] == ENGLISH_LABELS[row["key"]]
+        assert row["count"] == counts[row["key"]]
+        assert row["share"] == pytest.approx(expected[row["key"]], abs=1e-9)
+        assert row["ci_low"] < row["share"] < row["ci_high"]
+    assert sum(r["share"] for r in result["rows"]) == pytest.approx(100)
+
+
+def test_shares_without_weights_count_rows_and_keep_bad_weight_rows(french_survey):
+    result = run_json("shares", french_survey, "--weight", "none")
+    rows = clean_panel() + [DIRTY[2]]  # the bad weight no longer matters
+    counts = {FRENCH_SEGMENTS[k]: v for k, v in counted(rows, 1).items()}
+    assert result["weighted"] is False
+    assert result["base"] == len(rows)
+    for row in result["rows"]:
+        assert row["share"] == pytest.approx(100 * counts[row["key"]] / len(rows), abs=1e-9)
+
+
+def test_shares_by_another_column_with_french_labels(french_survey):
+    result = run_json("shares", french_survey, "--by", "Taille d'entreprise", "--lang", "fr")
+    expected = weighted(clean_panel(), 3)
+    assert {r["key"]: r["share"] for r in result["rows"]} == pytest.approx(expected, abs=1e-9)
+    assert all(r["label"] == r["key"] for r in result["rows"])
+
+
+def test_shares_text_output_shows_each_segment_with_its_share(french_survey):
+    result = run("shares", french_survey)
+    assert result.returncode == 0, result.stderr
+    expected = {FRENCH_SEGMENTS[k]: v for k, v in weighted(clean_panel(), 1).items()}
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"base {len(clean_panel())} rows, weighted")
+    for key, name in ENGLISH_LABELS.items():
+        line = next(line for line in lines if line.startswith(name))
+        share = float(line.split()[2].rstrip("%"))  # "Wait-and-see  44  37.5%  [...]"
+        assert share == pytest.approx(expected[key], abs=0.005)
+
+
+def test_french_text_output_uses_french_labels_and_decimal_comma(french_survey):
+    result = run("shares", french_survey, "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert "Les attentistes" in result.stdout
+    expected = weighted(clean_panel(), 1)["Les attentistes"]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("Les attentistes"))
+    assert f"{round(expected, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",") in line
+
+
+# ---------------------------------------------------------------- inspect
+
+
+def test_inspect_json_says_what_was_detected_and_why_rows_were_left_out(french_survey):
+    result = run_json("inspect", french_survey)
+    assert result["encoding"] == "cp1252"
+    assert result["separator"] == ";"
+    assert result["decimal"] == ","
+    assert result["header_line"] == 1
+    assert result["kind"] == "survey"
+    assert result["roles"]["Segment"] == "segment"
+    assert result["roles"]["Pondération"] == "weight"
+    assert result["rows_read"] == len(clean_panel()) + len(DIRTY)
+    assert result["rows_used"] == len(clean_panel())
+    assert result["left_out"] == {"unmapped_segment": 1, "no_segment": 1, "bad_weight": 1}
+    assert result["unmapped"] == {"Segment": [{"value": "Foo", "rows": 1}]}
+    # the bad weight is the last data row: header on line 1, so file line = rows + 1
+    assert result["bad_weight_lines"] == [len(clean_panel()) + len(DIRTY) + 1]
+
+
+def test_inspect_text_names_encoding_kind_and_roles(french_survey):
+    result = run("inspect", french_survey)
+    assert result.returncode == 0, result.stderr
+    assert "cp1252" in result.stdout and "semicolon" in result.stdout
+    assert "kind: survey" in result.stdout
+    assert "  Pondération: weight" in result.stdout
+    assert "unmapped values in Segment: 'Foo' (1)" in result.stdout
+
+
+def test_inspect_lists_the_tables_of_a_reports_snapshot(tmp_path):
+    from tests.fixtures_files import ga4_snapshot
+
+    path = tmp_path / "snapshot.csv"
+    path.write_bytes(ga4_snapshot([
+        (None, ["Nth day", "Active users"], [["0000", 3], ["0001", 5]]),
+        ("Where do your users come from?", ["Session primary channel group (Default Channel Group)", "Sessions"],
+         [["Direct", 30], ["Organic Search", 20]]),
+    ]))
+    result = run_json("inspect", path, "--table", "1")
+    assert [t["rows"] for t in result["tables"]] == [2, 2]
+    assert result["tables"][1]["title"] == "Where do your users come from?"
+    assert result["kind"] == "traffic_by_channel"
+
+
+# ---------------------------------------------------------------- channels
+
+
+def test_channels_json_of_a_ga4_source_medium_export_with_devices(tmp_path):
+    header = ["Session source / medium", "Device category", "Sessions", "Engagement rate"]
+    rows = [
+        ["google / organic", "desktop", 1200, 0.61], ["google / organic", "mobile", 800, 0.52],
+        ["(direct) / (none)", "desktop", 900, 0.4], ["(direct) / (none)", "tablet", 100, 0.3],
+        ["google / cpc", "mobile", 500, 0.7],
+    ]
+    path = tmp_path / "traffic.csv"
+    path.write_bytes(ga4_export("Traffic acquisition: Session source / medium", header, rows))
+    result = run_json("channels", path)
+    total = sum(r[2] for r in rows)
+    # GA4 default channel group, by hand: organic -> Organic Search, cpc on google -> Paid Search
+    channels = {"organic_search": 2000, "direct": 1000, "paid_search": 500}
+    devices = {"desktop": 2100, "mobile": 1300, "tablet": 100}
+    assert {"sessions", "rows", "devices"} <= set(result)
+    assert result["sessions"] == total
+    assert {r["key"]: r["sessions"] for r in result["rows"]} == channels
+    assert {r["key"]: r["sessions"] for r in result["devices"]} == devices
+    for row in [*result["rows"], *result["devices"]]:
+        assert set(row) == {"key", "sessions", "share"}
+        assert isinstance(row["sessions"], int)
+        assert row["share"] == pytest.approx(100 * row["sessions"] / total)
+
+
+REAL_CHANNEL_KEYS = {
+    "Direct": "direct", "Paid Search": "paid_search", "Organic Search": "organic_search",
+    "Referral": "referral", "Organic Social": "organic_social", "Cross-network": "cross_network",
+    "Unassigned": "unassigned",
+}
+
+
+def real_sessions(path: Path) -> dict[str, int]:
+    """Sessions per channel of a GA4 traffic-acquisition export, read with the csv module."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    totals: dict[str, int] = defaultdict(int)
+    for row in csv.DictReader(lines):
+        totals[REAL_CHANNEL_KEYS[row["Session primary channel group (Default Channel Group)"]]] += int(row["Sessions"])
+    return dict(totals)
+
+
+@pytest.mark.parametrize("name", ["ga4_traffic_acquisition_channel__h2oplumbers.csv",
+                                  "ga4_traffic_acquisition_channel__burnsedia.csv"])
+def test_channels_of_real_ga4_exports_sum_their_sessions(name):
+    path = REAL_EXPORTS / name
+    if not path.exists():
+        pytest.skip("shared/reference/real-exports is not next to the repository")
+    expected = real_sessions(path)
+    total = sum(expected.values())
+    result = run_json("channels", path)
+    assert result["sessions"] == total
+    assert {r["key"]: r["sessions"] for r in result["rows"]} == expected
+    for row in result["rows"]:
+        assert row["share"] == pytest.approx(100 * expected[row["key"]] / total)
+    assert result["devices"] == []
+
+
+def test_channels_of_the_real_reports_snapshot_table():
+    path = REAL_EXPORTS / "ga4_reports_snapshot_multitable__joel-hanson.csv"
+    if not path.exists():
+        pytest.skip("shared/reference/real-exports is not next to the repository")
+    inspected = run_json("inspect", path)
+    table = next(t["index"] for t in inspected["tables"]
+                 if t["columns"] == ["Session primary channel group (Default Channel Group)", "Sessions"])
+    # the same table cut out of the file by hand: blank-line separated blocks, '#' lines dropped
+    blocks = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n\n")
+    block = next(b for b in blocks if "\nSession primary channel group (Default Channel Group),Sessions" in "\n" + b)
+    body = [line for line in block.splitlines() if not line.startswith("#")]
+    expected = {row["Session primary channel group (Default Channel Group)"]: int(row["Sessions"])
+                for row in csv.DictReader(body)}
+    result = run_json("channels", path, "--table", table)
+    assert result["sessions"] == sum(expected.values())
+    assert {r["key"]: r["sessions"] for r in result["rows"]} == {
+        REAL_CHANNEL_KEYS[k]: v for k, v in expected.items() if v}
+
+
+def test_channels_text_output(tmp_path):
+    path = tmp_path / "channels.csv"
+    path.write_text(csv_text(["Default channel group", "Sessions"], [["Direct", 31], ["Organic Search", 29], ["Referral", 40]]))
+    result = run("channels", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "100 sessions"
+    assert any(line.split()[:2] == ["Direct", "31"] for line in result.stdout.splitlines())
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_a_missing_file_is_one_line_and_status_2(tmp_path):
+    assert_one_line_error(run("shares", tmp_path / "nowhere.csv"), "nowhere.csv", "no such file")
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert_one_line_error(run("inspect", path), "empty")
+
+
+def test_a_header_only_file_is_refused(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("Segment;Pondération\r\n", encoding="cp1252")
+    assert_one_line_error(run("shares", path), "no data rows")
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, bytes(range(256)) * 40,
+                                     b"PK\x03\x04" + b"\x00" * 200])
+def test_binary_files_renamed_csv_are_refused(tmp_path, content):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    assert_one_line_error(run("channels", path), "data.csv")
+
+
+def test_a_ragged_row_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("segment,weight\nconvinced,1\nadapters,1,extra\n")
+    assert_one_line_error(run("shares", path), "Line 3")
+
+
+def test_an_unknown_by_column_is_refused_naming_the_columns(french_survey):
+    assert_one_line_error(run("shares", french_survey, "--by", "Chiffre d'affaires"), "Chiffre d'affaires",
+                          "Taille d'entreprise")
+
+
+def test_a_survey_without_channels_is_refused_by_channels(french_survey):
+    assert_one_line_error(run("channels", french_survey), "channel")
+
+
+def test_usage_mistakes_are_one_line_too():
+    assert_one_line_error(run("shares"), "file")
+    assert_one_line_error(run("frobnicate", "x.csv"), "frobnicate")
