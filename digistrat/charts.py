@@ -235,3 +235,145 @@ def change_bars(
         layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
     layers.append(alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q"))
     return alt.layer(*layers).properties(height=alt.Step(30))
+
+
+# --- segments explorer charts
+
+SUPPRESSED_OPACITY, LOW_BASE_OPACITY = 0.0, 0.45
+
+
+def segment_share_chart(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    colours: tuple[Sequence[str], Sequence[str]],
+    base_title: str,
+    description: str | None = None,
+) -> alt.Chart:
+    """Clickable segment bars with interval whiskers and a label "share · n = base · flag".
+
+    Columns: key, label, share, ci_low, ci_high (points), flag (ok / low / suppressed), text
+    (the whole label), share_text, base_text. Low-base bars are pale, suppressed ones absent.
+    A click selects the bar's key (point selection SEGMENT_SELECTION); a second click on it
+    removes it again (toggle), so the page can clear the focus.
+    """
+    _check_size(frame)
+    order = frame["label"].to_list()
+    pick = alt.selection_point(name=SEGMENT_SELECTION, fields=["key"], toggle="true")
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    base = alt.Chart(frame, title=title, description=description or title)
+    flag_opacity = (
+        alt.when(alt.datum.flag == "suppressed").then(alt.value(SUPPRESSED_OPACITY))
+        .when(alt.datum.flag == "low").then(alt.value(LOW_BASE_OPACITY))
+        .otherwise(alt.value(1.0))
+    )
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
+            y=y,
+            color=alt.condition(
+                pick,
+                alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None),
+                alt.value("#DDDDDD"),
+            ),
+            opacity=flag_opacity,
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("share_text:N", title="%"),
+                     alt.Tooltip("base_text:N", title=base_title)],
+        )
+        .add_params(pick)
+    )
+    whiskers = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y)
+    text = base.transform_calculate(at="datum.ci_high == null ? 0 : datum.ci_high").mark_text(
+        align="left", dx=4, color="#333333"
+    ).encode(x="at:Q", y=y, text="text:N")
+    return alt.layer(bars, whiskers, text).properties(height=alt.Step(34))
+
+
+def crosstab_heatmap(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    description: str | None = None,
+) -> alt.Chart:
+    """Column percentages as cells (Altair rect) with the value and its significance marker.
+
+    Columns: row_label, column_label, share (points; null when suppressed), text (e.g.
+    "23.4 ▲"), verdict (words for the tooltip). Rows and columns keep the frame's order.
+    """
+    _check_size(frame)
+    rows = list(dict.fromkeys(frame["row_label"].to_list()))
+    columns = list(dict.fromkeys(frame["column_label"].to_list()))
+    base = alt.Chart(frame, title=title, description=description or title).encode(
+        x=alt.X("column_label:N", sort=columns, title=x_title, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 100]), legend=alt.Legend(title="%")),
+        tooltip=[alt.Tooltip("row_label:N", title=y_title), alt.Tooltip("column_label:N", title=x_title),
+                 alt.Tooltip("text:N", title="%"), alt.Tooltip("verdict:N", title=" ")],
+    )
+    text = base.mark_text().encode(
+        text="text:N", color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))
+    )
+    return alt.layer(cells, text).properties(height=alt.Step(32))
+
+
+def difference_intervals(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    axis_title: str,
+    description: str | None = None,
+) -> alt.Chart:
+    """Each `label`'s difference (points) as a dot with its interval around a zero line.
+
+    Columns: label, diff, ci_low, ci_high, direction (higher / lower / same), text. Dots are
+    coloured only when the difference is significant.
+    """
+    _check_size(frame)
+    order = frame["label"].to_list()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    base = alt.Chart(frame, title=title, description=description or title)
+    colour = alt.Color(
+        "direction:N", scale=alt.Scale(domain=["higher", "lower", "same"], range=["#3C9D5D", "#C0392B", "#888888"]),
+        legend=None,
+    )
+    whiskers = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", y=y, color=colour
+    )
+    dots = base.mark_point(filled=True, size=80).encode(
+        x="diff:Q", y=y, color=colour, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title)]
+    )
+    zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q")
+    return alt.layer(zero, whiskers, dots).properties(height=alt.Step(26))
+
+
+def channel_mix_chart(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    group_order: Sequence[str],
+    bucket_order: Sequence[str],
+    description: str | None = None,
+) -> alt.Chart:
+    """Grouped bars: per `group` (a segment), the mean share (points) of each `bucket` with its interval.
+
+    Columns: group, bucket, mean, ci_low, ci_high, text.
+    """
+    _check_size(frame)
+    y = alt.Y("group:N", sort=list(group_order), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    offset = alt.YOffset("bucket:N", sort=list(bucket_order))
+    base = alt.Chart(frame, title=title, description=description or title).encode(y=y, yOffset=offset)
+    bars = base.mark_bar().encode(
+        x=alt.X("mean:Q", title="%", axis=alt.Axis(format="d", tickCount=6)),
+        color=alt.Color(
+            "bucket:N", scale=alt.Scale(domain=list(bucket_order), range=list(BUCKET_COLOURS)[: len(bucket_order)]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        tooltip=[alt.Tooltip("group:N", title=" "), alt.Tooltip("bucket:N", title=" "), alt.Tooltip("text:N", title="%")],
+    )
+    whiskers = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q")
+    return alt.layer(bars, whiskers).properties(height=alt.Step(14))

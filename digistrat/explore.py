@@ -1,30 +1,48 @@
 """What the segments page shows, computed in one call without Streamlit.
 
-The page passes a dataset, the filters and the clicked segment; it gets back small frames
-ready for charts and tables. Keeping this out of the UI lets tests and the benchmark time
-exactly what a filter change recomputes.
+The page passes a prepared survey, the filters, the clicked segment and the view choices;
+it gets back small frames ready for charts and tables. Keeping this out of the UI lets
+tests and the benchmark time exactly what a filter change recomputes.
+
+Speed: `prepare` (once per dataset) gives every respondent the id of its combination of
+segment and categorical answers, and sums each combination once ("the cube"). A filter on
+categories then only filters the cube; a numeric range filters respondents and re-sums
+them in one group_by on that integer id. Every figure is then derived from the cube
+(a few thousand rows at most) by the `stats.*_from_cells` functions.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from digistrat import stats
 from digistrat.datasets import Dataset
-from digistrat.query import FilterSpec, apply_filter
+from digistrat.errors import InputError
+from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_KEYS
 
 MULTI_SEPARATOR = ";"
 # A categorical column with more distinct values than this is an identifier or free text, not a filter.
 MAX_FILTER_VALUES = 50
-ORIGIN_PATTERNS = (
-    ("search", re.compile(r"search|recherche|seo", re.I)),
-    ("external", re.compile(r"external|externe|social|referr|lien", re.I)),
-    ("direct", re.compile(r"direct", re.I)),
-)
+BUCKETS = ("search", "external", "direct")
+ORIGIN_PATTERNS = {
+    "search": re.compile(r"search|recherche|seo|moteur", re.I),
+    "external": re.compile(r"external|externe|social|referr|lien", re.I),
+    "direct": re.compile(r"direct", re.I),
+}
+# A company's own channel figure is a share (whole percent) or a count of sessions by channel.
+SHARE_NAME = re.compile(r"share|part|pct|percent|%|taux", re.I)
+COUNT_NAME = re.compile(r"session|visit|count|nombre|nb_", re.I)
+CELL = "_cell"
+IN_SEGMENT = "_in_segment"
+ALL = "all"  # key of the "all segments" row of the channel mix
+HIGHER, LOWER, SAME = "higher", "lower", "same"  # verdict of a difference; None when not tested
 
 
 @dataclass(frozen=True)
@@ -34,91 +52,561 @@ class SurveyLayout:
     weight: str | None
     dimensions: tuple[str, ...]  # single-answer categorical columns
     multi: tuple[str, ...]  # multi-answer columns stored as a delimited list
-    numeric: tuple[str, ...]
-    origins: tuple[tuple[str, str], ...]  # (bucket key, column of each company's own share)
+    numeric: tuple[str, ...]  # every numeric answer (range filters)
+    origins: tuple[tuple[str, str], ...]  # (bucket key, column of each company's own channel figure)
+    origins_are_counts: bool = False  # sessions by channel rather than shares
 
 
 def survey_layout(dataset: Dataset) -> SurveyLayout:
     frame = dataset.frame
-    roles = dataset.roles.roles
     dimensions, multi, numeric = [], [], []
-    for column, role in roles.items():
+    for column, role in dataset.roles.roles.items():
         if column not in frame.columns or role in ("segment", "weight", "id", "ignore"):
             continue
         dtype = frame.schema[column]
-        if dtype == pl.String:
-            values = frame[column].drop_nulls()
+        if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+            values = frame[column].cast(pl.String).drop_nulls()
             if values.str.contains(MULTI_SEPARATOR, literal=True).any():
                 multi.append(column)
             elif values.n_unique() <= MAX_FILTER_VALUES:
                 dimensions.append(column)
         elif dtype.is_numeric():
             numeric.append(column)
-    origins = []
-    for bucket, pattern in ORIGIN_PATTERNS:
-        match = next((c for c in numeric if pattern.search(c) and c not in dict(origins).values()), None)
-        if match:
-            origins.append((bucket, match))
-    weight = "weight" if "weight" in frame.columns else None
+    origins, are_counts = _origin_columns(numeric)
     return SurveyLayout(
-        weight=weight,
+        weight="weight" if "weight" in frame.columns else None,
         dimensions=tuple(dimensions),
         multi=tuple(multi),
-        numeric=tuple(c for c in numeric if c not in dict(origins).values()),
-        origins=tuple(origins) if len(origins) == len(ORIGIN_PATTERNS) else (),
+        numeric=tuple(numeric),
+        origins=origins,
+        origins_are_counts=are_counts,
     )
+
+
+def _origin_columns(numeric: list[str]) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """One column per bucket, all shares or all session counts; none unless all three are found."""
+    for name_kind, are_counts in ((SHARE_NAME, False), (COUNT_NAME, True)):
+        candidates = [c for c in numeric if name_kind.search(c)]
+        found: dict[str, str] = {}
+        for bucket in BUCKETS:
+            match = next((c for c in candidates if ORIGIN_PATTERNS[bucket].search(c) and c not in found.values()), None)
+            if match:
+                found[bucket] = match
+        if len(found) == len(BUCKETS):
+            return tuple(found.items()), are_counts
+    return (), False
 
 
 def filter_options(frame: pl.DataFrame, layout: SurveyLayout) -> dict[str, list[str]]:
     """The values each categorical filter offers, sorted; multi-answer options split."""
-    options = {c: sorted(frame[c].drop_nulls().unique().to_list()) for c in layout.dimensions}
+    options = {c: sorted(frame[c].cast(pl.String).drop_nulls().unique().to_list()) for c in layout.dimensions}
     for column in layout.multi:
         split = frame[column].drop_nulls().str.split(MULTI_SEPARATOR).explode().str.strip_chars()
         options[column] = sorted(split.filter(split != "").unique().to_list())
     return options
 
 
+def numeric_bounds(frame: pl.DataFrame, layout: SurveyLayout) -> dict[str, tuple[float, float]]:
+    """(smallest, largest) value of each numeric column that has at least two distinct values."""
+    if not layout.numeric:
+        return {}
+    row = frame.select(
+        [pl.col(c).min().alias(f"{c}\0min") for c in layout.numeric]
+        + [pl.col(c).max().alias(f"{c}\0max") for c in layout.numeric]
+    ).row(0, named=True)
+    bounds = {c: (row[f"{c}\0min"], row[f"{c}\0max"]) for c in layout.numeric}
+    return {c: (float(lo), float(hi)) for c, (lo, hi) in bounds.items() if lo is not None and lo < hi}
+
+
 @dataclass(frozen=True)
-class SegmentView:
+class PreparedSurvey:
+    """A survey ready for fast recomputation (build it once per dataset with `prepare`)."""
+
+    layout: SurveyLayout
+    rows: pl.DataFrame  # per respondent: CELL id, weight, numeric answers, own channel shares
+    cells: pl.DataFrame  # per CELL id: segment and categorical answers
+    cube: pl.DataFrame  # per CELL id: sums of every respondent (no filter), joined to `cells`
+    total_rows: int
+
+
+def _origin_share(bucket: str) -> str:
+    return f"_origin_{bucket}"
+
+
+def prepare(frame: pl.DataFrame, layout: SurveyLayout) -> PreparedSurvey:
+    """Number each combination of segment and categorical answers; sum every combination once."""
+    if "segment" not in frame.columns:
+        raise InputError("This survey has no segment column; name the column that holds each company's segment.")
+    keys = ["segment", *layout.dimensions, *layout.multi]
+    categorical = frame.select(pl.col(k).cast(pl.String) for k in keys)
+    ids = categorical.select(pl.struct(keys).rank("dense").cast(pl.UInt32).alias(CELL)).to_series()
+    origin_columns = [c for _, c in layout.origins]
+    if layout.origins_are_counts:
+        total = pl.sum_horizontal(origin_columns)
+        origins = [
+            pl.when(total > 0).then(100 * pl.col(c) / total).alias(_origin_share(b)) for b, c in layout.origins
+        ]
+    else:
+        origins = [pl.col(c).cast(pl.Float64).alias(_origin_share(b)) for b, c in layout.origins]
+    rows = frame.select(
+        ids,
+        *([pl.col(layout.weight)] if layout.weight else []),
+        *(pl.col(c) for c in layout.numeric),
+        *origins,
+    )
+    cells = categorical.with_columns(ids).unique(CELL).sort(CELL)
+    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height)
+
+
+def _cube(rows: pl.DataFrame | pl.LazyFrame, cells: pl.DataFrame, layout: SurveyLayout) -> pl.DataFrame:
+    extra = [e for b, _ in layout.origins for e in stats.mean_sums(_origin_share(b), layout.weight, prefix=f"{b}_")]
+    sums = stats.aggregate_cells(rows, [CELL], layout.weight, extra)
+    return sums.join(cells, on=CELL, how="left")
+
+
+# ---------------------------------------------------------------- the page's figures
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Segment shares of group A against group B, or against the reference study.
+
+    `rows` (shares and differences in points): key, share_a, n_eff_a, flag_a, share_b,
+    n_eff_b, diff, ci_low, ci_high, p_value, p_adjusted, direction (higher / lower / same,
+    None when not tested). Benjamini–Hochberg runs over the `n_tests` tested rows.
+    """
+
+    rows: pl.DataFrame
+    against_reference: bool
+    rows_a: int
+    rows_b: int | None  # None for the reference study (answers unknown)
+    n_eff_a: float
+    n_eff_b: float
+    n_tests: int
+
+
+@dataclass(frozen=True)
+class ChannelMix:
+    """Mean of each company's own channel shares (points) per segment, and one contrast.
+
+    `mix`: segment (a key or ALL), bucket, mean, ci_low, ci_high, n, n_eff, flag.
+    `contrast` (when a pair is given): bucket, mean_a, mean_b, diff, ci_low, ci_high,
+    p_value, p_adjusted, direction — Welch's t per bucket, BH over the buckets tested.
+    """
+
+    mix: pl.DataFrame
+    pair: tuple[str, str] | None
+    contrast: pl.DataFrame | None
+    n_tests: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one segment differs from all other respondents, largest differences first.
+
+    `rows` (points): kind (category / option / channel), dimension, key, share, rest,
+    diff, ci_low, ci_high, p_value, p_adjusted, direction, n_eff, rest_n_eff.
+    `dimensions`: dimension, test, p_value, cramers_v (segment vs rest × the dimension),
+    sorted by Cramér's V. BH runs over all `n_tests` tested rows.
+    """
+
+    segment: str
+    rows: pl.DataFrame
+    dimensions: pl.DataFrame
+    n_tests: int
+
+
+@dataclass(frozen=True)
+class PageView:
     total_rows: int
     base_rows: int
+    weighted: bool  # the weights vary (design effect shown)
+    thresholds: stats.Thresholds
     segments: stats.ShareTable  # segment shares on the filtered rows
-    focus: str | None
-    by_dimension: dict[str, stats.ShareTable]  # on the filtered rows of the focused segment
-    multi: dict[str, stats.ShareTable]
-    origins: pl.DataFrame | None  # bucket key, weighted mean share (points)
+    focus: tuple[str, ...]  # the clicked segments; the other views follow them
+    breakdown: dict[str, stats.ShareTable]  # each dimension within the focus
+    multi: dict[str, stats.ShareTable]  # each multi-answer question within the focus
+    crosstab_dimension: str | None
+    crosstab: stats.Crosstab | None  # segment (rows) × dimension (columns)
+    comparison: Comparison | None
+    channels: ChannelMix | None
+    profile: Profile | None
+
+    @property
+    def empty(self) -> bool:
+        return self.base_rows == 0
 
 
-def segment_view(
-    frame: pl.DataFrame,
-    layout: SurveyLayout,
+def _roll(cube: pl.DataFrame, by: list[str | pl.Expr], layout: SurveyLayout, means: bool = False) -> pl.DataFrame:
+    """The cube summed to a coarser grouping (each respondent is in exactly one cell)."""
+    sums = ["count", "sum_w", "sum_w2", "bad"]
+    if means:
+        sums += [f"{b}_{c}" for b, _ in layout.origins for c in stats.MEAN_SUMS]
+    return cube.group_by(by).agg(pl.col(sums).sum(), pl.col("w_min").min(), pl.col("w_max").max())
+
+
+def filtered_cube(prepared: PreparedSurvey, spec: FilterSpec) -> pl.DataFrame:
+    """The cube of the respondents that pass the filters."""
+    categorical = FilterSpec(include=spec.include, any_of=spec.any_of, separator=spec.separator)
+    if not spec.ranges:
+        return prepared.cube if categorical.is_empty else prepared.cube.filter(categorical.expression())
+    ranges = FilterSpec(ranges=spec.ranges).expression()
+    rows = prepared.rows.lazy()
+    if not categorical.is_empty:
+        kept = prepared.cells.filter(categorical.expression())[CELL]
+        rows = rows.filter(pl.col(CELL).is_in(kept.implode()))
+    return _cube(rows.filter(ranges), prepared.cells, prepared.layout)
+
+
+def page_view(
+    prepared: PreparedSurvey,
     spec: FilterSpec,
-    focus: str | None = None,
+    *,
+    focus: Sequence[str] = (),
     thresholds: stats.Thresholds = stats.Thresholds(),
-) -> SegmentView:
-    filtered = apply_filter(frame, spec).collect()
-    segments = stats.share_table(filtered, "segment", layout.weight, thresholds, keys=SEGMENT_KEYS)
-    focused = filtered if focus is None else filtered.filter(pl.col("segment") == focus)
-    by_dimension = {
-        c: stats.share_table(focused, c, layout.weight, thresholds) for c in layout.dimensions
+    dimension: str | None = None,
+    groups: tuple[FilterSpec, FilterSpec] | None = None,
+    reference: pl.DataFrame | None = None,
+    reference_n: float | None = None,
+    profile_segment: str | None = None,
+    channel_pair: tuple[str, str] | None = None,
+) -> PageView:
+    """Every figure of the segments page for these filters and choices.
+
+    `focus` (the clicked segments) restricts the breakdown charts; the other views show
+    only the focused rows, their tests run on all segments. `dimension` picks the crosstab's columns; `groups` (categorical filters, not
+    overlapping) are compared, else the filtered data is compared with `reference`
+    (key, share in points) published on `reference_n` companies. The profile is of the
+    focused segment, else of `profile_segment`. An empty filter result gives empty figures.
+    """
+    layout = prepared.layout
+    weight = layout.weight
+    cube = filtered_cube(prepared, spec)
+    # Segment × each question: every figure below is derived from these few small frames.
+    by_segment = _roll(cube, ["segment"], layout, means=True)
+    per_question = {c: _roll(cube, ["segment", c], layout) for c in (*layout.dimensions, *layout.multi)}
+    segments = stats.share_table_from_cells(by_segment, "segment", weight, thresholds, keys=SEGMENT_KEYS)
+    base_rows = segments.base_rows
+    weighted = weight is not None and cube.height > 0 and cube["w_min"].min() != cube["w_max"].max()
+
+    def focused(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(pl.col("segment").is_in(focus)) if focus else frame
+
+    breakdown = {
+        c: stats.share_table_from_cells(focused(per_question[c]), c, weight, thresholds) for c in layout.dimensions
     }
     multi = {
-        c: stats.multi_response_shares(focused, c, layout.weight, MULTI_SEPARATOR, thresholds) for c in layout.multi
+        c: stats.multi_response_from_cells(focused(per_question[c]), c, weight, MULTI_SEPARATOR, thresholds)
+        for c in layout.multi
     }
-    origins = None
-    if layout.origins and focused.height:
-        weight = pl.col(layout.weight) if layout.weight else pl.lit(1.0)
-        means = focused.select(
-            [((pl.col(col) * weight).sum() / weight.filter(pl.col(col).is_not_null()).sum()).alias(bucket)
-             for bucket, col in layout.origins]
+    empty = base_rows == 0
+    if dimension is not None and dimension not in layout.dimensions:
+        raise InputError(f"{dimension!r} is not a categorical question of this survey; pick one of the list.")
+    crosstab_dimension = dimension or (layout.dimensions[0] if layout.dimensions else None)
+    crosstab = (
+        None
+        if empty or crosstab_dimension is None
+        else stats.crosstab_from_cells(
+            per_question[crosstab_dimension], "segment", crosstab_dimension, weight, thresholds, row_keys=SEGMENT_KEYS
         )
-        origins = means.unpivot(variable_name="key", value_name="share")
-    return SegmentView(
-        total_rows=frame.height,
-        base_rows=filtered.height,
+    )
+    comparison = None
+    if not empty:
+        if groups is not None:
+            comparison = compare_groups(cube, groups, weight, thresholds)
+        elif reference is not None and reference_n:
+            comparison = compare_with_reference(segments, reference, reference_n, thresholds)
+    profiled = focus[0] if len(focus) == 1 else profile_segment
+    return PageView(
+        total_rows=prepared.total_rows,
+        base_rows=base_rows,
+        weighted=weighted,
+        thresholds=thresholds,
         segments=segments,
-        focus=focus,
-        by_dimension=by_dimension,
+        focus=tuple(focus),
+        breakdown=breakdown,
         multi=multi,
-        origins=origins,
+        crosstab_dimension=crosstab_dimension,
+        crosstab=crosstab,
+        comparison=comparison,
+        channels=None if empty or not layout.origins else channel_mix(by_segment, layout, thresholds, channel_pair),
+        profile=(
+            None if empty or profiled is None
+            else segment_profile(by_segment, per_question, layout, profiled, thresholds)
+        ),
+    )
+
+
+# ---------------------------------------------------------------- differences
+
+
+def _differences(
+    p1: pl.Series, n1: float, p2: pl.Series, n2: float, thresholds: stats.Thresholds
+) -> pl.DataFrame:
+    """Newcombe difference p1 − p2 in points per row; null where either side is suppressed."""
+    n = len(p1)
+    frame = stats.differences(p1.to_numpy(), [n1] * n, p2.to_numpy(), [n2] * n, thresholds.level, thresholds.min_base)
+    return frame.select((pl.col("diff", "ci_low", "ci_high") * 100), "p_value")
+
+
+def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
+    """Add p_adjusted (Benjamini–Hochberg over the tested rows) and direction; count the tests."""
+    p = frame["p_value"].to_numpy().astype(float)
+    tested = np.isfinite(p)
+    adjusted = np.full(p.shape, np.nan)
+    adjusted[tested] = stats.benjamini_hochberg(p[tested])
+    diff = frame["diff"].to_numpy().astype(float)
+    significant = tested & (adjusted < 1 - level)
+    direction = np.where(
+        significant, np.where(diff > 0, HIGHER, LOWER), np.where(tested, SAME, None)
+    ).astype(object)
+    return (
+        frame.with_columns(
+            pl.Series("p_adjusted", adjusted, dtype=pl.Float64, nan_to_null=True),
+            pl.Series("direction", direction, dtype=pl.String),
+        ),
+        int(tested.sum()),
+    )
+
+
+def compare_groups(
+    cube: pl.DataFrame, groups: tuple[FilterSpec, FilterSpec], weight: str | None, thresholds: stats.Thresholds
+) -> Comparison:
+    """Segment shares of two groups defined by categorical filters, side by side."""
+    spec_a, spec_b = groups
+    if spec_a.ranges or spec_b.ranges:
+        raise InputError("Define the two groups to compare by categories, not by numeric ranges.")
+    if spec_a.is_empty and spec_b.is_empty:
+        raise InputError("The two groups are the same; choose different values for group A and group B.")
+    in_a, in_b = spec_a.expression(), spec_b.expression()
+    overlap = cube.filter(in_a & in_b)
+    if overlap.height:
+        raise InputError(
+            f"{int(overlap['count'].sum())} respondent(s) are in both groups; choose values that do not overlap."
+        )
+    table_a = stats.share_table_from_cells(cube.filter(in_a), "segment", weight, thresholds, keys=SEGMENT_KEYS)
+    table_b = stats.share_table_from_cells(cube.filter(in_b), "segment", weight, thresholds, keys=SEGMENT_KEYS)
+    rows = _comparison_rows(table_a, table_b.rows["share"], table_b.n_eff, thresholds)
+    frame, n_tests = _adjust(rows, thresholds.level)
+    return Comparison(frame, False, table_a.base_rows, table_b.base_rows, table_a.n_eff, table_b.n_eff, n_tests)
+
+
+def compare_with_reference(
+    segments: stats.ShareTable, reference: pl.DataFrame, reference_n: float, thresholds: stats.Thresholds
+) -> Comparison:
+    """Segment shares of the filtered data against published ones (points) on their stated base.
+
+    The published study is treated as a simple random sample of `reference_n`; the article
+    does not say how many answered, so its interval is at best this wide.
+    """
+    published = (
+        pl.DataFrame({"key": segments.rows["key"]})
+        .join(reference.select("key", (pl.col("share") / 100).alias("ref")), on="key", how="left", maintain_order="left")
+    )["ref"]
+    rows = _comparison_rows(segments, published, float(reference_n), thresholds)
+    frame, n_tests = _adjust(rows, thresholds.level)
+    return Comparison(frame, True, segments.base_rows, None, segments.n_eff, float(reference_n), n_tests)
+
+
+def _comparison_rows(
+    table_a: stats.ShareTable, share_b: pl.Series, n_eff_b: float, thresholds: stats.Thresholds
+) -> pl.DataFrame:
+    rows = table_a.rows
+    n = rows.height
+    diffs = _differences(rows["share"], table_a.n_eff, share_b, n_eff_b, thresholds)
+    return pl.concat(
+        [
+            rows.select(
+                "key",
+                (pl.col("share") * 100).alias("share_a"),
+                pl.col("n_eff").alias("n_eff_a"),
+                pl.col("flag").alias("flag_a"),
+            ),
+            pl.DataFrame({"share_b": share_b * 100, "n_eff_b": [n_eff_b] * n}, schema={"share_b": pl.Float64, "n_eff_b": pl.Float64}),
+            diffs,
+        ],
+        how="horizontal",
+    )
+
+
+# ---------------------------------------------------------------- channels by segment
+
+
+def _means(sums: pl.DataFrame, layout: SurveyLayout, thresholds: stats.Thresholds, group: str) -> pl.DataFrame:
+    """Long frame: group, bucket, mean, se, df, ci_low, ci_high, n, n_eff, flag (from per-group sums)."""
+    parts = []
+    for bucket, _ in layout.origins:
+        prefix = f"{bucket}_"
+        means = stats.means_from_sums(sums, thresholds, prefix=prefix)
+        parts.append(
+            means.select(
+                pl.col(group),
+                pl.lit(bucket).alias("bucket"),
+                "mean", "se", "df", "ci_low", "ci_high",
+                pl.col(f"{prefix}y_n").alias("n"),
+                "n_eff", "flag",
+            )
+        )
+    return pl.concat(parts)
+
+
+def _sum_means(cube: pl.DataFrame, layout: SurveyLayout, by: list[pl.Expr]) -> pl.DataFrame:
+    columns = [f"{b}_{c}" for b, _ in layout.origins for c in stats.MEAN_SUMS]
+    return cube.group_by(by).agg(pl.col(columns).sum())
+
+
+def channel_mix(
+    by_segment: pl.DataFrame, layout: SurveyLayout, thresholds: stats.Thresholds, pair: tuple[str, str] | None = None
+) -> ChannelMix:
+    """Mean own channel shares per segment (and all) with t intervals; Welch contrast of a pair.
+
+    `by_segment`: the cube rolled up to segments, with the mean sums of each bucket.
+    """
+    per_segment = _sum_means(by_segment, layout, [pl.col("segment").cast(pl.String)])
+    overall = _sum_means(by_segment, layout, [pl.lit(ALL).alias("segment")])
+    sums = pl.concat([per_segment, overall])
+    mix = _means(sums, layout, thresholds, "segment")
+    order = {k: i for i, k in enumerate((*SEGMENT_KEYS, ALL))}
+    mix = mix.sort(pl.col("segment").replace_strict(order, default=len(order)), pl.col("bucket").replace_strict(
+        {b: i for i, b in enumerate(BUCKETS)}))
+    contrast, n_tests = None, 0
+    if pair is not None:
+        a, b = pair
+        if a == b:
+            raise InputError("Pick two different segments to compare their channel mix.")
+        rows = []
+        for bucket, _ in layout.origins:
+            one = mix.filter((pl.col("bucket") == bucket) & (pl.col("segment") == a))
+            two = mix.filter((pl.col("bucket") == bucket) & (pl.col("segment") == b))
+            ma = one.row(0, named=True) if one.height else None
+            mb = two.row(0, named=True) if two.height else None
+            d = _welch(ma, mb, thresholds.level)
+            rows.append(
+                {
+                    "bucket": bucket,
+                    "mean_a": ma and ma["mean"],
+                    "mean_b": mb and mb["mean"],
+                    "diff": d and d.diff,
+                    "ci_low": d and d.ci_low,
+                    "ci_high": d and d.ci_high,
+                    "p_value": d and d.p_value,
+                }
+            )
+        contrast, n_tests = _adjust(pl.DataFrame(rows, schema={"bucket": pl.String, **{
+            k: pl.Float64 for k in ("mean_a", "mean_b", "diff", "ci_low", "ci_high", "p_value")}}), thresholds.level)
+    return ChannelMix(mix, pair, contrast, n_tests)
+
+
+def _welch(a: Mapping | None, b: Mapping | None, level: float) -> stats.Difference | None:
+    """Welch difference of two mean rows, or None when either lacks a mean or an interval."""
+    if a is None or b is None or a["se"] is None or b["se"] is None or a["df"] < 1 or b["df"] < 1:
+        return None
+    d = stats.mean_difference(a["mean"], a["se"], a["df"], b["mean"], b["se"], b["df"], level)
+    return None if not math.isfinite(d.z) else d
+
+
+# ---------------------------------------------------------------- profile of one segment
+
+
+def segment_profile(
+    by_segment: pl.DataFrame,
+    per_question: Mapping[str, pl.DataFrame],
+    layout: SurveyLayout,
+    segment: str,
+    thresholds: stats.Thresholds,
+) -> Profile:
+    """The segment against all other (filtered) respondents on every question.
+
+    `by_segment` and `per_question` are the cube rolled up to segment (with mean sums) and
+    to segment × each categorical or multi-answer question.
+    """
+    if segment not in SEGMENT_KEYS:
+        raise InputError(f"Unknown segment {segment!r}; pick one of {', '.join(SEGMENT_KEYS)}.")
+    weight = layout.weight
+    side = pl.when(pl.col("segment") == segment).then(pl.lit("in")).otherwise(pl.lit("out")).alias(IN_SEGMENT)
+    parts: list[pl.DataFrame] = []
+    dimension_rows = []
+    for dimension in layout.dimensions:
+        flagged = per_question[dimension].with_columns(side)
+        table = stats.crosstab_from_cells(flagged, dimension, IN_SEGMENT, weight, thresholds, column_keys=["in", "out"])
+        bases = dict(zip(table.column_bases["column"], table.column_bases["n_eff"]))
+        inside = table.cells.filter(pl.col("column") == "in")
+        n_in, n_out = bases.get("in", 0.0), bases.get("out", 0.0)
+        parts.append(_profile_rows("category", dimension, inside["row"], inside["column_share"],
+                                   inside["rest_share"], n_in, n_out, thresholds))
+        dimension_rows.append((dimension, table.test, table.p_value, table.cramers_v))
+    for column in layout.multi:
+        flagged = per_question[column].with_columns(side)
+        keys = stats.multi_response_from_cells(flagged, column, weight, MULTI_SEPARATOR, thresholds).rows["key"]
+        inside, rest = (
+            stats.multi_response_from_cells(
+                flagged.filter(pl.col(IN_SEGMENT) == side), column, weight, MULTI_SEPARATOR, thresholds, keys=keys
+            )
+            for side in ("in", "out")
+        )
+        parts.append(_profile_rows("option", column, keys, inside.rows["share"], rest.rows["share"],
+                                   inside.n_eff, rest.n_eff, thresholds))
+    if layout.origins:
+        means = _means(_sum_means(by_segment.with_columns(side), layout, [pl.col(IN_SEGMENT)]), layout, thresholds, IN_SEGMENT)
+        channel_rows = []
+        for bucket, _ in layout.origins:
+            pick = means.filter(pl.col("bucket") == bucket)
+            by_side = {r[IN_SEGMENT]: r for r in pick.iter_rows(named=True)}
+            a, b = by_side.get("in"), by_side.get("out")
+            d = _welch(a, b, thresholds.level)
+            channel_rows.append({
+                "kind": "channel", "dimension": "channels", "key": bucket,
+                "share": a and a["mean"], "rest": b and b["mean"],
+                "diff": d and d.diff, "ci_low": d and d.ci_low, "ci_high": d and d.ci_high,
+                "p_value": d and d.p_value, "n_eff": a["n_eff"] if a else 0.0, "rest_n_eff": b["n_eff"] if b else 0.0,
+            })
+        parts.append(pl.DataFrame(channel_rows, schema=PROFILE_SCHEMA))
+    rows = pl.concat(parts) if parts else pl.DataFrame(schema=PROFILE_SCHEMA)
+    rows, n_tests = _adjust(rows, thresholds.level)
+    rows = rows.sort(pl.col("diff").abs(), descending=True, nulls_last=True)
+    dimensions = pl.DataFrame(
+        dimension_rows,
+        schema={"dimension": pl.String, "test": pl.String, "p_value": pl.Float64, "cramers_v": pl.Float64},
+        orient="row",
+    ).sort("cramers_v", descending=True, nulls_last=True)
+    return Profile(segment, rows, dimensions, n_tests)
+
+
+PROFILE_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),
+    "dimension": pl.String(),
+    "key": pl.String(),
+    "share": pl.Float64(),
+    "rest": pl.Float64(),
+    "diff": pl.Float64(),
+    "ci_low": pl.Float64(),
+    "ci_high": pl.Float64(),
+    "p_value": pl.Float64(),
+    "n_eff": pl.Float64(),
+    "rest_n_eff": pl.Float64(),
+}
+
+
+def _profile_rows(
+    kind: str, dimension: str, keys: pl.Series, share: pl.Series, rest: pl.Series,
+    n_in: float, n_out: float, thresholds: stats.Thresholds,
+) -> pl.DataFrame:
+    diffs = _differences(share, n_in, rest, n_out, thresholds)
+    return pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    "kind": [kind] * len(keys),
+                    "dimension": [dimension] * len(keys),
+                    "key": keys.cast(pl.String),
+                    "share": share * 100,
+                    "rest": rest * 100,
+                },
+                schema={k: PROFILE_SCHEMA[k] for k in ("kind", "dimension", "key", "share", "rest")},
+            ),
+            diffs,
+            pl.DataFrame({"n_eff": [n_in] * len(keys), "rest_n_eff": [n_out] * len(keys)},
+                         schema={"n_eff": pl.Float64, "rest_n_eff": pl.Float64}),
+        ],
+        how="horizontal",
     )

@@ -1,4 +1,8 @@
-"""Segments page: filter the survey panel, see each segment's share, click to focus."""
+"""Segments page: filter any survey, see each segment's share, cross, compare, profile.
+
+Every figure comes from one core call (`explore.page_view`); this file only turns the
+result into widgets, charts and tables with the language's labels and numbers.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,47 @@ import polars as pl
 import streamlit as st
 
 from digistrat import charts, datasets, explore, stats
-from digistrat.i18n import format_number, format_percent, label
+from digistrat.errors import DigistratError
+from digistrat.i18n import format_number, format_percent
 from digistrat.query import FilterSpec
-from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS, SEGMENTS
+from digistrat.segments import SEGMENT_KEYS, SEGMENTS
 from digistrat.ui.common import illustrative_banner, lang, reference, t
 from digistrat.ui.data_source import active_dataset
 
 SEGMENT_FILTER = "f_segment"
 CHART_KEY = "segment_chart"
+LEVELS = (0.90, 0.95, 0.99)
+DEFAULT = stats.Thresholds()
+MARKERS = {explore.HIGHER: "▲", explore.LOWER: "▼"}
+# Cohen's (1988) conventions for Cramér's V with one degree of freedom of the smaller side.
+STRENGTHS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
+CMP_REFERENCE, CMP_GROUPS = "reference", "groups"
 
 
 def _filter_key(column: str) -> str:
     return f"f_{column}"
 
 
-def _clear_filters(columns: list[str]) -> None:
-    for key in [SEGMENT_FILTER, *(_filter_key(c) for c in columns)]:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _prepared(dataset_id: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
+    # Once per dataset: numbering the answer combinations is the only pass over all rows.
+    return explore.prepare(_dataset.frame, explore.survey_layout(_dataset))
+
+
+@st.cache_resource(show_spinner=False)
+def _options(dataset_id: str, _dataset: datasets.Dataset, _layout: explore.SurveyLayout):
+    return explore.filter_options(_dataset.frame, _layout), explore.numeric_bounds(_dataset.frame, _layout)
+
+
+def _clear_filters(categorical: list[str], bounds: dict[str, tuple[float, float]]) -> None:
+    for key in [SEGMENT_FILTER, *(_filter_key(c) for c in categorical)]:
         st.session_state[key] = []
+    for column, (low, high) in bounds.items():
+        st.session_state[_filter_key(column)] = _slider_value(low, high)
+
+
+def _slider_value(low: float, high: float) -> tuple[float, float] | tuple[int, int]:
+    return (int(low), int(high)) if float(low).is_integer() and float(high).is_integer() else (low, high)
 
 
 def _column_title(column: str) -> str:
@@ -30,62 +58,55 @@ def _column_title(column: str) -> str:
     return column if text == f"column.{column}" else text
 
 
-def _share_rows(table: stats.ShareTable, labels: dict[str, str]) -> pl.DataFrame:
-    """A share table in points with the language's labels and texts, for charts and tables."""
-    language = lang()
-    rows = table.rows
-    return pl.DataFrame(
-        {
-            "key": rows["key"].cast(pl.String),
-            "label": [labels.get(k, k) for k in rows["key"].cast(pl.String)],
-            "share": (rows["share"] * 100).fill_null(0.0),
-            "ci_low": rows["ci_low"] * 100,
-            "ci_high": rows["ci_high"] * 100,
-            "share_text": [
-                "–" if s is None else format_percent(s * 100, language) for s in rows["share"].to_list()
-            ],
-            "base_text": [format_number(c, language) for c in rows["count"].to_list()],
-            "interval": [
-                "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
-                for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
-            ],
-        }
-    )
+def _segment_label(key: str) -> str:
+    labels = {s.key: s.label(lang()) for s in SEGMENTS}
+    return labels.get(key, key)
 
 
-def _figures_table(frame: pl.DataFrame, first_column: str) -> None:
-    st.dataframe(
-        frame.select(
-            pl.col("label").alias(first_column),
-            pl.col("share_text").alias(t("column.share")),
-            pl.col("interval").alias(t("column.interval")),
-            pl.col("base_text").alias(t("column.base")),
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+def _pct(points: float | None, decimals: int = 2) -> str:
+    return "–" if points is None else format_percent(points, lang(), decimals)
 
 
-def _selected_segment() -> str | None:
-    state = st.session_state.get(CHART_KEY)
-    picked = (state or {}).get("selection", {}).get(charts.SEGMENT_SELECTION) or []
-    return picked[0].get("key") if picked else None
+def _number(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else format_number(value, lang(), decimals)
 
 
-def render() -> None:
-    language = lang()
-    dataset = active_dataset("survey")
-    layout = explore.survey_layout(dataset)
-    options = explore.filter_options(dataset.frame, layout)
-    segment_labels = {s.key: s.label(language) for s in SEGMENTS}
+def _p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001".replace(".", "," if lang() == "fr" else ".") if value < 0.001 else _number(value, 3)
 
-    st.title(t("page.segments"))
-    illustrative_banner(dataset)
 
+def _p_clause(value: float | None) -> str:
+    """"p = 0.030" or "p < 0.001"."""
+    text = _p(value)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return "–" if low is None or high is None else f"{_pct(low, 1)} – {_pct(high, 1)}"
+
+
+def _signed(points: float | None) -> str:
+    return "–" if points is None else ("+" if points > 0 else "") + format_number(points, lang(), 1)
+
+
+def _flag_text(flag: str | None) -> str:
+    return {stats.FLAG_LOW: t("seg.flag.low"), stats.FLAG_SUPPRESSED: t("seg.flag.suppressed")}.get(flag or "", "")
+
+
+def _level_text(level: float) -> str:
+    return _pct(level * 100, 0)
+
+
+# ---------------------------------------------------------------- sidebar
+
+
+def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple[FilterSpec, stats.Thresholds]:
     with st.sidebar:
         st.subheader(t("filters.heading"))
         chosen_segments = st.multiselect(
-            t("filters.segments"), SEGMENT_KEYS, key=SEGMENT_FILTER, format_func=segment_labels.get,
+            t("filters.segments"), SEGMENT_KEYS, key=SEGMENT_FILTER, format_func=_segment_label,
             placeholder=t("filters.any"), bind="query-params",
         )
         chosen = {
@@ -95,75 +116,481 @@ def render() -> None:
             )
             for column in (*layout.dimensions, *layout.multi)
         }
+        ranges = {}
+        if bounds:
+            st.caption(t("seg.numeric_filters"))
+        for column, (low, high) in bounds.items():
+            full = _slider_value(low, high)
+            picked = st.slider(
+                _column_title(column), full[0], full[1], value=full, key=_filter_key(column), bind="query-params"
+            )
+            if tuple(picked) != tuple(full):
+                ranges[column] = (float(picked[0]), float(picked[1]))
         st.button(
-            t("filters.clear"), on_click=_clear_filters, args=([*layout.dimensions, *layout.multi],),
+            t("filters.clear"), on_click=_clear_filters, args=([*layout.dimensions, *layout.multi], bounds),
             icon=":material/filter_alt_off:",
         )
-
+        with st.expander(t("seg.settings")):
+            level = st.selectbox(
+                t("seg.level"), LEVELS, index=LEVELS.index(DEFAULT.level), key="level",
+                format_func=_level_text, bind="query-params",
+            )
+            min_base = st.number_input(t("seg.min_base"), 0, 10_000, int(DEFAULT.min_base), key="min_base", bind="query-params")
+            low_base = st.number_input(t("seg.low_base"), 0, 10_000, int(DEFAULT.low_base), key="low_base", bind="query-params")
+            st.caption(t("seg.settings_help", small=_number(DEFAULT.small_base)))
+    try:
+        thresholds = stats.Thresholds(min_base=min_base, low_base=low_base, level=level)
+    except DigistratError as error:
+        st.sidebar.warning(t("seg.bad_settings", error=str(error)))
+        thresholds = DEFAULT
     spec = FilterSpec.build(
         include={"segment": chosen_segments, **{c: chosen[c] for c in layout.dimensions}},
+        ranges=ranges,
         any_of={c: chosen[c] for c in layout.multi},
+        separator=explore.MULTI_SEPARATOR,
     )
-    focus = _selected_segment()
-    view = explore.segment_view(dataset.frame, layout, spec, focus)
-    st.markdown(
-        "**" + t("filters.count", n=format_number(view.base_rows, language), total=format_number(view.total_rows, language)) + "**"
-    )
-    if view.base_rows == 0:
-        st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
-        return
+    return spec, thresholds
 
-    segment_rows = _share_rows(view.segments, segment_labels)
-    st.altair_chart(
-        charts.share_bars(
-            segment_rows, title=t("segments.chart"), axis_title=t("column.segment"),
-            colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]), selectable=True,
+
+def _selected_segments() -> tuple[str, ...]:
+    state = st.session_state.get(CHART_KEY)
+    picked = (state or {}).get("selection", {}).get(charts.SEGMENT_SELECTION) or []
+    return tuple(p["key"] for p in picked if p.get("key") in SEGMENT_KEYS)
+
+
+# ---------------------------------------------------------------- segment shares
+
+
+def _share_frame(table: stats.ShareTable, labels) -> pl.DataFrame:
+    """A share table in points with texts for charts and tables."""
+    rows = table.rows
+    shares = (rows["share"] * 100).to_list()
+    counts = rows["count"].to_list()
+    flags = rows["flag"].to_list()
+    share_text = [_pct(s) for s in shares]
+    base_text = [_number(c) for c in counts]
+    return pl.DataFrame(
+        {
+            "key": rows["key"],
+            "label": [labels(k) for k in rows["key"].to_list()],
+            "share": shares,
+            "ci_low": (rows["ci_low"] * 100).to_list(),
+            "ci_high": (rows["ci_high"] * 100).to_list(),
+            "flag": flags,
+            "share_text": share_text,
+            "base_text": base_text,
+            "interval": [_interval(lo, hi) for lo, hi in zip((rows["ci_low"] * 100).to_list(), (rows["ci_high"] * 100).to_list())],
+            "note": [_flag_text(f) for f in flags],
+            "text": [
+                " · ".join(x for x in (s, f"n = {b}", _flag_text(f)) if x and x != "–") or _flag_text(f)
+                for s, b, f in zip(share_text, base_text, flags)
+            ],
+        },
+        schema_overrides={"share": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64},
+    )
+
+
+def _segment_table(rows: pl.DataFrame, level: float) -> None:
+    st.dataframe(
+        rows.select(
+            pl.col("label").alias(t("column.segment")),
+            pl.col("share_text").alias(t("column.share")),
+            pl.col("interval").alias(t("seg.col.interval", level=_level_text(level))),
+            pl.col("base_text").alias(t("column.base")),
+            pl.col("note").alias(t("seg.col.note")),
         ),
-        width="stretch", key=CHART_KEY, on_select="rerun", selection_mode=charts.SEGMENT_SELECTION,
+        hide_index=True,
+        width="stretch",
     )
-    st.caption(t("segments.chart_help"))
-    if view.segments.weighted:
-        st.caption(t("segments.weighted", weight=layout.weight, n_eff=format_number(view.segments.n_eff, language, 1)))
-    _figures_table(segment_rows, t("column.segment"))
 
-    focus_text = SEGMENT_BY_KEY[focus].label(language) if focus else t("segments.all")
-    st.subheader(t("segments.focus", segment=focus_text))
-    if view.origins is not None:
-        origins = view.origins.join(reference(datasets.REFERENCE_ORIGINS), on="key", suffix="_reference")
-        comparison = pl.concat(
-            [
-                origins.select("key", pl.lit(t("series.data")).alias("series"), "share"),
-                origins.select("key", pl.lit(t("series.reference")).alias("series"), pl.col("share_reference").alias("share")),
-            ]
-        ).with_columns(
-            pl.col("key").replace_strict({k: label(f"bucket.{k}", language) for k in ("search", "external", "direct")}).alias("label"),
-        )
-        comparison = comparison.with_columns(
-            pl.Series("share_text", [format_percent(v, language, 1) for v in comparison["share"].to_list()])
-        )
-        st.altair_chart(
-            charts.comparison_bars(
-                comparison, title=t("segments.origins_chart", focus=focus_text),
-                series_order=[t("series.data"), t("series.reference")],
-            ),
-            width="stretch",
-        )
-        st.caption(t("segments.origins_note"))
+
+def _design_caption(view: explore.PageView, weight: str | None) -> None:
+    table = view.segments
+    if view.weighted and table.deff is not None:
+        st.caption(t(
+            "seg.design", weight=weight, deff=_number(table.deff, 2), n_eff=_number(table.n_eff, 1),
+            n=_number(table.base_rows),
+        ))
+    else:
+        st.caption(t("seg.unweighted"))
+
+
+# ---------------------------------------------------------------- tabs
+
+
+def _breakdown(view: explore.PageView, focus_text: str) -> None:
     columns = st.columns(2)
-    for index, (column, table) in enumerate(view.by_dimension.items()):
+    for index, (column, table) in enumerate(view.breakdown.items()):
         with columns[index % 2]:
-            rows = _share_rows(table, {})
+            rows = _share_frame(table, str)
             st.altair_chart(
                 charts.share_bars(rows, title=f"{_column_title(column)} — {focus_text}", axis_title=_column_title(column)),
                 width="stretch",
             )
     for column, table in view.multi.items():
-        rows = _share_rows(table, {})
+        rows = _share_frame(table, str)
         st.altair_chart(
-            charts.share_bars(rows, title=t("segments.tools_chart", focus=focus_text) if column == "tools_used" else _column_title(column), axis_title=_column_title(column)),
+            charts.share_bars(rows, title=f"{_column_title(column)} — {focus_text}", axis_title=_column_title(column)),
             width="stretch",
         )
-        st.caption(t("segments.tools_base", n=format_number(table.base_rows, language)))
+        st.caption(t("segments.tools_base", n=_number(table.base_rows)))
+
+
+def _crosstab_dimension(layout: explore.SurveyLayout) -> str | None:
+    if not layout.dimensions:
+        st.info(t("seg.no_dimension"))
+        return None
+    return st.selectbox(
+        t("seg.xt.dimension"), layout.dimensions, key="xt_dim", format_func=_column_title, bind="query-params"
+    )
+
+
+def _crosstab(view: explore.PageView) -> None:
+    table = view.crosstab
+    if table is None:
+        return
+    dimension = view.crosstab_dimension
+    name = _column_title(dimension)
+    alpha = _number(1 - view.thresholds.level, 2)
+    cells = table.cells
+    if view.focus:
+        cells = cells.filter(pl.col("row").is_in(view.focus))
+    verdicts = {
+        explore.HIGHER: t("seg.xt.higher", dimension=name, alpha=alpha),
+        explore.LOWER: t("seg.xt.lower", dimension=name, alpha=alpha),
+    }
+    shares = (cells["column_share"] * 100).to_list()
+    directions = cells["direction"].to_list()
+    texts = [
+        ("–" if s is None else _pct(s, 1)) + (f" {MARKERS[d]}" if d in MARKERS else "")
+        for s, d in zip(shares, directions)
+    ]
+    grid = pl.DataFrame(
+        {
+            "row_label": [_segment_label(k) for k in cells["row"].to_list()],
+            "column_label": cells["column"].to_list(),
+            "share": shares,
+            "text": texts,
+            "verdict": [verdicts.get(d, "") for d in directions],
+        },
+        schema_overrides={"share": pl.Float64},
+    )
+    wide = grid.pivot(on="column_label", index="row_label", values="text", maintain_order=True)
+    bases = table.column_bases
+    base_row = {"row_label": t("seg.xt.base_row")} | {
+        c: f"{_number(n)}" + (f" ({_flag_text(f)})" if _flag_text(f) else "")
+        for c, n, f in zip(bases["column"].to_list(), bases["count"].to_list(), bases["flag"].to_list())
+    }
+    wide = pl.concat([wide, pl.DataFrame([base_row], schema=wide.schema)])
+    st.caption(t("seg.xt.caption", dimension=name))
+    st.dataframe(wide.rename({"row_label": t("column.segment")}), hide_index=True, width="stretch")
+    test_name = t(f"test.{table.test}") if table.test else ""
+    if table.test is None:
+        st.caption(t("seg.xt.no_test"))
+    else:
+        strength = next(word for bound, word in STRENGTHS if (table.cramers_v or 0) >= bound)
+        key = "seg.xt.fisher" if table.test == stats.TEST_FISHER else "seg.xt.test"
+        st.markdown(t(
+            key, test=test_name, statistic=_number(table.statistic, 2), dof=table.dof, p=_p_clause(table.p_value),
+            v=_number(table.cramers_v, 3), strength=t(f"strength.{strength}"),
+        ))
+        if table.sparse:
+            st.caption(t("seg.xt.sparse"))
+    st.caption(t("seg.xt.tests", dimension=name, alpha=alpha, n=table.n_tests))
+    significant = grid.filter(pl.col("verdict") != "")
+    if significant.height:
+        st.markdown(f"**{t('seg.xt.markers')}**")
+        st.markdown("\n".join(
+            f"- {t('seg.xt.marker_line', segment=r['row_label'], value=r['column_label'], share=r['text'], verdict=r['verdict'])}"
+            for r in significant.iter_rows(named=True)
+        ))
+    else:
+        st.caption(t("seg.xt.none_significant"))
+    st.altair_chart(
+        charts.crosstab_heatmap(grid, title=t("seg.xt.heatmap", dimension=name), x_title=name, y_title=t("column.segment")),
+        width="stretch",
+    )
+
+
+def _verdict(direction: str | None, p: float | None, a: str, b: str) -> str:
+    if direction is None:
+        return t("seg.verdict.untested")
+    return t(f"seg.verdict.{direction}", a=a, b=b, p=_p_clause(p))
+
+
+def _differences_table(frame: pl.DataFrame, first: str, a: str, b: str, value: str = "share") -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            first: frame["label"],
+            a: [_pct(v) for v in frame[f"{value}_a"].to_list()],
+            b: [_pct(v) for v in frame[f"{value}_b"].to_list()],
+            t("seg.col.difference"): [_signed(v) for v in frame["diff"].to_list()],
+            t("seg.col.interval", level=_level_text(frame["level"][0])): [
+                "–" if lo is None else f"{_signed(lo)} ; {_signed(hi)}"
+                for lo, hi in zip(frame["ci_low"].to_list(), frame["ci_high"].to_list())
+            ],
+            t("seg.col.p_adjusted"): [_p(v) for v in frame["p_adjusted"].to_list()],
+            t("seg.col.verdict"): [
+                _verdict(d, p, a, b) for d, p in zip(frame["direction"].to_list(), frame["p_adjusted"].to_list())
+            ],
+        }
+    )
+
+
+def _difference_chart(frame: pl.DataFrame, title: str) -> None:
+    shown = frame.filter(pl.col("diff").is_not_null())
+    if shown.height:
+        chart_rows = shown.select(
+            "label", "diff", "ci_low", "ci_high", pl.col("direction"),
+            pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
+        )
+        st.altair_chart(charts.difference_intervals(chart_rows, title=title, axis_title=t("seg.col.difference")), width="stretch")
+
+
+def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[FilterSpec, FilterSpec] | None:
+    """The compare tab's widgets: None for the reference study, else the two groups."""
+    choices = [CMP_REFERENCE] + ([CMP_GROUPS] if layout.dimensions or layout.multi else [])
+    mode = st.radio(
+        t("seg.cmp.mode"), choices, key="cmp_mode", horizontal=True,
+        format_func=lambda m: t(f"seg.cmp.{m}"), bind="query-params",
+    )
+    if mode != CMP_GROUPS:
+        return None
+    columns = [*layout.dimensions, *layout.multi]
+    by = st.selectbox(t("seg.cmp.by"), columns, key="cmp_by", format_func=_column_title, bind="query-params")
+    left, right = st.columns(2)
+    values = options[by]
+    group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a", bind="query-params")
+    group_b = right.multiselect(
+        t("seg.cmp.b"), [v for v in values if v not in group_a], key="cmp_b", bind="query-params",
+        placeholder=t("seg.everyone_else"),
+    )
+    if not group_a:
+        st.info(t("seg.cmp.pick"))
+        return None
+    if by in layout.multi:
+        # A multi-answer respondent can hold values of both groups: B is then "none of A's".
+        spec_a = FilterSpec.build(any_of={by: group_a}, separator=explore.MULTI_SEPARATOR)
+        rest = group_b or [v for v in values if v not in group_a]
+        spec_b = FilterSpec.build(any_of={by: rest}, separator=explore.MULTI_SEPARATOR)
+    else:
+        spec_a = FilterSpec.build(include={by: group_a})
+        spec_b = FilterSpec.build(include={by: group_b or [v for v in values if v not in group_a]})
+    return spec_a, spec_b
+
+
+def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict) -> None:
+    result = view.comparison
+    if result is None:
+        return
+    if result.against_reference:
+        a, b = t("series.data"), t("series.reference")
+    else:
+        a, b = t("seg.cmp.a"), t("seg.cmp.b").split(" (")[0]
+    frame = result.rows.with_columns(
+        pl.col("key").map_elements(_segment_label, return_dtype=pl.String).alias("label"),
+        pl.lit(view.thresholds.level).alias("level"),
+    )
+    if view.focus:
+        frame = frame.filter(pl.col("key").is_in(view.focus))
+    st.dataframe(_differences_table(frame, t("column.segment"), a, b), hide_index=True, width="stretch")
+    st.caption(t(
+        "seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
+        n_b="–" if result.rows_b is None else _number(result.rows_b), e_b=_number(result.n_eff_b, 1),
+    ))
+    st.caption(t("seg.cmp.tests", level=_level_text(view.thresholds.level), n=result.n_tests))
+    if result.against_reference:
+        st.caption(t("seg.cmp.caveat", n=_number(meta.get("published_n"))))
+    _difference_chart(frame, t("seg.cmp.chart", a=a, b=b))
+
+
+def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
+    if not layout.origins:
+        st.info(t("seg.ch.none"))
+        return None
+    left, right = st.columns(2)
+    first = left.selectbox(t("seg.ch.first"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("dissatisfied"),
+                           key="ch_a", format_func=_segment_label, bind="query-params")
+    second = right.selectbox(t("seg.ch.second"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("convinced"),
+                             key="ch_b", format_func=_segment_label, bind="query-params")
+    return (first, second) if first != second else None
+
+
+def _channels_figures(view: explore.PageView) -> None:
+    result = view.channels
+    if result is None:
+        return
+    level = _level_text(view.thresholds.level)
+    buckets = {b: t(f"bucket.{b}") for b in explore.BUCKETS}
+    mix = result.mix
+    if view.focus:
+        mix = mix.filter(pl.col("segment").is_in([*view.focus, explore.ALL]))
+    group = [t("seg.ch.all") if k == explore.ALL else _segment_label(k) for k in mix["segment"].to_list()]
+    chart_rows = pl.DataFrame(
+        {
+            "group": group,
+            "bucket": [buckets[b] for b in mix["bucket"].to_list()],
+            "mean": mix["mean"],
+            "ci_low": mix["ci_low"],
+            "ci_high": mix["ci_high"],
+            "text": [f"{_pct(m, 1)} ({_interval(lo, hi)})" for m, lo, hi in
+                     zip(mix["mean"].to_list(), mix["ci_low"].to_list(), mix["ci_high"].to_list())],
+        }
+    )
+    st.altair_chart(
+        charts.channel_mix_chart(chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
+                                 bucket_order=list(buckets.values())),
+        width="stretch",
+    )
+    st.caption(t("seg.ch.caption", level=level))
+    table = chart_rows.select(
+        pl.col("group").alias(t("column.segment")),
+        pl.col("bucket").alias(t("column.channel")),
+        pl.col("text").alias(f"{t('seg.col.mean')} ({t('seg.col.interval', level=level)})"),
+        pl.Series(t("column.base"), [_number(n) for n in mix["n"].to_list()]),
+        pl.Series(t("seg.col.note"), [_flag_text(f) for f in mix["flag"].to_list()]),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    origins = reference(datasets.REFERENCE_ORIGINS)
+    st.caption(t("segments.origins_note") + " " + " · ".join(
+        f"{buckets[k]} {_pct(v)}" for k, v in zip(origins["key"].to_list(), origins["share"].to_list()) if k in buckets
+    ))
+    if result.pair is None:
+        st.caption(t("seg.ch.same_pair"))
+        return
+    a, b = (_segment_label(k) for k in result.pair)
+    contrast = result.contrast.with_columns(
+        pl.col("bucket").replace_strict(buckets).alias("label"), pl.lit(view.thresholds.level).alias("level")
+    )
+    st.dataframe(_differences_table(contrast, t("column.channel"), a, b, value="mean"), hide_index=True, width="stretch")
+    st.caption(t("seg.ch.tests", n=result.n_tests))
+    _difference_chart(contrast, t("seg.cmp.chart", a=a, b=b))
+
+
+def _profile_choice(view_focus: tuple[str, ...]) -> str:
+    if len(view_focus) == 1:
+        st.caption(t("seg.pr.follows"))
+        return view_focus[0]
+    return st.selectbox(t("seg.pr.segment"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("dissatisfied"),
+                        key="profile", format_func=_segment_label, bind="query-params")
+
+
+def _profile(view: explore.PageView) -> None:
+    result = view.profile
+    if result is None:
+        return
+    name = _segment_label(result.segment)
+    buckets = {b: t(f"bucket.{b}") for b in explore.BUCKETS}
+    rows = result.rows.with_columns(
+        pl.Series("question", [_column_title(d) for d in result.rows["dimension"].to_list()]),
+        pl.Series("answer", [buckets.get(k, k) if kind == "channel" else k
+                             for kind, k in zip(result.rows["kind"].to_list(), result.rows["key"].to_list())]),
+        pl.lit(view.thresholds.level).alias("level"),
+    ).rename({"share": "share_a", "rest": "share_b"})
+    st.caption(t("seg.pr.caption", segment=name, n=result.n_tests))
+    rest = t("seg.rest")
+    table = _differences_table(rows.with_columns(pl.col("answer").alias("label")), t("seg.col.answer"), name, rest)
+    st.dataframe(
+        pl.concat([pl.DataFrame({t("seg.col.question"): rows["question"]}), table], how="horizontal"),
+        hide_index=True, width="stretch",
+    )
+    top = rows.filter(pl.col("diff").is_not_null()).head(12).with_columns(
+        (pl.col("question") + " · " + pl.col("answer")).alias("label")
+    )
+    _difference_chart(top, t("seg.pr.chart", segment=name))
+    dims = result.dimensions
+    st.markdown(f"**{t('seg.pr.dimensions')}**")
+    st.dataframe(
+        pl.DataFrame({
+            t("seg.col.question"): [_column_title(d) for d in dims["dimension"].to_list()],
+            t("seg.col.cramers_v"): [_number(v, 3) for v in dims["cramers_v"].to_list()],
+            t("seg.col.test"): [t(f"test.{x}") if x else "–" for x in dims["test"].to_list()],
+            t("seg.col.p"): [_p(v) for v in dims["p_value"].to_list()],
+        }),
+        hide_index=True, width="stretch",
+    )
+
+
+# ---------------------------------------------------------------- page
+
+
+def render() -> None:
+    language = lang()
+    dataset = active_dataset("survey")
+    try:
+        prepared = _prepared(dataset.id, dataset)
+    except DigistratError as error:
+        st.title(t("page.segments"))
+        st.error(str(error))
+        return
+    layout = prepared.layout
+    options, bounds = _options(dataset.id, dataset, layout)
+
+    st.title(t("page.segments"))
+    illustrative_banner(dataset)
+    spec, thresholds = _sidebar(layout, options, bounds)
+    focus = _selected_segments()
+
+    # Figures go above the tabs, but the tabs' widgets must run first: the core needs their values.
+    count_line = st.empty()
+    tabs = st.tabs([t("seg.tab.breakdown"), t("seg.tab.crosstab"), t("seg.tab.compare"),
+                    t("seg.tab.channels"), t("seg.tab.profile")])
+    with tabs[1]:
+        dimension = _crosstab_dimension(layout)
+        crosstab_out = st.container()
+    with tabs[2]:
+        groups = compare_request(layout, options)
+        compare_out = st.container()
+    with tabs[3]:
+        pair = _channel_pair(layout)
+        channels_out = st.container()
+    with tabs[4]:
+        profile_segment = _profile_choice(focus)
+        profile_out = st.container()
+    meta = datasets.provenance()["datasets"][datasets.REFERENCE_SEGMENTS]
+    try:
+        view = explore.page_view(
+            prepared, spec, focus=focus, thresholds=thresholds, dimension=dimension, groups=groups,
+            reference=reference(datasets.REFERENCE_SEGMENTS), reference_n=meta["published_n"],
+            profile_segment=profile_segment, channel_pair=pair,
+        )
+    except DigistratError as error:
+        st.error(str(error))
+        return
+
+    with count_line.container():
+        st.markdown(
+            "**" + t("filters.count", n=format_number(view.base_rows, language),
+                     total=format_number(view.total_rows, language)) + "**"
+        )
+        if view.empty:
+            st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
+            return
+        segment_rows = _share_frame(view.segments, _segment_label)
+        st.altair_chart(
+            charts.segment_share_chart(
+                segment_rows, title=t("segments.chart"), base_title=t("column.base"),
+                colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]),
+            ),
+            width="stretch", key=CHART_KEY, on_select="rerun", selection_mode=charts.SEGMENT_SELECTION,
+        )
+        st.caption(t("segments.chart_help"))
+        _design_caption(view, layout.weight)
+        _segment_table(segment_rows, thresholds.level)
+        focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
+        if focus:
+            st.info(t("seg.focus_on", segments=focus_text), icon=":material/filter_center_focus:")
+
+    with tabs[0]:
+        _breakdown(view, focus_text)
+    with crosstab_out:
+        _crosstab(view)
+    with compare_out:
+        _compare(view, groups, meta)
+    with channels_out:
+        _channels_figures(view)
+    with profile_out:
+        _profile(view)
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__
