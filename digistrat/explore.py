@@ -363,7 +363,7 @@ def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
     return (
         frame.with_columns(
             pl.Series("p_adjusted", adjusted, dtype=pl.Float64, nan_to_null=True),
-            pl.Series("direction", direction, dtype=pl.String),
+            pl.Series("direction", direction.tolist(), dtype=pl.String),  # a list: None may come first
         ),
         int(tested.sum()),
     )

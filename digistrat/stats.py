@@ -277,11 +277,14 @@ def differences(
     level: float = 0.95,
     min_base: float = 0.0,
 ) -> pl.DataFrame:
-    """`difference` row by row (DIFFERENCE_SCHEMA); null where a share is missing or a base
-    is not positive or below `min_base`, so suppressed figures are not tested."""
+    """`difference` row by row (DIFFERENCE_SCHEMA); null where a share is missing, a base is
+    not positive or below `min_base` (suppressed figures are not tested), or both shares are
+    0 or both 1."""
     arrays = [np.array([np.nan if v is None else v for v in a], dtype=float) for a in (p1, n1, p2, n2)]
     a1, b1, a2, b2 = arrays
     valid = np.isfinite(a1) & np.isfinite(a2) & (b1 > 0) & (b2 > 0) & (b1 >= min_base) & (b2 >= min_base)
+    # 0 % against 0 % (or 100 % against 100 %) leaves nothing to test.
+    valid &= ~((a1 == a2) & ((a1 == 0) | (a1 == 1)))
     safe = [np.where(valid, a, fill) for a, fill in zip(arrays, (0.5, 1.0, 0.5, 1.0))]
     columns = _newcombe(*safe, level)
     return pl.DataFrame(
