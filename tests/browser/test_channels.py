@@ -1,0 +1,54 @@
+"""The channels page in headless Chromium: the own-domain setting moves Referral to Direct at once."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import Counter
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import REPO, AppServer, wait_for_app
+from tests.test_traffic import SAMPLE_CHANNELS
+
+COLUMNS = 5  # Channel, Bucket, Push / pull, Sessions, Share
+
+
+def channel_sessions(page: Page, expected: dict[str, float], timeout_s: float = 20) -> dict[str, float]:
+    """The first table's Channel -> Sessions, read from the grid's accessible cells once they
+    hold `expected` (the grid draws on a canvas and fills its hidden table as it renders)."""
+    table = page.locator("[data-testid='stDataFrame']").first
+    expect(table).to_be_visible(timeout=20_000)
+    table.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cells = table.locator("td").all_inner_texts()
+        rows = [cells[i : i + COLUMNS] for i in range(0, len(cells) - COLUMNS + 1, COLUMNS)]
+        shown = {row[0]: float(row[3].replace(",", "")) for row in rows if row[3].replace(",", "").isdigit()}
+        if all(shown.get(k) == v for k, v in expected.items()) or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(250)
+
+
+def test_own_domain_turns_its_referrals_into_direct(page: Page, app_server: AppServer):
+    with open(REPO / "data" / "sample_sessions.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    channels = Counter(SAMPLE_CHANNELS[(r["source"], r["medium"])] for r in rows)
+    lesechos = sum(1 for r in rows if r["source"] == "lesechos.fr")
+
+    page.goto(f"{app_server.url}/channels")
+    wait_for_app(page)
+    before = channel_sessions(page, {"Referral": channels["referral"], "Direct": channels["direct"]})
+    assert before.get("Referral") == channels["referral"]
+    assert before.get("Direct") == channels["direct"]
+
+    domains = page.get_by_role("textbox", name="Your own domains (one per line)")
+    domains.fill("lesechos.fr")
+    domains.press("Control+Enter")  # a text area commits on Ctrl+Enter or blur
+    wait_for_app(page)
+    moved = {"Direct": channels["direct"] + lesechos, "Referral": channels["referral"] - lesechos}
+    after = channel_sessions(page, moved)
+    assert after.get("Direct") == moved["Direct"]
+    assert after.get("Referral") == moved["Referral"]
+    # the setting lives in the URL, so the view can be shared
+    assert "own_domains=lesechos.fr" in page.url
