@@ -163,8 +163,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "upload.detected": ("What was detected", "Ce qui a été détecté"),
     "upload.format_csv": (
         "Text file: encoding {encoding}, separator {separator}, decimal mark {decimal}, thousands mark {thousands}.",
-        "Fichier texte : encodage {encoding}, séparateur {separator}, marque décimale {decimal}, "
-        "séparateur de milliers {thousands}.",
+        "Fichier texte : encodage {encoding} ; séparateur : {separator} ; marque décimale : {decimal} ; "
+        "séparateur de milliers : {thousands}.",
     ),
     "upload.format_xlsx": ("Excel workbook, sheet '{sheet}'.", "Classeur Excel, feuille « {sheet} »."),
     "upload.format_parquet": ("Parquet file.", "Fichier Parquet."),
@@ -277,7 +277,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "mark.nbsp": ("no-break space", "espace insécable"),
     "mark.nnbsp": ("narrow no-break space", "espace fine insécable"),
     "mark.thin": ("thin space", "espace fine"),
-    "mark.none": ("none", "aucune"),
+    "mark.none": ("none", "non détecté"),
     "data_source.label": ("Dataset", "Jeu de données"),
     "data_source.sample_survey": ("Illustrative sample panel", "Panel d'exemple illustratif"),
     "data_source.sample_traffic": ("Illustrative sample sessions", "Visites d'exemple illustratives"),

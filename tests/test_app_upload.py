@@ -115,7 +115,7 @@ def test_bad_weights_are_reported_with_their_line_and_can_be_kept():
 def test_the_page_speaks_french():
     at = uploaded(lang="fr")
     shown = text(at)
-    assert "encodage cp1252, séparateur point-virgule, marque décimale virgule" in shown
+    assert "encodage cp1252 ; séparateur : point-virgule ; marque décimale : virgule" in shown
     assert "Type de données : enquête" in shown
     assert role_box(at, "Pondération").value == "weight"
     assert "Part" in at.table[0].value.columns
