@@ -97,7 +97,9 @@ def _signed(value: float | None) -> str:
 def _p_text(value: float | None) -> str:
     if value is None:
         return "–"
-    return "< 0,001" if value < 0.001 and lang() == "fr" else "< 0.001" if value < 0.001 else format_number(value, lang(), 3)
+    if value < 0.001:
+        return "< " + format_number(0.001, lang(), 3)
+    return format_number(value, lang(), 3)
 
 
 def _date_text(day: dt.date) -> str:
