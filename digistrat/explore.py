@@ -273,11 +273,12 @@ def page_view(
 ) -> PageView:
     """Every figure of the segments page for these filters and choices.
 
-    `focus` (the clicked segments) restricts the breakdown charts; the other views show
-    only the focused rows, their tests run on all segments. `dimension` picks the crosstab's columns; `groups` (categorical filters, not
-    overlapping) are compared, else the filtered data is compared with `reference`
-    (key, share in points) published on `reference_n` companies. The profile is of the
-    focused segment, else of `profile_segment`. An empty filter result gives empty figures.
+    `focus` (the clicked segments) restricts the breakdown charts; the page shows only the
+    focused rows of the other views, whose tests run on all segments. `dimension` picks
+    the crosstab's columns; `groups` (categorical filters, not overlapping) are compared,
+    else the filtered data is compared with `reference` (key, share in points) published
+    on `reference_n` companies. The profile is of the one focused segment, else of
+    `profile_segment`. An empty filter result gives empty figures, not an error.
     """
     layout = prepared.layout
     weight = layout.weight
