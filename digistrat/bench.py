@@ -1,0 +1,831 @@
+"""Benchmark of issue 7: digistrat's core against a straightforward pandas version of the same
+interactions, on data from the package's seeded generator.
+
+    python -m digistrat.bench [--scale tiny|small|full] [--tasks NAME ...] [--cache DIR]
+
+Each (task, implementation) runs in its own child process so that its peak memory can be
+measured: the child prepares its inputs, then before every timed run resets the kernel's
+high-water mark (`echo 5 > /proc/self/clear_refs`) and reads `VmHWM` from /proc/self/status
+afterwards. The peak reported is VmHWM minus the resident size just before the run, i.e. the
+memory the task itself added, whatever allocated it (polars' Rust allocator, numpy, pandas,
+Python). tracemalloc would only see Python's own allocations and miss polars entirely.
+Times are medians of wall-clock runs; every implementation also returns the figures it
+computed, and the parent checks that digistrat and the baseline agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import io
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from digistrat import sample
+
+Figures = dict[str, float]
+Run = Callable[[int], Figures]
+
+
+@dataclass(frozen=True)
+class Scale:
+    survey_rows: int
+    session_rows: int
+    repeats: int  # timed runs of a light task
+    heavy_repeats: int  # timed runs of a task that reads or classifies the whole file
+
+
+SCALES = {
+    "tiny": Scale(2_000, 5_000, 2, 2),
+    "small": Scale(20_000, 200_000, 5, 3),
+    "full": Scale(1_000_000, 10_000_000, 7, 3),
+}
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "digistrat-bench"
+
+
+# ---------------------------------------------------------------------------------------
+# Data: written once per (kind, rows, seed) into the cache folder
+# ---------------------------------------------------------------------------------------
+
+
+def french_csv_bytes(panel: pl.DataFrame) -> bytes:
+    """The panel as French Excel saves it: cp1252, ';', decimal comma, no-break-space
+    thousands, percentages with ' %', accented headers and values."""
+    def comma(expr: pl.Expr) -> pl.Expr:
+        return expr.cast(pl.String).str.replace(".", ",", literal=True)
+
+    budget = pl.col("social_budget_usd").cast(pl.String)
+    grouped = (
+        pl.when(pl.col("social_budget_usd") >= 1000)
+        .then(budget.str.slice(0, budget.str.len_chars() - 3) + "\u00a0" + budget.str.slice(-3))
+        .otherwise(budget)
+    )
+    french = panel.select(
+        pl.col("respondent_id").alias("identifiant"),
+        pl.col("segment"),
+        pl.col("company_size").alias("taille_entreprise"),
+        pl.col("sector").alias("secteur"),
+        pl.col("country").replace({"United States": "États-Unis"}).alias("pays"),
+        pl.col("tools_used").alias("outils_utilisés"),
+        pl.col("satisfaction"),
+        grouped.alias("budget_réseaux_sociaux"),
+        (comma(pl.col("search_share") / 4) + " %").alias("part_recherche"),
+        (pl.col("external_share").cast(pl.String) + " %").alias("part_externe"),
+        (pl.col("direct_share").cast(pl.String) + " %").alias("part_directe"),
+        comma(pl.col("weight")).alias("pondération"),
+    )
+    buffer = io.BytesIO()
+    french.write_csv(buffer, separator=";", null_value="")
+    return buffer.getvalue().decode("utf-8").encode("cp1252")
+
+
+def data_files(scale: Scale, cache: Path, seed: int = sample.SEED) -> dict[str, Path]:
+    """Paths of the survey, French survey and sessions CSVs, generated when missing."""
+    cache.mkdir(parents=True, exist_ok=True)
+    wanted = {
+        "survey": (cache / f"survey-{scale.survey_rows}-{seed}.csv", lambda: sample.to_csv_bytes(panel())),
+        "french": (cache / f"survey-fr-{scale.survey_rows}-{seed}.csv", lambda: french_csv_bytes(panel())),
+        "sessions": (cache / f"sessions-{scale.session_rows}-{seed}.csv",
+                     lambda: sample.to_csv_bytes(sample.generate_sessions(scale.session_rows, seed))),
+    }
+    generated: dict[str, pl.DataFrame] = {}
+
+    def panel() -> pl.DataFrame:
+        if "panel" not in generated:
+            generated["panel"] = sample.generate_panel(scale.survey_rows, seed)
+        return generated["panel"]
+
+    for path, make in wanted.values():
+        if not path.is_file():
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(make())
+            partial.replace(path)  # atomic: a killed run never leaves half a file under the real name
+    return {kind: path for kind, (path, _) in wanted.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers shared by the implementations
+# ---------------------------------------------------------------------------------------
+
+
+def _limits():  # noqa: ANN202 - digistrat.read.Limits, imported late so children import only what they use
+    from digistrat.read import Limits
+
+    return Limits(max_bytes=1 << 40, max_rows=100_000_000)
+
+
+def _counts(prefix: str, keys: list, values: list) -> Figures:
+    return {f"{prefix}:{k}": float(v) for k, v in zip(keys, values) if k is not None}
+
+
+SURVEY_FILTERS = (
+    {"sector": ["Retail", "Services", "Technology"], "company_size": ["1-9", "10-49", "50-249"]},
+    {"country": ["United States"], "company_size": ["10-49", "50-249", "250-999"]},
+)
+SURVEY_FOCUS = ("dissatisfied", "wait_and_see")
+SURVEY_RANGE = {"satisfaction": (2, 8)}
+SESSION_PERIODS = ((dt.date(2026, 2, 1), dt.date(2026, 3, 31)), (dt.date(2026, 4, 1), dt.date(2026, 5, 15)))
+SETTINGS_CHANGES = ({"ai_channel": True}, {"own_domains": ("lesechos.fr",)})
+
+
+# ---------------------------------------------------------------------------------------
+# digistrat
+# ---------------------------------------------------------------------------------------
+
+
+def _ingest_digistrat(path: Path, classify: bool) -> Run:
+    from digistrat import datasets, traffic
+    from digistrat.channels import ChannelSettings
+
+    data = path.read_bytes()
+
+    def run(_: int) -> Figures:
+        dataset = datasets.load_bytes(data, path.name, limits=_limits())
+        if not classify:
+            frame = dataset.frame
+            segments = frame.group_by("segment").len().with_columns(pl.col("segment").cast(pl.String))
+            return {"rows": frame.height, "weight_sum": float(frame["weight"].sum()),
+                    **_counts("segment", segments["segment"].to_list(), segments["len"].to_list())}
+        frame = traffic.classified(dataset, ChannelSettings()).collect()
+        channels = frame.group_by("channel").len()
+        devices = frame.group_by(pl.col("device").cast(pl.String)).len()
+        return {"rows": frame.height, **_counts("channel", channels["channel"].to_list(), channels["len"].to_list()),
+                **_counts("device", devices["device"].to_list(), devices["len"].to_list())}
+
+    return run
+
+
+def _read_french_digistrat(path: Path) -> Run:
+    from digistrat.read import read_table
+
+    data = path.read_bytes()
+
+    def run(_: int) -> Figures:
+        frame = read_table(data, file_name=path.name, limits=_limits()).frame
+        return _french_figures(frame.height, *(float(frame[c].sum()) for c in FRENCH_SUMS))
+
+    return run
+
+
+FRENCH_SUMS = ("budget_réseaux_sociaux", "part_recherche", "pondération")
+
+
+def _french_figures(rows: int, budget: float, search: float, weight: float) -> Figures:
+    return {"rows": rows, "budget_sum": budget, "search_share_sum": search, "weight_sum": weight}
+
+
+def _survey_digistrat(path: Path, ranged: bool) -> Run:
+    from digistrat import datasets, explore
+    from digistrat.query import FilterSpec
+
+    dataset = datasets.load_bytes(path.read_bytes(), path.name, limits=_limits())
+    layout = explore.survey_layout(dataset)
+    prepared = explore.prepare(dataset.frame, layout)  # once per dataset; the app caches it
+    specs = [FilterSpec.build(include=f, ranges=SURVEY_RANGE if ranged else None) for f in SURVEY_FILTERS]
+
+    def run(i: int) -> Figures:
+        focus = SURVEY_FOCUS[i % 2]
+        view = explore.page_view(prepared, specs[i % 2], focus=(focus,))
+        out: Figures = {"base_rows": view.base_rows}
+        tables = {"segment": view.segments, **view.breakdown, **{f"multi:{c}": t for c, t in view.multi.items()}}
+        for name, table in tables.items():
+            for row in table.rows.iter_rows(named=True):
+                for figure in ("count", "share", "ci_low", "ci_high"):
+                    out[f"{name}:{row['key']}:{figure}"] = row[figure]
+        if view.channels is not None:
+            mix = view.channels.mix.filter(pl.col("segment") == focus)
+            out.update(_counts("origin", mix["bucket"].to_list(), mix["mean"].to_list()))
+        return out
+
+    return run
+
+
+def _traffic_settings_digistrat(path: Path) -> Run:
+    from digistrat import datasets, traffic
+    from digistrat.channels import ChannelSettings
+
+    dataset = datasets.load_bytes(path.read_bytes(), path.name, limits=_limits())
+
+    def run(i: int) -> Figures:
+        mix = traffic.channel_mix(dataset, ChannelSettings(**SETTINGS_CHANGES[i % 2]))
+        return {**_counts("channel", mix.channels["key"].to_list(), mix.channels["sessions"].to_list()),
+                **_counts("device", mix.devices["key"].to_list(), mix.devices["sessions"].to_list())}
+
+    return run
+
+
+def _traffic_period_digistrat(path: Path) -> Run:
+    from digistrat import datasets, traffic
+    from digistrat.channels import ChannelSettings
+
+    dataset = datasets.load_bytes(path.read_bytes(), path.name, limits=_limits())
+    counts = traffic.session_counts(dataset, ChannelSettings())  # what the app caches per dataset and settings
+
+    def run(i: int) -> Figures:
+        mix = traffic.mix(traffic.between(counts, *SESSION_PERIODS[i % 2]))
+        return {**_counts("channel", mix.channels["key"].to_list(), mix.channels["sessions"].to_list()),
+                **_counts("device", mix.devices["key"].to_list(), mix.devices["sessions"].to_list())}
+
+    return run
+
+
+def _parquet_frame_digistrat(path: Path) -> pl.DataFrame:
+    from digistrat import datasets
+
+    return datasets.load_bytes(path.read_bytes(), path.name, limits=_limits()).frame
+
+
+def _parquet_write_digistrat(path: Path) -> Run:
+    frame = _parquet_frame_digistrat(path)
+    target = path.with_suffix(f".{os.getpid()}.parquet")
+
+    def run(_: int) -> Figures:
+        frame.write_parquet(target)
+        size = target.stat().st_size
+        target.unlink()
+        return {"rows": frame.height, "positive_size": float(size > 0)}
+
+    return run
+
+
+def _parquet_reload_digistrat(path: Path) -> Run:
+    from digistrat.read import read_table
+
+    target = path.with_suffix(f".{os.getpid()}.parquet")
+    _parquet_frame_digistrat(path).write_parquet(target)
+
+    def run(_: int) -> Figures:
+        frame = read_table(target, limits=_limits()).frame
+        return {"rows": frame.height, "sessions_2026_03": float(frame.filter(pl.col("date").dt.month() == 3).height)}
+
+    return _removing(target, run)
+
+
+def _stream_digistrat(path: Path) -> Run:
+    def run(_: int) -> Figures:
+        grouped = (
+            pl.scan_csv(path).group_by("source", "device").agg(pl.len())
+            .collect(engine="streaming")
+        )
+        return _stream_figures(grouped["source"].to_list(), grouped["device"].to_list(), grouped["len"].to_list())
+
+    return run
+
+
+def _stream_figures(sources: list, devices: list, counts: list) -> Figures:
+    return {f"{s}|{d}": float(n) for s, d, n in zip(sources, devices, counts)}
+
+
+def _removing(target: Path, run: Run) -> Run:
+    """`run`, deleting `target` once the child is done with it."""
+    import atexit
+
+    atexit.register(lambda: target.unlink(missing_ok=True))
+    return run
+
+
+# ---------------------------------------------------------------------------------------
+# Bare polars.read_csv: the reference the ingest target is a ratio of
+# ---------------------------------------------------------------------------------------
+
+
+def _bare_read_csv(path: Path, separator: str = ",", encoding: str = "utf8") -> Run:
+    data = path.read_bytes()
+
+    def run(_: int) -> Figures:
+        return {"rows": pl.read_csv(data, separator=separator, encoding=encoding).height}
+
+    return run
+
+
+# ---------------------------------------------------------------------------------------
+# pandas: what a straightforward script does for the same interactions
+# ---------------------------------------------------------------------------------------
+
+
+def _pd_strip(df):  # noqa: ANN001, ANN202 - pandas frame in and out
+    for column in df.columns:
+        if df[column].dtype == object or str(df[column].dtype).startswith("str"):
+            df[column] = df[column].str.strip().replace("", None)
+    return df
+
+
+def _ingest_pandas(path: Path, classify: bool) -> Run:
+    import pandas as pd
+
+    from digistrat.channels import ChannelSettings
+    from digistrat.normalise import device_key, segment_key
+
+    data = path.read_bytes()
+
+    def run(_: int) -> Figures:
+        df = _pd_strip(pd.read_csv(io.BytesIO(data)))
+        if not classify:
+            df["segment"] = df["segment"].map({v: segment_key(v) for v in df["segment"].dropna().unique()})
+            df["weight"] = pd.to_numeric(df["weight"], errors="coerce")
+            df = df[df["weight"] > 0]
+            segments = df.groupby("segment").size()
+            return {"rows": len(df), "weight_sum": float(df["weight"].sum()),
+                    **_counts("segment", segments.index.tolist(), segments.tolist())}
+        df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+        df["device"] = df["device"].map({v: device_key(v) for v in df["device"].dropna().unique()})
+        df["channel"] = _pd_channels(df, ChannelSettings())
+        channels = df.groupby("channel").size()
+        devices = df.groupby("device").size()
+        return {"rows": len(df), **_counts("channel", channels.index.tolist(), channels.tolist()),
+                **_counts("device", devices.index.tolist(), devices.tolist())}
+
+    return run
+
+
+def _pd_channels(df, settings):  # noqa: ANN001, ANN202 - pandas frame in, numpy array of channel keys out
+    """GA4's rule chain per row with np.select; the source category is looked up per distinct source."""
+    from digistrat import channels as ch
+
+    def norm(column: str):  # noqa: ANN202
+        if column not in df:
+            return pd_series_of_none(len(df))
+        text = df[column].astype("string").str.strip().str.lower()
+        return text.mask(text.isin(ch._NO_VALUE))
+
+    s, m, c = norm("source"), norm("medium"), norm("campaign")
+    k = s.map({v: ch._effective_category(v, settings) for v in s.dropna().unique()})
+    paid = m.str.match(ch.PAID_MEDIUM_RE).fillna(False).astype(bool)
+    shop = c.str.match(ch.SHOPPING_CAMPAIGN_RE).fillna(False).astype(bool)
+    is_k = {name: (k == name).fillna(False).astype(bool) for name in
+            ("own", "shopping", "search", "social", "video", "ai_assistant", "webmail")}
+    m_in = lambda values: m.isin(values).fillna(False).astype(bool)  # noqa: E731
+    m_is = lambda value: (m == value).fillna(False).astype(bool)  # noqa: E731
+    s_is = lambda value: (s == value).fillna(False).astype(bool)  # noqa: E731
+    no_medium = m.isna().to_numpy()
+    rules = [
+        (s.isin(ch._DIRECT_SOURCES).fillna(False).to_numpy() & no_medium, "direct"),
+        (is_k["own"] & (no_medium | m_is("referral")), "direct"),
+        (c.str.contains("cross-network", regex=False).fillna(False).astype(bool), "cross_network"),
+        (paid & (is_k["shopping"] | shop), "paid_shopping"),
+        (paid & is_k["search"], "paid_search"),
+        (paid & is_k["social"], "paid_social"),
+        (paid & is_k["video"], "paid_video"),
+        (m_in(ch._DISPLAY_MEDIA), "display"),
+        (paid, "paid_other"),
+        (is_k["ai_assistant"], "ai_assistants"),
+        (is_k["webmail"], "email"),
+        (is_k["shopping"] | shop, "organic_shopping"),
+        (is_k["social"] | m_in(ch._SOCIAL_MEDIA), "organic_social"),
+        (is_k["video"] | m.str.match(ch.VIDEO_MEDIUM_RE).fillna(False).astype(bool), "organic_video"),
+        (is_k["search"] | m_is("organic"), "organic_search"),
+        (m_in(ch._REFERRAL_MEDIA), "referral"),
+        (s.isin(ch._EMAIL_VALUES).fillna(False).astype(bool) | m_in(ch._EMAIL_VALUES), "email"),
+        (m_is("affiliate"), "affiliates"),
+        (m_is("audio"), "audio"),
+        (s_is("sms") | m_is("sms"), "sms"),
+        ((m.str.endswith("push") | m.str.contains("mobile", regex=False)
+          | m.str.contains("notification", regex=False)).fillna(False).astype(bool) | s_is("firebase"),
+         "mobile_push_notifications"),
+    ]
+    return np.select([np.asarray(cond, dtype=bool) for cond, _ in rules], [key for _, key in rules],
+                     default="unassigned")
+
+
+def pd_series_of_none(length: int):  # noqa: ANN201
+    import pandas as pd
+
+    return pd.Series([None] * length, dtype="string")
+
+
+def _read_french_pandas(path: Path) -> Run:
+    import pandas as pd
+
+    data = path.read_bytes()
+
+    def run(_: int) -> Figures:
+        df = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="cp1252")
+        # pandas' thousands= does not take the no-break space of a cp1252 file: strip it by hand
+        budget = "budget_réseaux_sociaux"
+        df[budget] = df[budget].str.replace("\u00a0", "", regex=False).astype("int64")
+        for column in ("part_recherche", "part_externe", "part_directe"):
+            df[column] = df[column].str.rstrip("% ").str.replace(",", ".", regex=False).astype(float)
+        return _french_figures(len(df), *(float(df[c].sum()) for c in FRENCH_SUMS))
+
+    return run
+
+
+def _pd_intervals(p: np.ndarray, n_eff: float, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score on the effective base; Clopper–Pearson where the base or the rarer count is small."""
+    from scipy import stats as sps
+
+    z = sps.norm.ppf(0.5 + level / 2)
+    z2n = z * z / n_eff
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n_eff + z2n / (4 * n_eff))
+    low, high = centre - half, centre + half
+    exact = (n_eff < 30) | (np.minimum(p, 1 - p) * n_eff < 5)
+    if exact.any():
+        x = p * n_eff
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cp_low = np.where(p > 0, sps.beta.ppf((1 - level) / 2, x, n_eff - x + 1), 0.0)
+            cp_high = np.where(p < 1, sps.beta.ppf(1 - (1 - level) / 2, x + 1, n_eff - x), 1.0)
+        low, high = np.where(exact, cp_low, low), np.where(exact, cp_high, high)
+    return np.clip(np.minimum(low, p), 0, 1), np.clip(np.maximum(high, p), 0, 1)
+
+
+def _pd_share_figures(name: str, keys, w, answered, keys_order=None) -> Figures:  # noqa: ANN001
+    """Weighted shares of `keys` among the rows where `answered`, with intervals, as figures."""
+    import pandas as pd
+
+    w_base = w[answered]
+    sum_w, n_eff = w_base.sum(), w_base.sum() ** 2 / (w_base**2).sum() if answered.any() else 0.0
+    grouped = pd.DataFrame({"key": keys, "w": w}).groupby("key", observed=True)["w"].agg(["size", "sum"])
+    if keys_order is not None:
+        grouped = grouped.reindex(list(keys_order), fill_value=0)
+    shares = grouped["sum"].to_numpy() / sum_w if sum_w > 0 else np.full(len(grouped), np.nan)
+    shown = n_eff >= 10
+    low, high = _pd_intervals(shares, n_eff) if shown else (shares * np.nan, shares * np.nan)
+    out: Figures = {}
+    for key, count, share, lo, hi in zip(grouped.index, grouped["size"], shares, low, high):
+        out.update({f"{name}:{key}:count": float(count), f"{name}:{key}:share": share if shown else None,
+                    f"{name}:{key}:ci_low": lo if shown else None, f"{name}:{key}:ci_high": hi if shown else None})
+    return out
+
+
+def _survey_pandas(path: Path, ranged: bool) -> Run:
+    import pandas as pd
+    from scipy import stats as sps
+
+    from digistrat.segments import SEGMENT_KEYS
+
+    df = pd.read_csv(path)
+    df["segment"] = df["segment"].astype(pd.CategoricalDtype(list(SEGMENT_KEYS)))
+    dimensions = ("company_size", "sector", "country")
+
+    def run(i: int) -> Figures:
+        mask = np.ones(len(df), dtype=bool)
+        for column, values in SURVEY_FILTERS[i % 2].items():
+            mask &= df[column].isin(values).to_numpy()
+        if ranged:
+            for column, (low, high) in SURVEY_RANGE.items():
+                mask &= df[column].between(low, high).to_numpy()
+        filtered = df[mask]
+        out: Figures = {"base_rows": float(len(filtered))}
+        w = filtered["weight"]
+        out.update(_pd_share_figures("segment", filtered["segment"], w, filtered["segment"].notna(), SEGMENT_KEYS))
+        table = pd.crosstab(filtered["segment"], filtered[dimensions[0]], values=w, aggfunc="sum").fillna(0)
+        sps.chi2_contingency(table.to_numpy())
+        focused = filtered[filtered["segment"] == SURVEY_FOCUS[i % 2]]
+        fw = focused["weight"]
+        for column in dimensions:
+            out.update(_pd_share_figures(column, focused[column], fw, focused[column].notna()))
+        answered = focused["tools_used"].notna()
+        chosen = focused.loc[answered, ["tools_used", "weight"]].assign(
+            option=lambda d: d["tools_used"].str.split(";")).explode("option")
+        chosen["option"] = chosen["option"].str.strip()
+        per_option = chosen.groupby("option")["weight"].agg(["size", "sum"])
+        base_w = fw[answered].sum()
+        n_eff = base_w**2 / (fw[answered] ** 2).sum()
+        shares = per_option["sum"].to_numpy() / base_w
+        low, high = _pd_intervals(shares, n_eff)
+        for key, count, share, lo, hi in zip(per_option.index, per_option["size"], shares, low, high):
+            out.update({f"multi:tools_used:{key}:count": float(count), f"multi:tools_used:{key}:share": share,
+                        f"multi:tools_used:{key}:ci_low": lo, f"multi:tools_used:{key}:ci_high": hi})
+        for bucket in ("search", "external", "direct"):
+            values = focused[f"{bucket}_share"]
+            out[f"origin:{bucket}"] = float((values * fw).sum() / fw[values.notna()].sum())
+        return out
+
+    return run
+
+
+def _pd_sessions(path: Path, settings):  # noqa: ANN001, ANN202 - the classified pandas frame
+    import pandas as pd
+
+    from digistrat.normalise import device_key
+
+    df = pd.read_csv(path)
+    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+    df["device"] = df["device"].map({v: device_key(v) for v in df["device"].dropna().unique()})
+    if settings is not None:
+        df["channel"] = _pd_channels(df, settings)
+    return df
+
+
+def _pd_mix(df) -> Figures:  # noqa: ANN001
+    channels = df.groupby("channel").size()
+    devices = df.groupby("device").size()
+    return {**_counts("channel", channels.index.tolist(), channels.tolist()),
+            **_counts("device", devices.index.tolist(), devices.tolist())}
+
+
+def _traffic_settings_pandas(path: Path) -> Run:
+    from digistrat.channels import ChannelSettings
+
+    df = _pd_sessions(path, None)
+
+    def run(i: int) -> Figures:
+        df["channel"] = _pd_channels(df, ChannelSettings(**SETTINGS_CHANGES[i % 2]))
+        return _pd_mix(df)
+
+    return run
+
+
+def _traffic_period_pandas(path: Path) -> Run:
+    from digistrat.channels import ChannelSettings
+
+    df = _pd_sessions(path, ChannelSettings())
+
+    def run(i: int) -> Figures:
+        start, end = (np.datetime64(d) for d in SESSION_PERIODS[i % 2])
+        return _pd_mix(df[(df["date"] >= start) & (df["date"] <= end)])
+
+    return run
+
+
+def _parquet_write_pandas(path: Path) -> Run:
+    df = _pd_sessions(path, None)
+    target = path.with_suffix(f".{os.getpid()}.parquet")
+
+    def run(_: int) -> Figures:
+        df.to_parquet(target)
+        size = target.stat().st_size
+        target.unlink()
+        return {"rows": len(df), "positive_size": float(size > 0)}
+
+    return run
+
+
+def _parquet_reload_pandas(path: Path) -> Run:
+    import pandas as pd
+
+    target = path.with_suffix(f".{os.getpid()}.parquet")
+    _pd_sessions(path, None).to_parquet(target)
+
+    def run(_: int) -> Figures:
+        df = pd.read_parquet(target)
+        return {"rows": len(df), "sessions_2026_03": float((df["date"].dt.month == 3).sum())}
+
+    return _removing(target, run)
+
+
+def _stream_pandas(path: Path) -> Run:
+    import pandas as pd
+
+    def run(_: int) -> Figures:
+        grouped = pd.read_csv(path, usecols=["source", "device"]).groupby(["source", "device"]).size()
+        return _stream_figures(grouped.index.get_level_values(0).tolist(),
+                               grouped.index.get_level_values(1).tolist(), grouped.tolist())
+
+    return run
+
+
+# ---------------------------------------------------------------------------------------
+# Tasks
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    what: str
+    data: str  # "survey", "french" or "sessions"
+    heavy: bool
+    digistrat: Callable[[Path], Run]
+    baselines: dict[str, Callable[[Path], Run]]
+
+
+TASKS = (
+    Task("ingest_survey", "load_bytes: read + roles + normalise", "survey", True,
+         lambda p: _ingest_digistrat(p, False),
+         {"pandas": lambda p: _ingest_pandas(p, False), "polars.read_csv": _bare_read_csv}),
+    Task("ingest_sessions", "load_bytes + channel classification", "sessions", True,
+         lambda p: _ingest_digistrat(p, True),
+         {"pandas": lambda p: _ingest_pandas(p, True), "polars.read_csv": _bare_read_csv}),
+    Task("read_french", "read_table of a French Excel CSV (cp1252, ';', 1,5 / 12 300 / 35 %)", "french", True,
+         _read_french_digistrat,
+         {"pandas": _read_french_pandas,
+          "polars.read_csv": lambda p: _bare_read_csv(p, ";", "utf8-lossy")}),
+    Task("survey_filter", "category filter change: explore.page_view", "survey", False,
+         lambda p: _survey_digistrat(p, False), {"pandas": lambda p: _survey_pandas(p, False)}),
+    Task("survey_range", "category + numeric range filter change: explore.page_view", "survey", False,
+         lambda p: _survey_digistrat(p, True), {"pandas": lambda p: _survey_pandas(p, True)}),
+    Task("traffic_settings", "classification setting change: traffic.channel_mix", "sessions", True,
+         _traffic_settings_digistrat, {"pandas": _traffic_settings_pandas}),
+    Task("traffic_period", "period change on the classified data: traffic.mix(between(...))", "sessions", False,
+         _traffic_period_digistrat, {"pandas": _traffic_period_pandas}),
+    Task("parquet_write", "normalised sessions -> Parquet", "sessions", True,
+         _parquet_write_digistrat, {"pandas": _parquet_write_pandas}),
+    Task("parquet_reload", "Parquet -> frame (read_table)", "sessions", True,
+         _parquet_reload_digistrat, {"pandas": _parquet_reload_pandas}),
+    Task("stream_csv", "sessions per source x device straight from the CSV (streaming engine)", "sessions", True,
+         _stream_digistrat, {"pandas": _stream_pandas}),
+)
+TASK_NAMES = tuple(t.name for t in TASKS)
+
+
+# ---------------------------------------------------------------------------------------
+# Child process: time one implementation and measure its peak memory
+# ---------------------------------------------------------------------------------------
+
+
+def _memory_kib() -> dict[str, int]:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmHWM", "VmRSS"))}
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(task: str, impl: str, path: Path, repeats: int) -> dict:
+    """Timings (s), peak memory added by a run (MB) and the figures of run 0, in this process."""
+    chosen = next(t for t in TASKS if t.name == task)
+    setup = chosen.digistrat if impl == "digistrat" else chosen.baselines[impl]
+    run = setup(path)
+    times, peaks, figures = [], [], None
+    for i in range(repeats):
+        gc.collect()
+        resettable = _reset_peak()
+        before = _memory_kib()["VmRSS"]
+        start = time.perf_counter()
+        result = run(i)
+        times.append(time.perf_counter() - start)
+        peaks.append((_memory_kib()["VmHWM"] - before) / 1024 if resettable else math.nan)
+        figures = figures or result
+    return {"times": times, "peak_mb": max(peaks), "figures": figures}
+
+
+# ---------------------------------------------------------------------------------------
+# Parent: run every job in a fresh process, compare, print
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    task: str
+    rows: int
+    baseline: str
+    digistrat_s: float
+    baseline_s: float
+    digistrat_peak_mb: float
+    baseline_peak_mb: float
+    file_mb: float
+    same: bool
+    mismatch: str | None
+
+    @property
+    def ratio(self) -> float:
+        return self.digistrat_s / self.baseline_s
+
+
+def _child(task: str, impl: str, path: Path, repeats: int) -> dict:
+    command = [sys.executable, "-m", "digistrat.bench", "--child", task, impl, str(path), str(repeats)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{task} / {impl} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def same_figures(ours: Figures, theirs: Figures, all_keys: bool) -> str | None:
+    """None when the figures agree (to 1e-9 relative), else what differs first."""
+    keys = set(ours) & set(theirs)
+    if all_keys and set(ours) != set(theirs):
+        return f"different figures: {sorted(set(ours) ^ set(theirs))[:5]}"
+    if not keys:
+        return "no figure in common"
+    for key in sorted(keys):
+        a, b = ours[key], theirs[key]
+        if a is None or b is None or (isinstance(a, float) and math.isnan(a)) or (
+                isinstance(b, float) and math.isnan(b)):
+            if not ((a is None or math.isnan(a)) and (b is None or math.isnan(b))):
+                return f"{key}: {a} vs {b}"
+        elif not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
+            return f"{key}: {a} vs {b}"
+    return None
+
+
+def run_benchmark(scale: Scale, cache: Path, tasks: tuple[str, ...] = TASK_NAMES,
+                  progress: Callable[[str], None] | None = None) -> list[Row]:
+    files = data_files(scale, cache)
+    rows: list[Row] = []
+    for task in (t for t in TASKS if t.name in tasks):
+        path = files[task.data]
+        repeats = scale.heavy_repeats if task.heavy else scale.repeats
+        if progress:
+            progress(f"{task.name}: digistrat")
+        ours = _child(task.name, "digistrat", path, repeats)
+        for baseline in task.baselines:
+            if progress:
+                progress(f"{task.name}: {baseline}")
+            theirs = _child(task.name, baseline, path, repeats)
+            mismatch = same_figures(ours["figures"], theirs["figures"], all_keys=baseline == "pandas")
+            rows.append(Row(
+                task=task.name,
+                rows=scale.survey_rows if task.data != "sessions" else scale.session_rows,
+                baseline=baseline,
+                digistrat_s=statistics.median(ours["times"]),
+                baseline_s=statistics.median(theirs["times"]),
+                digistrat_peak_mb=ours["peak_mb"],
+                baseline_peak_mb=theirs["peak_mb"],
+                file_mb=path.stat().st_size / 1e6,
+                same=mismatch is None,
+                mismatch=mismatch,
+            ))
+    return rows
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| task | rows | file MB | digistrat | baseline | baseline time | digistrat ÷ baseline "
+        "| digistrat peak MB | baseline peak MB | same figures |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.task} | {r.rows:,} | {r.file_mb:.1f} | {_seconds(r.digistrat_s)} | {r.baseline} | "
+            f"{_seconds(r.baseline_s)} | {r.ratio:.2f} | {r.digistrat_peak_mb:.0f} | {r.baseline_peak_mb:.0f} | "
+            f"{'yes' if r.same else 'NO: ' + str(r.mismatch)} |"
+        )
+    return "\n".join(lines)
+
+
+TIME_TARGETS = {"survey_filter": 0.050, "survey_range": 0.050, "traffic_settings": 0.5, "traffic_period": 0.100}
+
+
+def targets(rows: list[Row]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for each target of issue 7 the rows can judge."""
+    out = []
+    for r in rows:
+        if r.baseline == "polars.read_csv" and r.task.startswith("ingest"):
+            out.append((f"{r.task} ≤ 1.5 × polars.read_csv", f"{r.ratio:.2f} ×", r.ratio <= 1.5))
+            out.append((f"{r.task} peak ≤ 1.5 × file size ({r.file_mb:.0f} MB)",
+                        f"{r.digistrat_peak_mb / r.file_mb:.2f} × ({r.digistrat_peak_mb:.0f} MB)",
+                        r.digistrat_peak_mb <= 1.5 * r.file_mb))
+        if r.baseline == "pandas" and r.task in TIME_TARGETS:
+            limit = TIME_TARGETS[r.task]
+            out.append((f"{r.task} ≤ {_seconds(limit)}", _seconds(r.digistrat_s), r.digistrat_s <= limit))
+        if r.baseline == "pandas" and not r.task.startswith("parquet"):
+            out.append((f"{r.task} ≥ 3 × faster than pandas", f"{1 / r.ratio:.1f} ×", 1 / r.ratio >= 3))
+    return out
+
+
+def _machine() -> str:
+    import pandas as pd
+
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "unknown CPU")
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{os.cpu_count()} cores ({model}), {memory / 1024**2:.1f} GB RAM, Python {sys.version.split()[0]}, "
+            f"polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m digistrat.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=tuple(SCALES), default="small")
+    parser.add_argument("--tasks", nargs="+", choices=TASK_NAMES, default=list(TASK_NAMES))
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the generated CSVs")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    parser.add_argument("--child", nargs=4, metavar=("TASK", "IMPL", "PATH", "REPEATS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        task, impl, path, repeats = args.child
+        print(json.dumps(measure(task, impl, Path(path), int(repeats))))
+        return 0
+    scale = SCALES[args.scale]
+    rows = run_benchmark(scale, args.cache, tuple(args.tasks),
+                         progress=lambda step: print(f"… {step}", file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps([r.__dict__ for r in rows], indent=1))
+        return 0 if all(r.same for r in rows) else 1
+    print(f"Machine: {_machine()}")
+    print(f"Scale: {args.scale} ({scale.survey_rows:,} survey rows, {scale.session_rows:,} sessions); "
+          f"medians of {scale.repeats} runs ({scale.heavy_repeats} for whole-file tasks)\n")
+    print(table(rows))
+    print("\n| target (issue 7) | measured | met |\n|---|---:|---|")
+    for what, measured, met in targets(rows):
+        print(f"| {what} | {measured} | {'yes' if met else 'no'} |")
+    return 0 if all(r.same for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
