@@ -475,23 +475,105 @@ class _Typed:
 
 
 def _stripped(frame: pl.DataFrame) -> pl.DataFrame:
-    """String columns without surrounding whitespace (NBSP included), empty strings as null."""
-    trimmed = [pl.col(name).str.strip_chars() for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(pl.when(t.str.len_bytes() > 0).then(t) for t in trimmed)
+    """String columns without surrounding whitespace (NBSP included), empty strings as null.
+
+    One parallel pass finds the columns that need it and only those are rewritten: most
+    need nothing, and rewriting every column cost more time (and memory) than the parse."""
+    names = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not names or frame.height == 0:
+        return frame
+    flags = frame.select(
+        ((pl.col(n).str.strip_chars().str.len_bytes().sum() != pl.col(n).str.len_bytes().sum())
+         | (pl.col(n).str.len_bytes() == 0).any()).alias(n)
+        for n in names
+    ).row(0, named=True)
+    trimmed = [pl.col(n).str.strip_chars() for n in names if flags[n]]
+    return frame.with_columns(pl.when(t.str.len_bytes() > 0).then(t) for t in trimmed) if trimmed else frame
 
 
 def _type_column(text: pl.Series, decimal: str | None) -> _Typed:
     """Type one stripped String column: date, number, percentage, or text as it is."""
-    filled = text.len() - text.null_count()
-    if filled == 0:
-        return _Typed(text)
+    return _type_columns([text], decimal)[0]
+
+
+def _probe(text: pl.Series) -> pl.Series:
     probe = text.head(PROBE_VALUES * 5).drop_nulls().head(PROBE_VALUES)
-    if probe.len() == 0:
-        probe = text.drop_nulls().head(PROBE_VALUES)
-    dated = _as_date(text, probe, filled)
-    if dated is not None:
-        return dated
-    return _as_number(text, probe, filled, decimal) or _Typed(text)
+    return probe if probe.len() else text.drop_nulls().head(PROBE_VALUES)
+
+
+def _type_columns(texts: list[pl.Series], decimal: str | None) -> list[_Typed]:
+    """Type stripped String columns. Numbers first take a fast path planned on the probe and
+    evaluated for all columns in one parallel select; a column whose every cell does not come
+    out of it exactly as the full path would type it goes through `_as_number`."""
+    typed: dict[int, _Typed] = {}
+    fast: dict[int, _FastNumber] = {}
+    for i, text in enumerate(texts):
+        filled = text.len() - text.null_count()
+        if filled == 0:
+            typed[i] = _Typed(text)
+            continue
+        probe = _probe(text)
+        dated = _as_date(text, probe, filled)
+        if dated is not None:
+            typed[i] = dated
+        elif _all_match(probe, NUMBER_SHAPE):
+            fast[i] = _fast_number(probe, decimal)
+        else:
+            typed[i] = _Typed(text)
+    if fast:
+        frame = pl.DataFrame([texts[i] for i in fast])
+        results = frame.select(
+            expr for i, plan in fast.items() for expr in plan.expressions(texts[i].name, f"__check_{i}")
+        )
+        for i, plan in fast.items():
+            text = texts[i]
+            value = results[text.name]
+            ok = value.null_count() == text.null_count() and not results[f"__check_{i}"][0]
+            typed[i] = (_Typed(value, percent=plan.percent, thousands=plan.thousands) if ok else
+                        _as_number(text, _probe(text), text.len() - text.null_count(), decimal) or _Typed(text))
+    return [typed[i] for i in range(len(texts))]
+
+
+NUMBER_SHAPE = r"^[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*%?$"
+
+
+@dataclass(frozen=True)
+class _FastNumber:
+    """How the probe says a numeric column is written; checked on every cell by `expressions`."""
+
+    percent: bool
+    spaces: tuple[str, ...]  # space characters to remove (thousands marks, the one before '%')
+    thousands: str | None
+    decimal_comma: bool
+    grouping: str  # the other mark: its presence anywhere sends the column to the full path
+    integer: bool
+
+    def expressions(self, name: str, check: str) -> list[pl.Expr]:
+        text = pl.col(name)
+        body = text.str.strip_suffix("%") if self.percent else text
+        for space in self.spaces:
+            body = body.str.replace_all(space, "", literal=True)
+        if self.decimal_comma:
+            body = body.str.replace(",", ".", literal=True)
+        value = body.cast(pl.Int64 if self.integer else pl.Float64, strict=False).alias(name)
+        doubtful = text.str.contains(self.grouping, literal=True).any()
+        if self.integer:  # leading zeros make codes, which the full path keeps as text
+            signless = text.str.strip_prefix("-").str.strip_prefix("+")
+            doubtful = doubtful | (signless.str.starts_with("0") & (signless.str.len_bytes() > 1)).any()
+        return [value, doubtful.alias(check)]
+
+
+def _fast_number(probe: pl.Series, decimal: str | None) -> _FastNumber:
+    percent = bool(probe.str.ends_with("%").any())
+    body = probe.str.strip_suffix("%").str.strip_chars() if percent else probe
+    spaces = tuple(m for m in SPACE_MARKS if bool(probe.str.contains(m, literal=True).any()))
+    thousands = next((m for m in SPACE_MARKS if bool(body.str.contains(m, literal=True).any())), None)
+    comma = decimal == ","
+    plain = body
+    for space in spaces:
+        plain = plain.str.replace_all(space, "", literal=True)
+    integer = not percent and bool(plain.str.contains(r"^[+-]?\d+$").all())
+    return _FastNumber(percent, spaces, thousands, comma, "." if comma else ",", integer)
 
 
 def _all_match(series: pl.Series, pattern: str) -> bool:
@@ -529,7 +611,7 @@ def _as_date(text: pl.Series, probe: pl.Series, filled: int) -> _Typed | None:
 def _as_number(text: pl.Series, probe: pl.Series, filled: int, decimal: str | None) -> _Typed | None:
     """Numbers as people write them: thousands marks, decimal comma, '54,75 %'. Literal string
     operations where possible; one regex pass checks the shape of every cell."""
-    if not _all_match(probe, r"^[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*%?$"):
+    if not _all_match(probe, NUMBER_SHAPE):
         return None
     percent_count = int(text.str.ends_with("%").sum())
     body = text.str.strip_suffix("%").str.strip_chars() if percent_count else text
@@ -739,20 +821,18 @@ class _CsvReader:
                              "export it again with its data" +
                              (", or choose another table." if tables and len(tables) > 1 else "."))
 
-        typed, percent_columns, seen_thousands = [], [], []
-        for column in _stripped(frame).get_columns():
-            if column.dtype != pl.String:
-                typed.append(column)
-                continue
-            result = _type_column(column, decimal)
-            typed.append(result.series)
+        columns = _stripped(frame).get_columns()
+        texts = [c for c in columns if c.dtype == pl.String]
+        results = dict(zip((c.name for c in texts), _type_columns(texts, decimal)))
+        percent_columns, seen_thousands = [], []
+        for result in results.values():
             if result.percent:
-                percent_columns.append(column.name)
+                percent_columns.append(result.series.name)
             if result.thousands:
                 seen_thousands.append(result.thousands)
             if result.note:
                 self.notes.append(result.note)
-        frame = pl.DataFrame(typed)
+        frame = pl.DataFrame([results[c.name].series if c.name in results else c for c in columns])
         thousands = thousands or (Counter(seen_thousands).most_common(1)[0][0] if seen_thousands else None)
         if decimal == ",":
             self.notes.append("Numbers use a decimal comma.")
