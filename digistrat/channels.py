@@ -446,9 +446,9 @@ def sessions_from_urls(
     """Add source, medium, campaign derived from a referrer URL and a landing-page URL.
 
     UTM tags win; then Google click ids (gclid, wbraid, gbraid) -> google / cpc and msclkid
-    -> bing / cpc; then the referrer (search engine -> <engine> / organic, own domain ->
-    direct, other -> <host> / referral); no referrer and no tags -> (direct) / (none).
-    Each distinct landing page and referrer is parsed once, then joined back.
+    -> bing / cpc; then the referrer (search engine -> <engine> / organic, own domain or the
+    landing page's own host -> direct, other -> <host> / referral); no referrer and no tags
+    -> (direct) / (none). Each distinct landing page and referrer is parsed once, then joined back.
     """
     schema = lf.collect_schema()
     if referrer not in schema and landing_page not in schema:
@@ -474,6 +474,7 @@ def sessions_from_urls(
             __ch_uc=decode(_query_param(url, "utm_campaign")),
             __ch_google=url.str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)=").fill_null(False),
             __ch_bing=url.str.contains(r"(?i)[?&]msclkid=").fill_null(False),
+            __ch_lp_host=_map_distinct(url, host_of, pl.String()),
         )
     )
     referrers = (
@@ -487,22 +488,28 @@ def sessions_from_urls(
             )
         )
         .with_columns(pl.col("__ch_r").struct.unnest().name.prefix("__ch_r_"))
+        .with_columns(__ch_ref_host=_map_distinct(pl.col("__ch_ref"), host_of, pl.String()))
     )
     joined = lf.join(pages, on="__ch_lp", how="left", nulls_equal=True, maintain_order="left").join(
         referrers, on="__ch_ref", how="left", nulls_equal=True, maintain_order="left"
     )
     utm = pl.col("__ch_us").is_not_null() | pl.col("__ch_um").is_not_null()
     google, bing = pl.col("__ch_google").fill_null(False), pl.col("__ch_bing").fill_null(False)
+    # Like GA4, a referrer on the landing page's own host is navigation inside the site.
+    same_site = pl.col("__ch_ref_host").is_not_null() & (pl.col("__ch_ref_host") == pl.col("__ch_lp_host"))
     tagged_campaign = pl.col("__ch_uc").fill_null("(not set)")
     derived = {
         "source": pl.when(utm).then(pl.col("__ch_us").fill_null("(not set)"))
         .when(google).then(pl.lit("google"))
         .when(bing).then(pl.lit("bing"))
+        .when(same_site).then(pl.lit("(direct)"))
         .otherwise(pl.col("__ch_r_source").fill_null("(direct)")),
         "medium": pl.when(utm).then(pl.col("__ch_um").fill_null("(not set)"))
         .when(google | bing).then(pl.lit("cpc"))
+        .when(same_site).then(pl.lit("(none)"))
         .otherwise(pl.col("__ch_r_medium").fill_null("(none)")),
         "campaign": pl.when(utm | google | bing).then(tagged_campaign)
+        .when(same_site).then(pl.lit("(direct)"))
         .otherwise(pl.col("__ch_uc").fill_null(pl.col("__ch_r_campaign").fill_null("(direct)"))),
     }
     return joined.with_columns(**derived).select(
@@ -629,6 +636,14 @@ _LABELS: dict[str, str] = {
     "campagne": "campaigns",
     "assistants ia": "ai_assistants",
     "assistant ia": "ai_assistants",
+    # the article's own bucket names (an aggregated table like estatweb's); "external links"
+    # is a bucket, not a channel: referral is the channel that rolls up to it
+    "acces directs": "direct",
+    "direct access": "direct",
+    "liens externes": "referral",
+    "liens externes (medias sociaux)": "referral",
+    "external links": "referral",
+    "external links (social media)": "referral",
 }
 
 

@@ -64,7 +64,9 @@ def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
     """
     roles = dataset.roles
     lf = dataset.frame.lazy()
-    count = roles.column_for("count")
+    # aggregated tables count each row for its sessions, or for its share when that is all
+    # they give (the article's own table); row-level logs count one session a row
+    count = roles.column_for("count") or roles.column_for("share")
     lf = lf.with_columns((pl.col(count).cast(pl.Float64) if count else pl.lit(1.0)).alias("sessions"))
     channel = roles.column_for("channel")
     if channel:

@@ -564,3 +564,25 @@ def test_coverage_against_matomo_lists(file, accepted, threshold):
     share = len(recognised) / len(hosts)
     print(f"\n{file}: {len(recognised)}/{len(hosts)} names recognised = {share:.1%}")
     assert share >= threshold
+
+
+def test_a_referrer_on_the_landing_page_host_is_navigation_inside_the_site():
+    # GA4 ignores referrals from the page's own host; another subdomain is still a referral
+    frame = pl.DataFrame(
+        {
+            "referrer": ["https://shop.exemple.fr/panier", "https://blog.exemple.fr/", "https://shop.exemple.fr/"],
+            "landing_page": ["https://shop.exemple.fr/produit", "https://shop.exemple.fr/", "https://shop.exemple.fr/?utm_source=news&utm_medium=email"],
+        }
+    )
+    out = sessions_from_urls(frame.lazy()).collect()
+    assert out.select("source", "medium").rows() == [
+        ("(direct)", "(none)"), ("blog.exemple.fr", "referral"), ("news", "email"),
+    ]
+
+
+def test_the_article_bucket_names_map_to_channels_of_the_same_bucket():
+    for text, bucket in (
+        ("Moteurs de recherche", "search"), ("Liens externes (médias sociaux)", "external"),
+        ("Accès directs", "direct"), ("External links", "external"), ("Direct access", "direct"),
+    ):
+        assert bucket_of(map_channel_label(text)) == bucket

@@ -384,3 +384,10 @@ def test_an_unknown_grouping_or_time_step_is_refused(sample_counts):
         traffic.shares(sample_counts, "country")
     with pytest.raises(InputError, match="time step"):
         traffic.trend(sample_counts, "quarter")
+
+
+def test_an_article_like_share_table_keeps_its_published_mix():
+    data = "Catégorie;Part\nMoteurs de recherche;29 %\nLiens externes (médias sociaux);40 %\nAccès directs;31 %\n"
+    dataset = datasets.load_bytes(data.encode("utf-8"), "origines.csv")
+    buckets = dict(traffic.channel_mix(dataset).buckets.select("key", "share").rows())
+    assert buckets == pytest.approx({"search": 0.29, "external": 0.40, "direct": 0.31})
