@@ -137,6 +137,9 @@ def prepare(frame: pl.DataFrame, layout: SurveyLayout) -> PreparedSurvey:
     """Number each combination of segment and categorical answers; sum every combination once."""
     if "segment" not in frame.columns:
         raise InputError("This survey has no segment column; name the column that holds each company's segment.")
+    if layout.weight:
+        # rows whose bad weight the user chose to keep have an empty weight: weighted figures leave them out
+        frame = frame.filter(pl.col(layout.weight).is_not_null())
     keys = ["segment", *layout.dimensions, *layout.multi]
     categorical = frame.select(pl.col(k).cast(pl.String) for k in keys)
     ids = categorical.select(pl.struct(keys).rank("dense").cast(pl.UInt32).alias(CELL)).to_series()

@@ -347,3 +347,15 @@ def test_sample_panel_figures_reproduce_the_published_shares():
     # FACTS.md §1
     assert {k: round(100 * v, 2) for k, v in shares.items()} == {
         "newcomers": 6, "convinced": 7.75, "adapters": 10.5, "dissatisfied": 21, "wait_and_see": 54.75}
+
+
+def test_rows_kept_with_an_empty_weight_are_left_out_of_weighted_figures():
+    data = "segment;weight\nLes attentistes;2\nLes insatisfaits;-1\nLes insatisfaits;1\nLes attentistes;1\n"
+    dataset = datasets.load_bytes(data.encode(), "w.csv", exclude_bad_weights=False)
+    prepared = explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    # bases this small are suppressed by default; the test is about which rows count
+    view = explore.page_view(prepared, FilterSpec(), thresholds=stats.Thresholds(min_base=0, low_base=0))
+    shares = dict(view.segments.rows.select(pl.col("key").cast(pl.String), "share").rows())
+    # weights 2 + 1 for wait-and-see, 1 for dissatisfied: the -1 row has no weight to count
+    assert shares["wait_and_see"] == pytest.approx(3 / 4)
+    assert shares["dissatisfied"] == pytest.approx(1 / 4)
