@@ -501,6 +501,87 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "column.p_value": ("p-value", "p-value"),
     "column.p_adjusted": ("p (BH adjusted)", "p (ajustée BH)"),
     # --- share, save, export (issue 6)
+    "share.link": ("Link to this view", "Lien vers cette vue"),
+    "share.link_help": (
+        "Copy this address to share exactly what you see: page, data, filters, clicked segments and settings. "
+        "It opens the same figures in any browser and either language.",
+        "Copiez cette adresse pour partager exactement ce que vous voyez : page, données, filtres, segments "
+        "cliqués et réglages. Elle ouvre les mêmes chiffres dans tout navigateur et dans les deux langues.",
+    ),
+    "ws.saving": ("Saving to your workspace…", "Enregistrement dans votre espace…"),
+    "ws.saved": (
+        "“{name}” is saved: its link keeps working after a restart.",
+        "« {name} » est enregistré : son lien fonctionnera encore après un redémarrage.",
+    ),
+    "ws.sidebar": ("Your saved datasets ({n})", "Vos jeux de données enregistrés ({n})"),
+    "ws.rows": ("{n} rows", "{n} lignes"),
+    "ws.manage": ("Rename or delete", "Renommer ou supprimer"),
+    "ws.heading": ("Saved datasets", "Jeux de données enregistrés"),
+    "ws.caption": (
+        "Kept in the workspace on the server. Only this browser session lists them; a link to one opens it anywhere.",
+        "Conservés dans l'espace de travail du serveur. Seule cette session les liste ; un lien vers l'un d'eux "
+        "l'ouvre partout.",
+    ),
+    "ws.col.name": ("Name", "Nom"),
+    "ws.col.file": ("File", "Fichier"),
+    "ws.col.kind": ("Kind of data", "Type de données"),
+    "ws.col.rows": ("Rows", "Lignes"),
+    "ws.col.saved": ("Saved on", "Enregistré le"),
+    "ws.name": ("Name of this dataset", "Nom de ce jeu de données"),
+    "ws.rename": ("Rename", "Renommer"),
+    "ws.renamed": ("Renamed “{name}”.", "Renommé « {name} »."),
+    "ws.delete": ("Delete", "Supprimer"),
+    "ws.delete_help": (
+        "“{name}” will be removed from the workspace: its links will stop working.",
+        "« {name} » sera retiré de l'espace de travail : ses liens ne fonctionneront plus.",
+    ),
+    "ws.delete_confirm": ("Delete for good", "Supprimer définitivement"),
+    "ws.deleted": ("“{name}” was deleted.", "« {name} » a été supprimé."),
+    "export.heading": ("Download the data and a report", "Télécharger les données et un rapport"),
+    "export.data_help": (
+        "The data behind this view: {n} rows with every column. Text a spreadsheet would run as a formula "
+        "starts with an apostrophe.",
+        "Les données de cette vue : {n} lignes avec toutes leurs colonnes. Un texte qu'un tableur exécuterait "
+        "comme une formule commence par une apostrophe.",
+    ),
+    "export.nothing": ("No row matches the filters: nothing to download.", "Aucune ligne ne correspond aux filtres : rien à télécharger."),
+    "export.csv": ("CSV (UTF-8)", "CSV (UTF-8)"),
+    "export.csv_fr": ("CSV for French Excel", "CSV pour Excel en français"),
+    "export.csv_fr_help": (
+        "Semicolons, decimal commas and a byte-order mark, so French Excel opens it right.",
+        "Points-virgules, virgules décimales et marque d'ordre des octets : Excel en français l'ouvre correctement.",
+    ),
+    "export.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
+    "export.xlsx_too_big": (
+        "An Excel sheet holds at most {n} rows: narrow the filters or download the CSV.",
+        "Une feuille Excel contient au plus {n} lignes : resserrez les filtres ou téléchargez le CSV.",
+    ),
+    "export.chart": ("Download chart", "Télécharger le graphique"),
+    "export.png": ("PNG image", "Image PNG"),
+    "export.svg": ("SVG (vector)", "SVG (vectoriel)"),
+    "export.report_help": (
+        "One page with the charts, the figures with their bases and intervals, the filters in force, the sources "
+        "with their caveats and the methods in plain words.",
+        "Une page avec les graphiques, les chiffres avec leurs bases et intervalles, les filtres appliqués, les "
+        "sources avec leurs réserves et les méthodes en clair.",
+    ),
+    "export.report_html": ("Report (HTML)", "Rapport (HTML)"),
+    "export.report_pdf": ("Report (PDF)", "Rapport (PDF)"),
+    "export.no_pdf": (
+        "PDF needs WeasyPrint and Pango on the server: download the HTML report and print it to PDF.",
+        "Le PDF demande WeasyPrint et Pango sur le serveur : téléchargez le rapport HTML et imprimez-le en PDF.",
+    ),
+    "report.title_segments": ("Segments — {name}", "Segments — {name}"),
+    "report.title_channels": ("Channels — {name}", "Canaux — {name}"),
+    "report.upload_source": (
+        "Your file “{name}”: {used} rows used of {read} read.",
+        "Votre fichier « {name} » : {used} lignes utilisées sur {read} lues.",
+    ),
+    "report.focus": ("Clicked segments", "Segments cliqués"),
+    "report.any_of": ("any of {values}", "au moins un de {values}"),
+    "report.range": ("{low} to {high}", "de {low} à {high}"),
+    "report.on": ("On", "Activé"),
+    "report.off": ("Off", "Désactivé"),
     "report.created": ("Made on {date}", "Produit le {date}"),
     "report.filters": ("Filters in force", "Filtres appliqués"),
     "report.no_filters": ("No filter: every row is counted.", "Aucun filtre : toutes les lignes sont comptées."),

@@ -6,12 +6,22 @@ from pathlib import Path
 
 import streamlit as st
 
+from digistrat.ui import url_state
 from digistrat.ui.common import language_switch, t
 
 PAGES = Path(__file__).parent / "pages"
 
 
+def _copy_link(box) -> None:
+    """The address of this exact view, with the code block's own copy button."""
+    params = url_state.sync()
+    with box:
+        st.caption(t("share.link"), help=t("share.link_help"))
+        st.code(url_state.link(params), language=None, wrap_lines=True)
+
+
 def run() -> None:
+    url_state.begin()
     language_switch()
     pages = [
         st.Page(PAGES / "overview.py", title=t("page.overview"), icon=":material/menu_book:", default=True),
@@ -19,4 +29,8 @@ def run() -> None:
         st.Page(PAGES / "channels.py", title=t("page.channels"), icon=":material/alt_route:", url_path="channels"),
         st.Page(PAGES / "upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
     ]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    # Filled once the page has run: only then are all of the view's values known.
+    share_box = st.sidebar.container()
+    page.run()
+    _copy_link(share_box)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
 from digistrat import datasets
 from digistrat.i18n import LANGUAGES, format_number, label, language_from_locale
+from digistrat.ui import url_state
 
 LANG_KEY = "lang"
 
@@ -21,17 +22,21 @@ def t(key: str, **values: object) -> str:
     return label(key, lang(), **values)
 
 
+def fixed(values: Iterable[Any], text: Callable[[Any], str]) -> Callable[[Any], str | None]:
+    """A format_func with its labels made now: AppTest calls it outside the script run, where the
+    session's language is out of reach."""
+    return {value: text(value) for value in values}.get
+
+
 def language_switch() -> None:
-    """Sidebar switch; defaults to the browser's language and lives in the URL (?lang=fr)."""
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
+    """Sidebar switch; defaults to the browser's language; a link carries ?lang=fr or ?lang=en."""
+    url_state.bind(LANG_KEY, language_from_locale(st.context.locale), "choice", choices=LANGUAGES)
     st.sidebar.segmented_control(
         "Language / Langue",
         LANGUAGES,
         key=LANG_KEY,
         format_func=lambda code: label(f"lang.{code}", code),
         required=True,
-        bind="query-params",
     )
 
 

@@ -31,10 +31,14 @@ def free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    """`streamlit run app.py` on a free port; `workspace`: the folder saved datasets go to."""
+
+    def __init__(self, env: dict[str, str] | None = None, workspace: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
+        if workspace is not None:
+            self.env["DIGISTRAT_WORKSPACE"] = str(workspace)
         self.process: subprocess.Popen | None = None
         self.log = REPO / f".pytest-streamlit-{self.port}.log"
 
@@ -69,8 +73,9 @@ class AppServer:
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[AppServer]:
-    server = AppServer()
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    # Uploads made by the tests are saved in a temporary workspace, never the user's data folder.
+    server = AppServer(workspace=tmp_path_factory.mktemp("app-workspace"))
     server.start()
     yield server
     server.stop()

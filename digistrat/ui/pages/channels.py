@@ -13,13 +13,14 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from digistrat import charts, datasets, traffic
+from digistrat import charts, datasets, export, traffic
 from digistrat.channels import BUCKET_KEYS, CHANNEL_KEYS, ChannelSettings, bucket_of, strategy_of
 from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent, label
-from digistrat.ui.common import bundled, illustrative_banner, lang, reference, source_caption, t
-from digistrat.ui.data_source import PAGE_KINDS, SAMPLES, active_dataset, load_upload, uploads
+from digistrat.ui import exports, url_state
+from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
+from digistrat.ui.data_source import PAGE_KINDS, SAMPLES, active_dataset, display_names, load_upload, uploads
 
 OWN_DOMAINS_KEY = "own_domains"
 AI_KEY = "ai_channel"
@@ -59,7 +60,7 @@ def counts_for(dataset: Dataset, settings: ChannelSettings) -> pl.DataFrame:
 
 def _display_name(dataset: Dataset) -> str:
     title = (dataset.provenance or {}).get("title")
-    return title[lang()] if isinstance(title, dict) else dataset.name
+    return title[lang()] if isinstance(title, dict) else display_names().get(dataset.id, dataset.name)
 
 
 def _traffic_datasets(active: Dataset) -> list[Dataset]:
@@ -123,17 +124,19 @@ def _with_labels(frame: pl.DataFrame, by: str) -> pl.DataFrame:
 def _settings_sidebar() -> ChannelSettings:
     with st.sidebar:
         st.subheader(t("channels.settings"))
-        own_domains = st.text_area(
-            t("channels.own_domains"), key=OWN_DOMAINS_KEY, help=t("channels.own_domains_help"), bind="query-params"
-        )
-        ai_channel = st.toggle(t("channels.ai"), key=AI_KEY, bind="query-params")
+        url_state.bind(OWN_DOMAINS_KEY, "", "lines")
+        own_domains = st.text_area(t("channels.own_domains"), key=OWN_DOMAINS_KEY, help=t("channels.own_domains_help"))
+        url_state.bind(AI_KEY, False, "bool")
+        ai_channel = st.toggle(t("channels.ai"), key=AI_KEY)
+        url_state.bind(MODE_KEY, "strict", "choice", choices=("strict", "enriched"))
         mode = st.segmented_control(
-            t("channels.mode"), ["strict", "enriched"], default="strict", key=MODE_KEY, required=True,
-            format_func=lambda m: t(f"channels.mode.{m}"), help=t("channels.mode_help"), bind="query-params",
+            t("channels.mode"), ["strict", "enriched"], key=MODE_KEY, required=True,
+            format_func=fixed(("strict", "enriched"), lambda m: t(f"channels.mode.{m}")), help=t("channels.mode_help"),
         )
+        url_state.bind(AFFILIATES_KEY, "push", "choice", choices=("push", "pull"))
         affiliates = st.segmented_control(
-            t("channels.affiliates"), ["push", "pull"], default="push", key=AFFILIATES_KEY, required=True,
-            format_func=lambda s: t(f"strategy.{s}"), bind="query-params",
+            t("channels.affiliates"), ["push", "pull"], key=AFFILIATES_KEY, required=True,
+            format_func=fixed(("push", "pull"), lambda s: t(f"strategy.{s}")),
         )
     return ChannelSettings(
         ai_channel=ai_channel,
@@ -143,8 +146,8 @@ def _settings_sidebar() -> ChannelSettings:
     )
 
 
-def _reference_bars(frame: pl.DataFrame, reference_name: str, prefix: str, title: str) -> None:
-    """Shares of the data next to a published table, as grouped bars."""
+def _reference_bars(frame: pl.DataFrame, reference_name: str, prefix: str, title: str, key: str) -> export.Section:
+    """Shares of the data next to a published table, as grouped bars (and the report's section)."""
     language = lang()
     data = frame.select("key", pl.lit(t("series.data")).alias("series"), (pl.col("share") * 100).alias("share"))
     published = reference(reference_name).select("key", pl.lit(t("series.reference")).alias("series"), "share")
@@ -153,13 +156,13 @@ def _reference_bars(frame: pl.DataFrame, reference_name: str, prefix: str, title
         pl.Series("label", [label(f"{prefix}.{k}", language) for k in both["key"].to_list()]),
         pl.Series("share_text", [format_percent(v, language, 1) for v in both["share"].to_list()]),
     )
-    st.altair_chart(
-        charts.comparison_bars(both, title=title, series_order=[t("series.data"), t("series.reference")]),
-        width="stretch",
-    )
+    figure = charts.comparison_bars(both, title=title, series_order=[t("series.data"), t("series.reference")])
+    exports.chart(figure, key, title, width="stretch")
+    table = both.pivot(on="series", index="label", values="share_text", maintain_order=True)
+    return export.Section(heading=title, chart=figure, table=table.rename({"label": " "}))
 
 
-def _channel_stack(counts: pl.DataFrame, settings: ChannelSettings) -> None:
+def _channel_stack(counts: pl.DataFrame, settings: ChannelSettings) -> export.Section:
     """Detailed channels, grouped by bucket, in one bar next to the reference's bucket bar."""
     data = traffic.shares(counts, "channel", settings, assigned_only=True)
     bucket_rank = {k: i for i, k in enumerate(BUCKET_KEYS)}
@@ -180,25 +183,26 @@ def _channel_stack(counts: pl.DataFrame, settings: ChannelSettings) -> None:
         }
         for key, share in reference(datasets.REFERENCE_ORIGINS).iter_rows()
     ]
-    st.altair_chart(
-        charts.mix_stack(
-            pl.DataFrame(rows), title=t("channels.mix_chart"),
-            series_order=[t("series.data"), t("series.reference")],
-            group_order=[_key_label("bucket", k) for k in BUCKET_KEYS[:3]],
-        ),
-        width="stretch",
+    figure = charts.mix_stack(
+        pl.DataFrame(rows), title=t("channels.mix_chart"),
+        series_order=[t("series.data"), t("series.reference")],
+        group_order=[_key_label("bucket", k) for k in BUCKET_KEYS[:3]],
     )
+    exports.chart(figure, "ch_mix", t("channels.mix_chart"), width="stretch")
+    return export.Section(heading=t("channels.mix_chart"), chart=figure)
 
 
-def _mix_section(counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str) -> None:
+def _mix_section(
+    counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str
+) -> list[export.Section]:
     meta = datasets.provenance()["datasets"]
     left, right = st.columns([3, 2])
     with left:
         if view == "bucket":
             assigned = traffic.shares(counts, "bucket", settings, assigned_only=True)
-            _reference_bars(assigned, datasets.REFERENCE_ORIGINS, "bucket", t("channels.buckets_chart"))
+            origins = _reference_bars(assigned, datasets.REFERENCE_ORIGINS, "bucket", t("channels.buckets_chart"), "ch_buckets")
         else:
-            _channel_stack(counts, settings)
+            origins = _channel_stack(counts, settings)
         source_caption(meta[datasets.REFERENCE_ORIGINS])
         unassigned = mix.channels.filter(pl.col("key") == "unassigned")
         if unassigned.height:
@@ -211,46 +215,45 @@ def _mix_section(counts: pl.DataFrame, mix: traffic.ChannelMix, settings: Channe
             )
     with right:
         strategies = _with_labels(mix.strategies, "strategy").with_columns(pl.col("share") * 100)
-        st.altair_chart(
-            charts.share_bars(
-                strategies, title=t("channels.push_pull_chart"), axis_title=t("column.strategy"),
-                colours=STRATEGY_COLOURS,
-            ),
-            width="stretch",
+        push_pull = charts.share_bars(
+            strategies, title=t("channels.push_pull_chart"), axis_title=t("column.strategy"), colours=STRATEGY_COLOURS,
         )
-        st.caption(
-            t(
-                "channels.push_pull_help",
-                affiliates=t(f"strategy.{'push' if settings.affiliates_push else 'pull'}"),
-            )
+        exports.chart(push_pull, "ch_push_pull", t("channels.push_pull_chart"), width="stretch")
+        push_pull_note = t(
+            "channels.push_pull_help", affiliates=t(f"strategy.{'push' if settings.affiliates_push else 'pull'}"),
         )
+        st.caption(push_pull_note)
 
     st.subheader(t("channels.detail_chart"))
     detail = _with_labels(mix.channels, "channel")
-    st.dataframe(
-        detail.select(
-            pl.col("label").alias(t("column.channel")),
-            pl.Series(t("column.bucket"), [_key_label("bucket", bucket_of(k)) for k in detail["key"].to_list()]),
-            pl.Series(
-                t("column.strategy"),
-                [_key_label("strategy", s) if (s := strategy_of(k, settings)) else "–" for k in detail["key"].to_list()],
-            ),
-            pl.col("sessions").alias(t("column.sessions")),
-            pl.col("share_text").alias(t("column.share")),
+    table = detail.select(
+        pl.col("label").alias(t("column.channel")),
+        pl.Series(t("column.bucket"), [_key_label("bucket", bucket_of(k)) for k in detail["key"].to_list()]),
+        pl.Series(
+            t("column.strategy"),
+            [_key_label("strategy", s) if (s := strategy_of(k, settings)) else "–" for k in detail["key"].to_list()],
         ),
-        hide_index=True,
-        width="stretch",
+        pl.col("sessions").alias(t("column.sessions")),
+        pl.col("share_text").alias(t("column.share")),
     )
+    st.dataframe(table, hide_index=True, width="stretch")
+    return [
+        origins,
+        export.Section(heading=t("channels.push_pull_chart"), chart=push_pull, notes=[push_pull_note]),
+        export.Section(heading=t("channels.detail_chart"), table=table),
+    ]
 
 
-def _device_section(counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str) -> None:
+def _device_section(
+    counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str
+) -> export.Section | None:
     st.subheader(t("channels.devices_chart"))
     if "device" not in counts.columns or mix.devices.is_empty():
         st.info(t("channels.no_device"), icon=":material/devices:")
-        return
+        return None
     left, right = st.columns(2)
     with left:
-        _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"))
+        devices = _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"), "ch_devices")
         source_caption(datasets.provenance()["datasets"][datasets.REFERENCE_DEVICES])
     with right:
         grid = traffic.device_by_channel(counts, view, settings, assigned_only=view == "bucket")
@@ -261,17 +264,18 @@ def _device_section(counts: pl.DataFrame, mix: traffic.ChannelMix, settings: Cha
             pl.Series("share_text", [_points(v, 0) for v in grid["share"].to_list()], dtype=pl.String),
             pl.Series("sessions_text", [format_number(v, lang()) for v in grid["sessions"].to_list()], dtype=pl.String),
         )
-        st.altair_chart(
+        exports.chart(
             charts.heatmap(
                 cells, title=t("channels.heatmap_chart"), x_title=t("column.device"),
                 y_title=t(f"column.{view}"),
             ),
-            width="stretch",
+            "ch_heatmap", t("channels.heatmap_chart"), width="stretch",
         )
         st.caption(t("channels.heatmap_help"))
+    return devices
 
 
-def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str) -> None:
+def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, key: str) -> None:
     """Change in points per key (chart and table) with its interval and indicative tests."""
     labelled = table.with_columns(
         pl.Series("label", [_key_label(view, k) for k in table["key"].to_list()], dtype=pl.String),
@@ -280,15 +284,16 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str) -
         (pl.col("ci_high") * 100).alias("ci_high_points"),
         pl.Series("change_text", [_signed(v) for v in table["change"].to_list()], dtype=pl.String),
     )
-    st.altair_chart(
+    title = t("channels.change_chart", a=name_a, b=name_b)
+    exports.chart(
         charts.change_bars(
             labelled.select(
                 "label", pl.col("change_points").alias("change"), "change_text",
                 pl.col("ci_low_points").alias("ci_low"), pl.col("ci_high_points").alias("ci_high"),
             ),
-            title=t("channels.change_chart", a=name_a, b=name_b), axis_title=t("channels.change_axis"),
+            title=title, axis_title=t("channels.change_axis"),
         ),
-        width="stretch",
+        key, title, width="stretch",
     )
     intervals = [
         "–" if low is None else f"[{_signed(low)} ; {_signed(high)}]"
@@ -315,9 +320,10 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str) -
 
 
 def _date_range(title: str, key: str, default: tuple[dt.date, dt.date], span: tuple[dt.date, dt.date]):
+    url_state.bind(key, default, "dates", bounds=span)
     chosen = st.date_input(
         title, value=default, min_value=span[0], max_value=span[1], key=key,
-        format="DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD", bind="query-params",
+        format="DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD",
     )
     return tuple(chosen) if isinstance(chosen, (tuple, list)) and len(chosen) == 2 else None
 
@@ -329,9 +335,10 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
         st.info(t("channels.no_date"), icon=":material/calendar_month:")
         return
     assigned_only = view == "bucket"
+    url_state.bind(STEP_KEY, "week", "choice", choices=traffic.GRANULARITIES)
     step = st.segmented_control(
-        t("channels.granularity"), list(traffic.GRANULARITIES), default="week", key=STEP_KEY, required=True,
-        format_func=lambda g: t(f"channels.granularity.{g}"), bind="query-params",
+        t("channels.granularity"), list(traffic.GRANULARITIES), key=STEP_KEY, required=True,
+        format_func=fixed(traffic.GRANULARITIES, lambda g: t(f"channels.granularity.{g}")),
     )
     series = traffic.trend(counts, step, view, settings, assigned_only=assigned_only)
     if series.height > charts.MAX_CHART_ROWS:
@@ -346,18 +353,19 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
         present = set(series["key"].to_list())
         keys = [k for k in (BUCKET_KEYS if view == "bucket" else CHANNEL_KEYS) if k in present]
         colours = [charts.BUCKET_COLOURS[BUCKET_KEYS.index(k)] for k in keys] if view == "bucket" else None
-        st.altair_chart(
+        exports.chart(
             charts.trend_lines(
                 lines, title=t("channels.trend_chart"), legend_title=t(f"column.{view}"),
                 label_order=[_key_label(view, k) for k in keys], colours=colours,
             ),
-            width="stretch",
+            "ch_trend", t("channels.trend_chart"), width="stretch",
         )
 
     st.subheader(t("channels.periods"))
+    url_state.bind(PERIOD_MODE_KEY, "previous", "choice", choices=("previous", "ranges"))
     mode = st.segmented_control(
-        t("channels.period_mode"), ["previous", "ranges"], default="previous", key=PERIOD_MODE_KEY, required=True,
-        format_func=lambda m: t(f"channels.period_mode.{m}"), bind="query-params",
+        t("channels.period_mode"), ["previous", "ranges"], key=PERIOD_MODE_KEY, required=True,
+        format_func=fixed(("previous", "ranges"), lambda m: t(f"channels.period_mode.{m}")),
     )
     default = traffic.default_period(span)
     if mode == "previous":
@@ -382,7 +390,7 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
             st.warning(t("channels.period_empty", period=_period_text(period)))
             return
     table = traffic.compare(before, after, view, settings, assigned_only=assigned_only)
-    _comparison_view(table, view, _period_text(first), _period_text(second))
+    _comparison_view(table, view, _period_text(first), _period_text(second), "ch_periods")
 
 
 def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) -> None:
@@ -394,16 +402,13 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
     by_id = {d.id: d for d in available}
     ids = list(by_id)
     left, right = st.columns(2)
+    names = {i: _display_name(d) for i, d in by_id.items()}
     with left:
-        first_id = st.selectbox(
-            t("channels.compare_first"), ids, index=ids.index(dataset.id) if dataset.id in ids else 0,
-            key=COMPARE_A_KEY, format_func=lambda i: _display_name(by_id[i]), bind="query-params",
-        )
+        url_state.bind(COMPARE_A_KEY, dataset.id if dataset.id in ids else ids[0], "choice", choices=ids)
+        first_id = st.selectbox(t("channels.compare_first"), ids, key=COMPARE_A_KEY, format_func=names.get)
     with right:
-        second_id = st.selectbox(
-            t("channels.compare_second"), ids, index=next(i for i, d in enumerate(ids) if d != first_id),
-            key=COMPARE_B_KEY, format_func=lambda i: _display_name(by_id[i]), bind="query-params",
-        )
+        url_state.bind(COMPARE_B_KEY, next(i for i in ids if i != first_id), "choice", choices=ids)
+        second_id = st.selectbox(t("channels.compare_second"), ids, key=COMPARE_B_KEY, format_func=names.get)
     if first_id == second_id:
         st.info(t("channels.compare_same"))
         return
@@ -422,11 +427,14 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
             _with_labels(b, view).with_columns(pl.lit(name_b).alias("series")),
         ]
     ).with_columns(pl.col("share") * 100)
-    st.altair_chart(
+    exports.chart(
         charts.comparison_bars(bars, title=t("channels.compare_chart"), series_order=[name_a, name_b]),
-        width="stretch",
+        "ch_compare", t("channels.compare_chart"), width="stretch",
     )
-    _comparison_view(traffic.compare(counts_a, counts_b, view, settings, assigned_only=assigned_only), view, name_a, name_b)
+    _comparison_view(
+        traffic.compare(counts_a, counts_b, view, settings, assigned_only=assigned_only), view, name_a, name_b,
+        "ch_compare_change",
+    )
 
 
 def _unmatched_section(mix: traffic.ChannelMix) -> None:
@@ -447,6 +455,43 @@ def _unmatched_section(mix: traffic.ChannelMix) -> None:
     )
 
 
+def _downloads(
+    box, dataset: Dataset, settings: ChannelSettings, view: str, mix: traffic.ChannelMix, sections: list[export.Section]
+) -> None:
+    name = _display_name(dataset)
+    stem = exports.slug(f"{t('page.channels')}-{name}")
+    yes_no = {True: t("report.on"), False: t("report.off")}
+    filters = [
+        (t("channels.own_domains"), ", ".join(settings.own_domains) or "–"),
+        (t("channels.ai"), yes_no[settings.ai_channel]),
+        (t("channels.mode"), t(f"channels.mode.{'enriched' if settings.enriched else 'strict'}")),
+        (t("channels.affiliates"), t(f"strategy.{'push' if settings.affiliates_push else 'pull'}")),
+        (t("channels.view"), t(f"channels.view.{view}")),
+    ]
+    if dataset.provenance:
+        first = SAMPLES["traffic"]
+    else:
+        first = t("report.upload_source", name=name, used=format_number(dataset.normalised.rows_used, lang()),
+                  read=format_number(dataset.normalised.rows_read, lang()))
+    report = export.Report(
+        title=t("report.title_channels", name=name), lang=lang(), filters=filters,
+        sections=[replace(sections[0], notes=[t("channels.total", n=format_number(mix.sessions, lang()))]), *sections[1:]],
+        sources=[first, datasets.REFERENCE_ORIGINS, datasets.REFERENCE_DEVICES],
+        methods=["channels", "published", *(["illustrative"] if dataset.illustrative else [])],
+    )
+    buckets = {key: bucket_of(key) for key in CHANNEL_KEYS}
+
+    def rows() -> pl.DataFrame:
+        # Every row of the file with the channel and bucket the rules gave it.
+        return traffic.classified(dataset, settings).with_columns(
+            pl.col("channel").replace_strict(buckets, default=None, return_dtype=pl.String).alias("bucket")
+        ).collect()
+
+    with box.expander(t("export.heading"), icon=":material/download:"):
+        exports.data_downloads(rows, dataset.frame.height, stem, "ch_data")
+        exports.report_downloads(report, stem, "ch_report")
+
+
 def render() -> None:
     dataset = active_dataset("traffic")
     st.title(t("page.channels"))
@@ -459,12 +504,15 @@ def render() -> None:
         return
     mix = traffic.mix(counts, settings)
     st.markdown("**" + t("channels.total", n=format_number(mix.sessions, lang())) + "**")
+    url_state.bind(VIEW_KEY, "bucket", "choice", choices=("bucket", "channel"))
     view = st.segmented_control(
-        t("channels.view"), ["bucket", "channel"], default="bucket", key=VIEW_KEY, required=True,
-        format_func=lambda v: t(f"channels.view.{v}"), bind="query-params",
+        t("channels.view"), ["bucket", "channel"], key=VIEW_KEY, required=True,
+        format_func=fixed(("bucket", "channel"), lambda v: t(f"channels.view.{v}")),
     )
-    _mix_section(counts, mix, settings, view)
-    _device_section(counts, mix, settings, view)
+    downloads = st.container()
+    sections = _mix_section(counts, mix, settings, view)
+    sections.append(_device_section(counts, mix, settings, view))
+    _downloads(downloads, dataset, settings, view, mix, [s for s in sections if s is not None])
     _trend_section(counts, settings, view)
     _datasets_section(dataset, settings, view)
     _unmatched_section(mix)

@@ -9,16 +9,22 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from digistrat import charts, datasets, explore, stats
+from digistrat import charts, datasets, explore, export, stats
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent
-from digistrat.query import FilterSpec
+from digistrat.query import FilterSpec, apply_filter
 from digistrat.segments import SEGMENT_KEYS, SEGMENTS
-from digistrat.ui.common import illustrative_banner, lang, reference, t
-from digistrat.ui.data_source import active_dataset
+from digistrat.ui import exports, url_state
+from digistrat.ui.common import fixed, illustrative_banner, lang, reference, t
+from digistrat.ui.data_source import SAMPLES, active_dataset, display_names
 
 SEGMENT_FILTER = "f_segment"
 CHART_KEY = "segment_chart"
+FOCUS_KEY = "focus"  # the clicked segments (canonical keys), kept apart from the chart's own state
+FOCUS_SEEN_KEY = "_focus_chart_seen"
+TAB_KEY = "tab"  # the open tab, canonical
+TAB_WIDGET = "seg_tabs"  # the tabs widget's state (a translated label)
+TABS = ("breakdown", "crosstab", "compare", "channels", "profile")
 LEVELS = (0.90, 0.95, 0.99)
 DEFAULT = stats.Thresholds()
 MARKERS = {explore.HIGHER: "▲", explore.LOWER: "▼"}
@@ -105,25 +111,24 @@ def _level_text(level: float) -> str:
 def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple[FilterSpec, stats.Thresholds]:
     with st.sidebar:
         st.subheader(t("filters.heading"))
+        url_state.bind(SEGMENT_FILTER, [], "choices", choices=SEGMENT_KEYS)
         chosen_segments = st.multiselect(
-            t("filters.segments"), SEGMENT_KEYS, key=SEGMENT_FILTER, format_func=_segment_label,
-            placeholder=t("filters.any"), bind="query-params",
+            t("filters.segments"), SEGMENT_KEYS, key=SEGMENT_FILTER, format_func=fixed(SEGMENT_KEYS, _segment_label),
+            placeholder=t("filters.any"),
         )
-        chosen = {
-            column: st.multiselect(
-                _column_title(column), options[column], key=_filter_key(column),
-                placeholder=t("filters.any"), bind="query-params",
+        chosen = {}
+        for column in (*layout.dimensions, *layout.multi):
+            url_state.bind(_filter_key(column), [], "choices", choices=options[column])
+            chosen[column] = st.multiselect(
+                _column_title(column), options[column], key=_filter_key(column), placeholder=t("filters.any"),
             )
-            for column in (*layout.dimensions, *layout.multi)
-        }
         ranges = {}
         if bounds:
             st.caption(t("seg.numeric_filters"))
         for column, (low, high) in bounds.items():
             full = _slider_value(low, high)
-            picked = st.slider(
-                _column_title(column), full[0], full[1], value=full, key=_filter_key(column), bind="query-params"
-            )
+            url_state.bind(_filter_key(column), full, "range", bounds=full)
+            picked = st.slider(_column_title(column), full[0], full[1], value=full, key=_filter_key(column))
             if tuple(picked) != tuple(full):
                 ranges[column] = (float(picked[0]), float(picked[1]))
         st.button(
@@ -131,12 +136,12 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
             icon=":material/filter_alt_off:",
         )
         with st.expander(t("seg.settings")):
-            level = st.selectbox(
-                t("seg.level"), LEVELS, index=LEVELS.index(DEFAULT.level), key="level",
-                format_func=_level_text, bind="query-params",
-            )
-            min_base = st.number_input(t("seg.min_base"), 0, 10_000, int(DEFAULT.min_base), key="min_base", bind="query-params")
-            low_base = st.number_input(t("seg.low_base"), 0, 10_000, int(DEFAULT.low_base), key="low_base", bind="query-params")
+            url_state.bind("level", DEFAULT.level, "choice", choices=LEVELS)
+            level = st.selectbox(t("seg.level"), LEVELS, key="level", format_func=fixed(LEVELS, _level_text))
+            url_state.bind("min_base", int(DEFAULT.min_base), "int", bounds=(0, 10_000))
+            min_base = st.number_input(t("seg.min_base"), 0, 10_000, key="min_base")
+            url_state.bind("low_base", int(DEFAULT.low_base), "int", bounds=(0, 10_000))
+            low_base = st.number_input(t("seg.low_base"), 0, 10_000, key="low_base")
             st.caption(t("seg.settings_help", small=_number(DEFAULT.small_base)))
     try:
         thresholds = stats.Thresholds(min_base=min_base, low_base=low_base, level=level)
@@ -153,9 +158,20 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
 
 
 def _selected_segments() -> tuple[str, ...]:
+    """The clicked segments: from a link until the chart reports a click of its own.
+
+    The chart's state cannot be set from a link (Streamlit refuses writes to it), so the focus
+    lives in its own key; a change of the chart's state since the last run is a click.
+    """
+    url_state.bind(FOCUS_KEY, [], "choices", choices=SEGMENT_KEYS)
     state = st.session_state.get(CHART_KEY)
     picked = (state or {}).get("selection", {}).get(charts.SEGMENT_SELECTION) or []
-    return tuple(p["key"] for p in picked if p.get("key") in SEGMENT_KEYS)
+    clicked = [p["key"] for p in picked if p.get("key") in SEGMENT_KEYS]
+    if CHART_KEY in st.session_state and clicked != st.session_state.get(FOCUS_SEEN_KEY, []):
+        st.session_state[FOCUS_KEY] = clicked
+    # A chart drawn again (back from another page) starts with nothing clicked.
+    st.session_state[FOCUS_SEEN_KEY] = clicked if CHART_KEY in st.session_state else []
+    return tuple(st.session_state[FOCUS_KEY])
 
 
 # ---------------------------------------------------------------- segment shares
@@ -190,29 +206,97 @@ def _share_frame(table: stats.ShareTable, labels) -> pl.DataFrame:
     )
 
 
-def _segment_table(rows: pl.DataFrame, level: float) -> None:
-    st.dataframe(
-        rows.select(
-            pl.col("label").alias(t("column.segment")),
-            pl.col("share_text").alias(t("column.share")),
-            pl.col("interval").alias(t("seg.col.interval", level=_level_text(level))),
-            pl.col("base_text").alias(t("column.base")),
-            pl.col("note").alias(t("seg.col.note")),
-        ),
-        hide_index=True,
-        width="stretch",
+def _segment_table(rows: pl.DataFrame, level: float) -> pl.DataFrame:
+    table = rows.select(
+        pl.col("label").alias(t("column.segment")),
+        pl.col("share_text").alias(t("column.share")),
+        pl.col("interval").alias(t("seg.col.interval", level=_level_text(level))),
+        pl.col("base_text").alias(t("column.base")),
+        pl.col("note").alias(t("seg.col.note")),
     )
+    st.dataframe(table, hide_index=True, width="stretch")
+    return table
 
 
-def _design_caption(view: explore.PageView, weight: str | None) -> None:
+def _design_caption(view: explore.PageView, weight: str | None) -> str:
     table = view.segments
     if view.weighted and table.deff is not None:
-        st.caption(t(
+        text = t(
             "seg.design", weight=weight, deff=_number(table.deff, 2), n_eff=_number(table.n_eff, 1),
             n=_number(table.base_rows),
-        ))
+        )
     else:
-        st.caption(t("seg.unweighted"))
+        text = t("seg.unweighted")
+    st.caption(text)
+    return text
+
+
+# ---------------------------------------------------------------- report and downloads
+
+
+def _filters_in_words(spec: FilterSpec, focus: tuple[str, ...], thresholds: stats.Thresholds) -> list[tuple[str, str]]:
+    """The filters and settings in force, as (what, value) lines for the report."""
+    words = []
+    for column, values in spec.include:
+        if column == "segment":
+            words.append((t("filters.segments"), ", ".join(_segment_label(v) for v in values)))
+        else:
+            words.append((_column_title(column), ", ".join(values)))
+    for column, values in spec.any_of:
+        words.append((_column_title(column), t("report.any_of", values=", ".join(values))))
+    for column, (low, high) in spec.ranges:
+        words.append((_column_title(column), t("report.range", low=_number(low, 0 if low.is_integer() else 2),
+                                               high=_number(high, 0 if high.is_integer() else 2))))
+    if focus:
+        words.append((t("report.focus"), ", ".join(_segment_label(k) for k in focus)))
+    words.append((t("seg.level"), _level_text(thresholds.level)))
+    words.append((t("seg.min_base"), _number(thresholds.min_base)))
+    words.append((t("seg.low_base"), _number(thresholds.low_base)))
+    return words
+
+
+def _sources(dataset: datasets.Dataset) -> list[str]:
+    if dataset.provenance:
+        first = SAMPLES["survey"]
+    else:
+        first = t("report.upload_source", name=display_names().get(dataset.id, dataset.name),
+                  used=_number(dataset.normalised.rows_used), read=_number(dataset.normalised.rows_read))
+    return [first, datasets.REFERENCE_SEGMENTS]
+
+
+def _methods(view: explore.PageView, dataset: datasets.Dataset) -> list[str]:
+    methods = ["weighted_share", *(["kish"] if view.weighted else []), "wilson", "clopper_pearson", "bases",
+               "difference", "multiple", "crosstab", "published"]
+    return methods + (["illustrative"] if dataset.illustrative else [])
+
+
+def _downloads(
+    box, dataset: datasets.Dataset, spec: FilterSpec, view: explore.PageView, sections: list[export.Section]
+) -> None:
+    name = display_names().get(dataset.id, dataset.name) if not dataset.provenance else dataset.provenance["title"][lang()]
+    stem = exports.slug(f"{t('page.segments')}-{name}")
+    rows = apply_filter(dataset.frame, spec).select(pl.len()).collect().item()
+    report = export.Report(
+        title=t("report.title_segments", name=name), lang=lang(),
+        filters=_filters_in_words(spec, view.focus, view.thresholds),
+        sections=[s for s in sections if s is not None], sources=_sources(dataset), methods=_methods(view, dataset),
+    )
+    with box.expander(t("export.heading"), icon=":material/download:"):
+        exports.data_downloads(lambda: apply_filter(dataset.frame, spec).collect(), rows, stem, "seg_data")
+        exports.report_downloads(report, stem, "seg_report")
+
+
+def _tabs() -> list:
+    """The five tabs; the open one is part of the view (?tab=crosstab), whatever the language."""
+    labels = {key: t(f"seg.tab.{key}") for key in TABS}
+    current = url_state.bind(TAB_KEY, TABS[0], "choice", choices=TABS)
+    st.session_state[TAB_WIDGET] = labels[current]
+
+    def remember() -> None:
+        opened = st.session_state[TAB_WIDGET]
+        st.session_state[TAB_KEY] = next((k for k, v in labels.items() if v == opened), TABS[0])
+
+    return st.tabs(list(labels.values()), key=TAB_WIDGET, on_change=remember)
 
 
 # ---------------------------------------------------------------- tabs
@@ -223,16 +307,14 @@ def _breakdown(view: explore.PageView, focus_text: str) -> None:
     for index, (column, table) in enumerate(view.breakdown.items()):
         with columns[index % 2]:
             rows = _share_frame(table, str)
-            st.altair_chart(
-                charts.share_bars(rows, title=f"{_column_title(column)} — {focus_text}", axis_title=_column_title(column)),
-                width="stretch",
-            )
-    for column, table in view.multi.items():
+            title = f"{_column_title(column)} — {focus_text}"
+            exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+                          f"seg_breakdown_{index}", title, width="stretch")
+    for index, (column, table) in enumerate(view.multi.items()):
         rows = _share_frame(table, str)
-        st.altair_chart(
-            charts.share_bars(rows, title=f"{_column_title(column)} — {focus_text}", axis_title=_column_title(column)),
-            width="stretch",
-        )
+        title = f"{_column_title(column)} — {focus_text}"
+        exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+                      f"seg_multi_{index}", title, width="stretch")
         st.caption(t("segments.tools_base", n=_number(table.base_rows)))
 
 
@@ -240,15 +322,14 @@ def _crosstab_dimension(layout: explore.SurveyLayout) -> str | None:
     if not layout.dimensions:
         st.info(t("seg.no_dimension"))
         return None
-    return st.selectbox(
-        t("seg.xt.dimension"), layout.dimensions, key="xt_dim", format_func=_column_title, bind="query-params"
-    )
+    url_state.bind("xt_dim", layout.dimensions[0], "choice", choices=layout.dimensions)
+    return st.selectbox(t("seg.xt.dimension"), layout.dimensions, key="xt_dim", format_func=fixed(layout.dimensions, _column_title))
 
 
-def _crosstab(view: explore.PageView) -> None:
+def _crosstab(view: explore.PageView) -> export.Section | None:
     table = view.crosstab
     if table is None:
-        return
+        return None
     dimension = view.crosstab_dimension
     name = _column_title(dimension)
     alpha = _number(1 - view.thresholds.level, 2)
@@ -283,20 +364,26 @@ def _crosstab(view: explore.PageView) -> None:
     }
     wide = pl.concat([wide, pl.DataFrame([base_row], schema=wide.schema)])
     st.caption(t("seg.xt.caption", dimension=name))
-    st.dataframe(wide.rename({"row_label": t("column.segment")}), hide_index=True, width="stretch")
+    wide = wide.rename({"row_label": t("column.segment")})
+    st.dataframe(wide, hide_index=True, width="stretch")
     test_name = t(f"test.{table.test}") if table.test else ""
+    notes = [t("seg.xt.caption", dimension=name)]
     if table.test is None:
-        st.caption(t("seg.xt.no_test"))
+        notes.append(t("seg.xt.no_test"))
+        st.caption(notes[-1])
     else:
         strength = next(word for bound, word in STRENGTHS if (table.cramers_v or 0) >= bound)
         key = "seg.xt.fisher" if table.test == stats.TEST_FISHER else "seg.xt.test"
-        st.markdown(t(
+        notes.append(t(
             key, test=test_name, statistic=_number(table.statistic, 2), dof=table.dof, p=_p_clause(table.p_value),
             v=_number(table.cramers_v, 3), strength=t(f"strength.{strength}"),
         ))
+        st.markdown(notes[-1])
         if table.sparse:
-            st.caption(t("seg.xt.sparse"))
-    st.caption(t("seg.xt.tests", dimension=name, alpha=alpha, n=table.n_tests))
+            notes.append(t("seg.xt.sparse"))
+            st.caption(notes[-1])
+    notes.append(t("seg.xt.tests", dimension=name, alpha=alpha, n=table.n_tests))
+    st.caption(notes[-1])
     significant = grid.filter(pl.col("verdict") != "")
     if significant.height:
         st.markdown(f"**{t('seg.xt.markers')}**")
@@ -306,10 +393,10 @@ def _crosstab(view: explore.PageView) -> None:
         ))
     else:
         st.caption(t("seg.xt.none_significant"))
-    st.altair_chart(
-        charts.crosstab_heatmap(grid, title=t("seg.xt.heatmap", dimension=name), x_title=name, y_title=t("column.segment")),
-        width="stretch",
-    )
+    title = t("seg.xt.heatmap", dimension=name)
+    figure = charts.crosstab_heatmap(grid, title=title, x_title=name, y_title=t("column.segment"))
+    exports.chart(figure, "seg_crosstab", title, width="stretch")
+    return export.Section(heading=title, chart=figure, table=wide, notes=notes)
 
 
 def _verdict(direction: str | None, p: float | None, a: str, b: str) -> str:
@@ -337,34 +424,37 @@ def _differences_table(frame: pl.DataFrame, first: str, a: str, b: str, value: s
     )
 
 
-def _difference_chart(frame: pl.DataFrame, title: str) -> None:
+def _difference_chart(frame: pl.DataFrame, title: str, key: str):
+    """Draws the differences with their intervals; returns the chart (None when nothing is tested)."""
     shown = frame.filter(pl.col("diff").is_not_null())
-    if shown.height:
-        chart_rows = shown.select(
-            "label", "diff", "ci_low", "ci_high", pl.col("direction"),
-            pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
-        )
-        st.altair_chart(charts.difference_intervals(chart_rows, title=title, axis_title=t("seg.col.difference")), width="stretch")
+    if not shown.height:
+        return None
+    chart_rows = shown.select(
+        "label", "diff", "ci_low", "ci_high", pl.col("direction"),
+        pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
+    )
+    figure = charts.difference_intervals(chart_rows, title=title, axis_title=t("seg.col.difference"))
+    exports.chart(figure, key, title, width="stretch")
+    return figure
 
 
 def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[FilterSpec, FilterSpec] | None:
     """The compare tab's widgets: None for the reference study, else the two groups."""
     choices = [CMP_REFERENCE] + ([CMP_GROUPS] if layout.dimensions or layout.multi else [])
-    mode = st.radio(
-        t("seg.cmp.mode"), choices, key="cmp_mode", horizontal=True,
-        format_func=lambda m: t(f"seg.cmp.{m}"), bind="query-params",
-    )
+    url_state.bind("cmp_mode", CMP_REFERENCE, "choice", choices=choices)
+    mode = st.radio(t("seg.cmp.mode"), choices, key="cmp_mode", horizontal=True, format_func=fixed(choices, lambda m: t(f"seg.cmp.{m}")))
     if mode != CMP_GROUPS:
         return None
     columns = [*layout.dimensions, *layout.multi]
-    by = st.selectbox(t("seg.cmp.by"), columns, key="cmp_by", format_func=_column_title, bind="query-params")
+    url_state.bind("cmp_by", columns[0], "choice", choices=columns)
+    by = st.selectbox(t("seg.cmp.by"), columns, key="cmp_by", format_func=fixed(columns, _column_title))
     left, right = st.columns(2)
     values = options[by]
-    group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a", bind="query-params")
-    group_b = right.multiselect(
-        t("seg.cmp.b"), [v for v in values if v not in group_a], key="cmp_b", bind="query-params",
-        placeholder=t("seg.everyone_else"),
-    )
+    url_state.bind("cmp_a", [], "choices", choices=values)
+    group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a")
+    rest = [v for v in values if v not in group_a]
+    url_state.bind("cmp_b", [], "choices", choices=rest)
+    group_b = right.multiselect(t("seg.cmp.b"), rest, key="cmp_b", placeholder=t("seg.everyone_else"))
     if not group_a:
         st.info(t("seg.cmp.pick"))
         return None
@@ -379,10 +469,10 @@ def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[Filter
     return spec_a, spec_b
 
 
-def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict) -> None:
+def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict) -> export.Section | None:
     result = view.comparison
     if result is None:
-        return
+        return None
     if result.against_reference:
         a, b = t("series.data"), t("series.reference")
     else:
@@ -393,15 +483,20 @@ def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | Non
     )
     if view.focus:
         frame = frame.filter(pl.col("key").is_in(view.focus))
-    st.dataframe(_differences_table(frame, t("column.segment"), a, b), hide_index=True, width="stretch")
-    st.caption(t(
-        "seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
-        n_b="–" if result.rows_b is None else _number(result.rows_b), e_b=_number(result.n_eff_b, 1),
-    ))
-    st.caption(t("seg.cmp.tests", level=_level_text(view.thresholds.level), n=result.n_tests))
+    table = _differences_table(frame, t("column.segment"), a, b)
+    st.dataframe(table, hide_index=True, width="stretch")
+    notes = [
+        t("seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
+          n_b="–" if result.rows_b is None else _number(result.rows_b), e_b=_number(result.n_eff_b, 1)),
+        t("seg.cmp.tests", level=_level_text(view.thresholds.level), n=result.n_tests),
+    ]
     if result.against_reference:
-        st.caption(t("seg.cmp.caveat", n=_number(meta.get("published_n"))))
-    _difference_chart(frame, t("seg.cmp.chart", a=a, b=b))
+        notes.append(t("seg.cmp.caveat", n=_number(meta.get("published_n"))))
+    for note in notes:
+        st.caption(note)
+    title = t("seg.cmp.chart", a=a, b=b)
+    figure = _difference_chart(frame, title, "seg_compare")
+    return export.Section(heading=title, chart=figure, table=table, notes=notes)
 
 
 def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
@@ -409,10 +504,10 @@ def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
         st.info(t("seg.ch.none"))
         return None
     left, right = st.columns(2)
-    first = left.selectbox(t("seg.ch.first"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("dissatisfied"),
-                           key="ch_a", format_func=_segment_label, bind="query-params")
-    second = right.selectbox(t("seg.ch.second"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("convinced"),
-                             key="ch_b", format_func=_segment_label, bind="query-params")
+    url_state.bind("ch_a", "dissatisfied", "choice", choices=SEGMENT_KEYS)
+    first = left.selectbox(t("seg.ch.first"), SEGMENT_KEYS, key="ch_a", format_func=fixed(SEGMENT_KEYS, _segment_label))
+    url_state.bind("ch_b", "convinced", "choice", choices=SEGMENT_KEYS)
+    second = right.selectbox(t("seg.ch.second"), SEGMENT_KEYS, key="ch_b", format_func=fixed(SEGMENT_KEYS, _segment_label))
     return (first, second) if first != second else None
 
 
@@ -437,10 +532,10 @@ def _channels_figures(view: explore.PageView) -> None:
                      zip(mix["mean"].to_list(), mix["ci_low"].to_list(), mix["ci_high"].to_list())],
         }
     )
-    st.altair_chart(
+    exports.chart(
         charts.channel_mix_chart(chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
                                  bucket_order=list(buckets.values())),
-        width="stretch",
+        "seg_channels", t("seg.ch.chart"), width="stretch",
     )
     st.caption(t("seg.ch.caption", level=level))
     table = chart_rows.select(
@@ -464,15 +559,15 @@ def _channels_figures(view: explore.PageView) -> None:
     )
     st.dataframe(_differences_table(contrast, t("column.channel"), a, b, value="mean"), hide_index=True, width="stretch")
     st.caption(t("seg.ch.tests", n=result.n_tests))
-    _difference_chart(contrast, t("seg.cmp.chart", a=a, b=b))
+    _difference_chart(contrast, t("seg.cmp.chart", a=a, b=b), "seg_channel_contrast")
 
 
 def _profile_choice(view_focus: tuple[str, ...]) -> str:
     if len(view_focus) == 1:
         st.caption(t("seg.pr.follows"))
         return view_focus[0]
-    return st.selectbox(t("seg.pr.segment"), SEGMENT_KEYS, index=SEGMENT_KEYS.index("dissatisfied"),
-                        key="profile", format_func=_segment_label, bind="query-params")
+    url_state.bind("profile", "dissatisfied", "choice", choices=SEGMENT_KEYS)
+    return st.selectbox(t("seg.pr.segment"), SEGMENT_KEYS, key="profile", format_func=fixed(SEGMENT_KEYS, _segment_label))
 
 
 def _profile(view: explore.PageView) -> None:
@@ -497,7 +592,7 @@ def _profile(view: explore.PageView) -> None:
     top = rows.filter(pl.col("diff").is_not_null()).head(12).with_columns(
         (pl.col("question") + " · " + pl.col("answer")).alias("label")
     )
-    _difference_chart(top, t("seg.pr.chart", segment=name))
+    _difference_chart(top, t("seg.pr.chart", segment=name), "seg_profile")
     dims = result.dimensions
     st.markdown(f"**{t('seg.pr.dimensions')}**")
     st.dataframe(
@@ -533,8 +628,7 @@ def render() -> None:
 
     # Figures go above the tabs, but the tabs' widgets must run first: the core needs their values.
     count_line = st.empty()
-    tabs = st.tabs([t("seg.tab.breakdown"), t("seg.tab.crosstab"), t("seg.tab.compare"),
-                    t("seg.tab.channels"), t("seg.tab.profile")])
+    tabs = _tabs()
     with tabs[1]:
         dimension = _crosstab_dimension(layout)
         crosstab_out = st.container()
@@ -567,30 +661,35 @@ def render() -> None:
             st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
             return
         segment_rows = _share_frame(view.segments, _segment_label)
-        st.altair_chart(
-            charts.segment_share_chart(
-                segment_rows, title=t("segments.chart"), base_title=t("column.base"),
-                colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]),
-            ),
+        segment_chart = charts.segment_share_chart(
+            segment_rows, title=t("segments.chart"), base_title=t("column.base"),
+            colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]),
+        )
+        exports.chart(
+            segment_chart, "seg_shares", t("segments.chart"),
             width="stretch", key=CHART_KEY, on_select="rerun", selection_mode=charts.SEGMENT_SELECTION,
         )
         st.caption(t("segments.chart_help"))
-        _design_caption(view, layout.weight)
-        _segment_table(segment_rows, thresholds.level)
+        count = t("filters.count", n=format_number(view.base_rows, language), total=format_number(view.total_rows, language))
+        design = _design_caption(view, layout.weight)
+        segment_table = _segment_table(segment_rows, thresholds.level)
         focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
         if focus:
             st.info(t("seg.focus_on", segments=focus_text), icon=":material/filter_center_focus:")
+        downloads = st.container()
 
     with tabs[0]:
         _breakdown(view, focus_text)
     with crosstab_out:
-        _crosstab(view)
+        crosstab_section = _crosstab(view)
     with compare_out:
-        _compare(view, groups, meta)
+        compare_section = _compare(view, groups, meta)
     with channels_out:
         _channels_figures(view)
     with profile_out:
         _profile(view)
+    shares = export.Section(heading=t("segments.chart"), chart=segment_chart, table=segment_table, notes=[count, design])
+    _downloads(downloads, dataset, spec, view, [shares, crosstab_section, compare_section])
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__

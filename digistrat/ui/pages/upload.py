@@ -14,14 +14,18 @@ import polars as pl
 import streamlit as st
 
 from digistrat import datasets, stats, traffic
-from digistrat.errors import InputError
+from digistrat.errors import DigistratError, InputError
 from digistrat.i18n import format_number, format_percent, label
 from digistrat.normalise import DEVICE_KEYS, EXCLUDE, MAX_REPORTED_ROWS
 from digistrat.read import SEPARATOR_NAMES, describe
 from digistrat.roles import ROLES
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
+from digistrat.ui import url_state
 from digistrat.ui.common import lang, t
-from digistrat.ui.data_source import Upload, add_upload, load_upload, page_kind_of, set_active, uploads
+from digistrat.ui.data_source import (
+    DATASET_PARAM, Upload, add_upload, delete, display_names, load_upload, open_linked, page_kind_of, rename,
+    save, saved_datasets, saved_date, set_active, uploads,
+)
 
 LOG = logging.getLogger(__name__)
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
@@ -100,6 +104,9 @@ def _preset(key: str, value: object) -> None:
 
 
 def _current_upload() -> Upload | None:
+    linked = open_linked()
+    if linked is not None:
+        st.session_state[CURRENT_KEY] = linked.id
     file = st.file_uploader(t("upload.file"), type=FILE_TYPES, key=UPLOADER_KEY, help=t("upload.file_help"))
     if file is not None and st.session_state.get(LAST_FILE_KEY) != file.file_id:
         st.session_state[LAST_FILE_KEY] = file.file_id
@@ -108,9 +115,10 @@ def _current_upload() -> Upload | None:
     store = uploads()
     if st.session_state.get(CURRENT_KEY) not in store:
         return None
+    url_state.publish(DATASET_PARAM, [st.session_state[CURRENT_KEY]])
     if len(store) > 1:
         _preset(PICK_KEY, st.session_state[CURRENT_KEY])
-        names = {upload_id: upload.name for upload_id, upload in store.items()}
+        names = {upload_id: display_names().get(upload_id, upload.name) for upload_id, upload in store.items()}
         st.selectbox(
             t("upload.previous"), list(store), key=PICK_KEY, format_func=names.get,
             on_change=lambda: st.session_state.update({CURRENT_KEY: st.session_state[PICK_KEY]}),
@@ -375,10 +383,79 @@ def _preview(upload: Upload, dataset: datasets.Dataset) -> None:
     st.page_link(PAGES[page_kind], label=t(button), icon=":material/arrow_forward:")
 
 
+# ---------------------------------------------------------------- workspace
+
+
+def _save(upload: Upload, dataset: datasets.Dataset) -> None:
+    """Keep the upload (with its current choices) in the workspace; say so, or say why not."""
+    try:
+        with st.spinner(t("ws.saving")):
+            entry = save(upload, dataset)
+    except DigistratError as error:  # the quota, an unwritable folder: one sentence
+        st.error(str(error), icon=":material/save:")
+        return
+    if entry is not None:
+        st.toast(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
+
+
+def _rename(dataset_id: str, key: str) -> None:
+    try:
+        entry = rename(dataset_id, st.session_state[key])
+    except DigistratError as error:
+        st.session_state[CHOICE_ERROR_KEY] = str(error)
+        return
+    st.toast(t("ws.renamed", name=entry.name), icon=":material/edit:")
+
+
+def _delete(dataset_id: str, name: str) -> None:
+    try:
+        delete(dataset_id)
+    except DigistratError as error:
+        st.session_state[CHOICE_ERROR_KEY] = str(error)
+        return
+    if st.session_state.get(CURRENT_KEY) == dataset_id:
+        st.session_state.pop(CURRENT_KEY)
+    st.toast(t("ws.deleted", name=name), icon=":material/delete:")
+
+
+def _saved_section(current: Upload | None) -> None:
+    """This session's saved datasets (name, rows, date); rename or delete the one shown."""
+    entries = saved_datasets()
+    if not entries:
+        return
+    language = lang()
+    st.subheader(t("ws.heading"))
+    st.caption(t("ws.caption"))
+    st.dataframe(
+        pl.DataFrame({
+            t("ws.col.name"): [e.name for e in entries],
+            t("ws.col.file"): [e.file_name for e in entries],
+            t("ws.col.kind"): [t(f"kind.{e.kind}") for e in entries],
+            t("ws.col.rows"): [format_number(e.rows, language) for e in entries],
+            t("ws.col.saved"): [saved_date(e) for e in entries],
+        }),
+        hide_index=True, width="stretch",
+    )
+    entry = next((e for e in entries if current is not None and e.id == current.id), None)
+    if entry is None:
+        return
+    key = f"ws_name_{entry.id}"
+    st.session_state.setdefault(key, entry.name)  # not reset each run: it holds what the user types
+    name, rename_button, delete_button = st.columns([3, 1, 1], vertical_alignment="bottom")
+    name.text_input(t("ws.name"), key=key, max_chars=200)
+    rename_button.button(t("ws.rename"), key="ws_rename", on_click=_rename, args=(entry.id, key),
+                         icon=":material/edit:", width="stretch")
+    with delete_button.popover(t("ws.delete"), icon=":material/delete:", width="stretch"):
+        st.caption(t("ws.delete_help", name=entry.name))
+        st.button(t("ws.delete_confirm"), key="ws_delete", on_click=_delete, args=(entry.id, entry.name),
+                  type="primary", icon=":material/delete_forever:")
+
+
 def render() -> None:
     st.title(t("page.upload"))
     st.caption(t("upload.intro"))
     upload = _current_upload()
+    _saved_section(upload)
     if upload is None:
         return
     try:
@@ -390,6 +467,7 @@ def render() -> None:
         _table_and_sheet(upload, None)
         return
     upload.kind = dataset.kind
+    _save(upload, dataset)
     _table_and_sheet(upload, dataset)
     if CHOICE_ERROR_KEY in st.session_state:
         st.error(st.session_state.pop(CHOICE_ERROR_KEY), icon=":material/error:")

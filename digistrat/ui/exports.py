@@ -1,0 +1,97 @@
+"""Download controls for a page: its filtered data, each chart, a one-page report.
+
+Files are made only when the button is clicked (`st.download_button` with a callable, run on
+the server then): vl-convert and WeasyPrint take a second or more, and most views are never
+downloaded. Every file goes through `digistrat.export` (formula cells neutralised).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from digistrat import export
+from digistrat.i18n import format_number
+from digistrat.ui.common import lang, t
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def slug(text: str) -> str:
+    """A file-name stem from a title: letters, digits and dashes."""
+    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")[:60] or "digistrat"
+
+
+def data_downloads(frame: Callable[[], pl.DataFrame], rows: int, stem: str, key: str) -> None:
+    """CSV (UTF-8), CSV for French Excel and .xlsx of the rows the view keeps (`rows` of them)."""
+    language = lang()
+    st.caption(t("export.data_help", n=format_number(rows, language)))
+    if rows == 0:
+        st.info(t("export.nothing"), icon=":material/filter_alt_off:")
+        return
+    too_big = rows > export.XLSX_MAX_ROWS
+    left, middle, right = st.columns(3)
+    left.download_button(
+        t("export.csv"), data=lambda: export.to_csv(frame()), file_name=f"{stem}.csv", mime=CSV,
+        key=f"{key}_csv", on_click="ignore", icon=":material/download:", width="stretch",
+    )
+    middle.download_button(
+        t("export.csv_fr"), data=lambda: export.to_csv(frame(), french=True), file_name=f"{stem}-excel-fr.csv",
+        mime=CSV, key=f"{key}_csv_fr", on_click="ignore", icon=":material/download:", width="stretch",
+        help=t("export.csv_fr_help"),
+    )
+    right.download_button(
+        t("export.xlsx"), data=lambda: export.to_xlsx(frame()), file_name=f"{stem}.xlsx", mime=XLSX,
+        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:", width="stretch", disabled=too_big,
+        help=t("export.xlsx_too_big", n=format_number(export.XLSX_MAX_ROWS, language)) if too_big else None,
+    )
+
+
+def chart(figure: alt.TopLevelMixin, name: str, title: str, **options: Any) -> Any:
+    """`st.altair_chart` plus a small "download" popover offering it as PNG and SVG (`name`: a
+    unique widget-key prefix; `title`: the file name's source)."""
+    result = st.altair_chart(figure, **options)
+    language, stem = lang(), slug(title)
+    with st.popover(t("export.chart"), icon=":material/image:", type="tertiary", key=f"{name}_popover"):
+        st.download_button(
+            t("export.png"), data=lambda: export.chart_png(figure, lang=language), file_name=f"{stem}.png",
+            mime="image/png", key=f"{name}_png", on_click="ignore", icon=":material/image:",
+        )
+        st.download_button(
+            t("export.svg"), data=lambda: export.chart_svg(figure, lang=language), file_name=f"{stem}.svg",
+            mime="image/svg+xml", key=f"{name}_svg", on_click="ignore", icon=":material/polyline:",
+        )
+    return result
+
+
+@cache
+def _pdf_error() -> str | None:
+    """Why PDF export cannot work on this server (no WeasyPrint or no Pango), None if it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return "missing"
+    return None
+
+
+def report_downloads(report: export.Report, stem: str, key: str) -> None:
+    """The one-page report of the current view, as HTML and as PDF."""
+    st.caption(t("export.report_help"))
+    left, right = st.columns(2)
+    left.download_button(
+        t("export.report_html"), data=lambda: export.render_html(report), file_name=f"{stem}.html",
+        mime="text/html", key=f"{key}_html", on_click="ignore", icon=":material/description:", width="stretch",
+    )
+    no_pdf = _pdf_error() is not None
+    right.download_button(
+        t("export.report_pdf"), data=lambda: export.render_pdf(report), file_name=f"{stem}.pdf",
+        mime="application/pdf", key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+        width="stretch", disabled=no_pdf, help=t("export.no_pdf") if no_pdf else None,
+    )

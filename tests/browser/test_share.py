@@ -1,0 +1,167 @@
+"""Share, save and export in headless Chromium against real `streamlit run` servers.
+
+A French consultant uploads a French Excel survey, filters it and copies the link; an English
+browser (a new context is a new session) opens the link and reads the same figures, downloads
+the CSV and the report; after a server restart on the same workspace the link still works.
+Expected figures are computed here from the rows written into the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from digistrat.datasets import content_id
+from tests.browser.conftest import AppServer, wait_for_app
+from tests.browser.test_upload import ENGLISH, PANEL, survey_bytes
+
+SIZE_COLUMN = "Taille d'entreprise"
+CHOSEN_SIZE = "TPE"  # every third respondent of each segment (test_upload.survey_bytes)
+SEGMENT_COLUMNS = 5  # Segment, Share, interval, Base, Note
+
+
+def expected_bases() -> dict[str, int]:
+    """Respondents of each segment with the chosen size: ("TPE", "PME", "ETI")[i % 3] in the file."""
+    return {name: sum(1 for i in range(respondents) if i % 3 == 0) for name, (_, _, respondents) in zip(ENGLISH, PANEL)}
+
+
+def expected_shares() -> tuple[int, dict[str, float]]:
+    """Respondents with the chosen size and each segment's weighted share among them, in points."""
+    bases = expected_bases()
+    totals = {name: weight * bases[name] for name, (_, weight, _) in zip(ENGLISH, PANEL)}
+    grand = sum(totals.values())
+    return sum(bases.values()), {name: 100 * value / grand for name, value in totals.items()}
+
+
+def english_percent(points: float) -> str:
+    """How the English page writes a share: two decimals at most, trailing zeros dropped."""
+    return f"{points:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def number(text: str) -> float:
+    """'27,59 %' or '27.59%' -> 27.59."""
+    return float(text.replace("\u202f", "").replace("\u00a0", "").replace("%", "").replace(",", ".").strip())
+
+
+def segment_shares(page: Page, timeout_s: float = 20) -> dict[str, float]:
+    """The segment table's first two columns (read from the grid's accessible cells)."""
+    table = page.locator("[data-testid='stDataFrame']").first
+    expect(table).to_be_visible(timeout=20_000)
+    table.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cells = table.locator("td").all_inner_texts()
+        rows = [cells[i : i + SEGMENT_COLUMNS] for i in range(0, len(cells) - SEGMENT_COLUMNS + 1, SEGMENT_COLUMNS)]
+        shown = {row[0].strip(): number(row[1]) for row in rows if "%" in row[1]}
+        if len(shown) == len(ENGLISH) or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(250)
+
+
+def copied_link(page: Page, holding: str) -> str:
+    """The address the sidebar's copy-link control shows, once it holds `holding` (the control
+    is redrawn at the end of the run that changed the view)."""
+    code = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").first
+    expect(code).to_contain_text(holding, timeout=20_000)
+    return code.inner_text().strip()
+
+
+def upload_and_filter(page: Page, server: AppServer) -> str:
+    """Upload the French survey, open it on the segments page, keep one company size; the link."""
+    page.goto(f"{server.url}/upload")
+    wait_for_app(page)
+    page.locator("input[type='file']").set_input_files(
+        {"name": "enquête.csv", "mimeType": "text/csv", "buffer": survey_bytes()}
+    )
+    expect(page.locator("[data-testid='stTable']").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("est enregistré", exact=False).first).to_be_visible(timeout=20_000)
+    wait_for_app(page)
+    page.get_by_role("link", name="Ouvrir dans la page segments").click()
+    wait_for_app(page)
+    expect(page.get_by_text("n = 60 sur 60 répondants")).to_be_visible(timeout=30_000)
+    page.get_by_label(SIZE_COLUMN, exact=False).first.click()
+    page.get_by_role("option", name=CHOSEN_SIZE, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    count, _ = expected_shares()
+    expect(page.get_by_text(f"n = {count} sur 60 répondants")).to_be_visible(timeout=20_000)
+    return copied_link(page, "f_Taille")
+
+
+def open_in_english(browser: Browser, link: str) -> tuple[Page, object]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(link)
+    wait_for_app(page)
+    return page, context
+
+
+def download(page: Page, button: str) -> bytes:
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=button).click()
+    return Path(info.value.path()).read_bytes()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+def test_a_link_made_in_french_opens_the_same_view_in_english_downloads_and_survives_a_restart(
+    browser: Browser, workspace: Path
+):
+    count, shares = expected_shares()
+    dataset_id = content_id(survey_bytes())
+    server = AppServer(workspace=workspace)
+    server.start()
+    try:
+        french = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+        link = upload_and_filter(french.new_page(), server)
+        french.close()
+        # canonical values only: the dataset id and the column's own value, no label, no default
+        assert link.startswith(f"{server.url}/segments?")
+        query = link.split("?", 1)[1]
+        assert f"ds={dataset_id}" in query
+        assert "f_Taille%20d%27entreprise=TPE" in query
+        assert "lang" not in query and "Les%20" not in query
+
+        page, context = open_in_english(browser, link)
+        expect(page.get_by_text(f"n = {count} of 60 respondents")).to_be_visible(timeout=30_000)
+        assert segment_shares(page) == pytest.approx(shares, abs=0.005)
+
+        page.get_by_text("Download the data and a report").click()
+        rows = list(csv.DictReader(io.StringIO(download(page, "CSV (UTF-8)").decode("utf-8"))))
+        assert len(rows) == count
+        assert {row[SIZE_COLUMN] for row in rows} == {CHOSEN_SIZE}
+        report = download(page, "Report (HTML)").decode("utf-8")
+        assert '<html lang="en">' in report
+        assert f"n = {count} of 60 respondents" in report
+        # the filter in force, in the column's own words
+        assert "<dt>Taille d&#x27;entreprise</dt><dd>TPE</dd>" in report
+        # each segment's share, its interval and its base, as on the page
+        for name, base in expected_bases().items():
+            row = rf"<tr><td>{name}</td><td>{re.escape(english_percent(shares[name]))}</td><td>[\d.]+% – [\d.]+%</td><td>{base}</td>"
+            assert re.search(row, report), name
+        # the reference study's caveat and the methods in plain words
+        assert "The article does not say how many of the 1,700 companies answered." in report
+        assert "Wilson score" in report and "Benjamini–Hochberg" in report
+        assert download(page, "Report (PDF)").startswith(b"%PDF-")
+        context.close()
+    finally:
+        server.stop()
+
+    restarted = AppServer(workspace=workspace)
+    restarted.start()
+    try:
+        page, context = open_in_english(browser, link.replace(server.url, restarted.url))
+        expect(page.get_by_text(f"n = {count} of 60 respondents")).to_be_visible(timeout=30_000)
+        assert segment_shares(page) == pytest.approx(shares, abs=0.005)
+        context.close()
+    finally:
+        restarted.stop()
