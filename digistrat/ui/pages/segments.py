@@ -37,14 +37,19 @@ def _filter_key(column: str) -> str:
     return f"f_{column}"
 
 
+def _version(dataset: datasets.Dataset) -> str:
+    # The same bytes read with other roles, mappings or weights give other figures: all in the key.
+    return f"{dataset.id}|{sorted(dataset.roles.roles.items())}|{dataset.normalised!r}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prepared(dataset_id: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
+def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
     # Once per dataset: numbering the answer combinations is the only pass over all rows.
     return explore.prepare(_dataset.frame, explore.survey_layout(_dataset))
 
 
 @st.cache_resource(show_spinner=False)
-def _options(dataset_id: str, _dataset: datasets.Dataset, _layout: explore.SurveyLayout):
+def _options(version: str, _dataset: datasets.Dataset, _layout: explore.SurveyLayout):
     return explore.filter_options(_dataset.frame, _layout), explore.numeric_bounds(_dataset.frame, _layout)
 
 
@@ -613,13 +618,13 @@ def render() -> None:
     language = lang()
     dataset = active_dataset("survey")
     try:
-        prepared = _prepared(dataset.id, dataset)
+        prepared = _prepared(_version(dataset), dataset)
     except DigistratError as error:
         st.title(t("page.segments"))
         st.error(str(error))
         return
     layout = prepared.layout
-    options, bounds = _options(dataset.id, dataset, layout)
+    options, bounds = _options(_version(dataset), dataset, layout)
 
     st.title(t("page.segments"))
     illustrative_banner(dataset)

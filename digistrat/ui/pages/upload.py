@@ -451,13 +451,8 @@ def _saved_section(current: Upload | None) -> None:
                   type="primary", icon=":material/delete_forever:")
 
 
-def render() -> None:
-    st.title(t("page.upload"))
-    st.caption(t("upload.intro"))
-    upload = _current_upload()
-    _saved_section(upload)
-    if upload is None:
-        return
+def _dataset(upload: Upload) -> None:
+    """Everything about the file being worked on: read, save, detection, roles, values, preview."""
     try:
         with st.spinner(t("upload.reading")):
             dataset = load_upload(upload)
@@ -476,6 +471,18 @@ def render() -> None:
     _mapping_editor(upload, dataset)
     _bad_weights(upload, dataset)
     _preview(upload, dataset)
+
+
+def render() -> None:
+    st.title(t("page.upload"))
+    st.caption(t("upload.intro"))
+    upload = _current_upload()
+    # Drawn under the uploader, filled last: the listing includes what this run saved.
+    saved_box = st.container()
+    if upload is not None:
+        _dataset(upload)
+    with saved_box:
+        _saved_section(upload)
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__
