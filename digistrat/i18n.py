@@ -508,6 +508,16 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Copiez cette adresse pour partager exactement ce que vous voyez : page, données, filtres, segments "
         "cliqués et réglages. Elle ouvre les mêmes chiffres dans tout navigateur et dans les deux langues.",
     ),
+    "ws.intro": (
+        "Upload a survey panel or an analytics export (CSV, TSV, Excel, Parquet; GA4 and Matomo exports as "
+        "they come). Check what was detected, correct the column roles, then open it on the segments or "
+        "channels page. The file and your choices are saved on the server: only this session lists it, and "
+        "the link of a view opens it again, even after a restart.",
+        "Déposez un panel d'enquête ou un export d'analytics (CSV, TSV, Excel, Parquet ; exports GA4 et "
+        "Matomo tels quels). Vérifiez ce qui a été détecté, corrigez le rôle des colonnes, puis ouvrez-le "
+        "dans la page segments ou canaux. Le fichier et vos choix sont enregistrés sur le serveur : seule "
+        "cette session le liste, et le lien d'une vue le rouvre, même après un redémarrage.",
+    ),
     "ws.saving": ("Saving to your workspace…", "Enregistrement dans votre espace…"),
     "ws.saved": (
         "“{name}” is saved: its link keeps working after a restart.",

@@ -475,7 +475,7 @@ def _dataset(upload: Upload) -> None:
 
 def render() -> None:
     st.title(t("page.upload"))
-    st.caption(t("upload.intro"))
+    st.caption(t("ws.intro"))
     upload = _current_upload()
     # Drawn under the uploader, filled last: the listing includes what this run saved.
     saved_box = st.container()
