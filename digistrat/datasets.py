@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from digistrat.normalise import NormaliseReport, normalise
 from digistrat.read import Limits, ReadReport, read_table
 from digistrat.roles import RoleGuess, guess_roles, with_roles
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 PROVENANCE_FILE = DATA_DIR / "provenance.json"
@@ -39,6 +41,14 @@ class Dataset:
     roles: RoleGuess
     normalised: NormaliseReport
     provenance: Mapping[str, Any] | None = field(default=None)
+    # Values computed once from this dataset (a traffic cube, say); never part of its identity.
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """`build()`, computed on the first call with this key and kept as long as the dataset."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     @property
     def kind(self) -> str:

@@ -13,6 +13,7 @@ channel × device grid are polars group_bys over it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -23,7 +24,10 @@ from digistrat.channels import (
     STRATEGY_KEYS,
     ChannelSettings,
     bucket_of,
+    _map_distinct,
+    _query_param,
     classify_frame,
+    host_of,
     map_channel_label,
     sessions_from_urls,
     split_source_medium,
@@ -62,15 +66,23 @@ def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
 
     An export that already names its channel also gets `label`: its own text, unmapped.
     """
-    roles = dataset.roles
-    lf = dataset.frame.lazy()
+    return _with_channel(dataset.frame.lazy().with_columns(_sessions(dataset).alias("sessions")), dataset, settings)
+
+
+def _sessions(dataset: Dataset) -> pl.Expr:
     # aggregated tables count each row for its sessions, or for its share when that is all
     # they give (the article's own table); row-level logs count one session a row
-    count = roles.column_for("count") or roles.column_for("share")
-    lf = lf.with_columns((pl.col(count).cast(pl.Float64) if count else pl.lit(1.0)).alias("sessions"))
+    count = dataset.roles.column_for("count") or dataset.roles.column_for("share")
+    return pl.col(count).cast(pl.Float64) if count else pl.lit(1.0)
+
+
+def _with_channel(lf: pl.LazyFrame, dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
+    """`lf` (the dataset's rows, or its origin cube) with `channel` and the rules' inputs
+    under their role names: source / medium / campaign, or `label`."""
+    roles = dataset.roles
     channel = roles.column_for("channel")
     if channel:
-        labels = dataset.frame[channel].cast(pl.String).drop_nulls().unique()
+        labels = lf.select(pl.col(channel).cast(pl.String).drop_nulls().unique()).collect().to_series()
         mapping = {value: map_channel_label(value) or "unassigned" for value in labels.to_list()}
         text = pl.col(channel).cast(pl.String)
         return lf.with_columns(
@@ -84,11 +96,8 @@ def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
     elif roles.column_for("source") or roles.column_for("medium"):
         names = {r: roles.column_for(r) for r in ("source", "medium")}
     elif roles.column_for("referrer") or roles.column_for("landing_page"):
-        lf = sessions_from_urls(
-            lf, settings,
-            referrer=roles.column_for("referrer") or "referrer",
-            landing_page=roles.column_for("landing_page") or "landing_page",
-        )
+        lf = sessions_from_urls(lf, settings, referrer=_url_column(dataset, "referrer"),
+                                landing_page=_url_column(dataset, "landing_page"))
         names = {"source": "source", "medium": "medium", "campaign": "campaign"}
     else:
         raise InputError(
@@ -112,26 +121,118 @@ def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
     )
 
 
+def _url_column(dataset: Dataset, role: str) -> str:
+    return dataset.roles.column_for(role) or role
+
+
+# ---------------------------------------------------------------------------------------
+# The origin cube: sessions per distinct rule inputs × date × device, once per dataset
+# ---------------------------------------------------------------------------------------
+
+_DATE, _DEVICE, _SESSIONS = "__tr_date", "__tr_device", "__tr_sessions"
+
+
+def _rule_inputs(dataset: Dataset) -> list[str]:
+    """The dataset's columns the channel rules read (whatever the settings)."""
+    roles, columns = dataset.roles, dataset.frame.columns
+    if roles.column_for("channel"):
+        wanted = [roles.column_for("channel")]
+    elif roles.column_for("source_medium"):
+        wanted = [roles.column_for("source_medium"), roles.column_for("campaign")]
+    elif roles.column_for("source") or roles.column_for("medium"):
+        wanted = [roles.column_for(r) for r in ("source", "medium", "campaign")]
+    else:
+        wanted = [_url_column(dataset, "referrer"), _url_column(dataset, "landing_page")]
+    return list(dict.fromkeys(c for c in wanted if c and c in columns))
+
+
+def origin_cube(dataset: Dataset) -> pl.DataFrame:
+    """Sessions summed per distinct (rule inputs, date, device) of the dataset, built once
+    per dataset and kept with it: a classification setting only re-classifies these rows.
+
+    Referrer and landing-page URLs are first reduced to one representative URL per distinct
+    set of what the rules read from them (UTM tags, click ids, host; the referrer's host or
+    app), so a log with a click id in every URL still gives a small cube.
+    """
+    return dataset.derived("traffic.origin_cube", lambda: _build_cube(dataset))
+
+
+def _build_cube(dataset: Dataset) -> pl.DataFrame:
+    frame = dataset.frame
+    inputs = _rule_inputs(dataset)
+    keys: list[pl.Expr] = [pl.col(c) for c in inputs]
+    date = dataset.roles.column_for("date")
+    if date and date in frame.columns and frame.schema[date].is_temporal():
+        keys.append(pl.col(date).cast(pl.Date).alias(_DATE))
+    if "device" in frame.columns:
+        keys.append(pl.col("device").cast(pl.String).alias(_DEVICE))
+    count = dataset.roles.column_for("count") or dataset.roles.column_for("share")
+    total = _sessions(dataset).fill_null(0).sum() if count else pl.len().cast(pl.Float64)
+    cube = frame.lazy().group_by(keys).agg(total.alias(_SESSIONS)).collect()
+    urls = not dataset.roles.column_for("channel") and not any(
+        dataset.roles.column_for(r) for r in ("source_medium", "source", "medium"))
+    if not urls or not inputs:
+        return cube
+    for column in inputs:
+        features = _landing_features if column == _url_column(dataset, "landing_page") else _referrer_features
+        cube = cube.with_columns(_representative(cube[column], features))
+    return cube.group_by(pl.exclude(_SESSIONS)).agg(pl.col(_SESSIONS).sum())
+
+
+def _representative(urls: pl.Series, features: list[pl.Expr]) -> pl.Series:
+    """Each URL replaced by the smallest URL that gives the rules the same inputs."""
+    distinct = urls.cast(pl.String).unique().to_frame("url").with_columns(
+        *(f.alias(f"__tr_f{i}") for i, f in enumerate(features)))
+    firsts = distinct.group_by(pl.exclude("url")).agg(pl.col("url").min().alias("__tr_rep"))
+    mapping = distinct.join(firsts, on=[c for c in firsts.columns if c != "__tr_rep"], nulls_equal=True)
+    return urls.cast(pl.String).replace_strict(mapping["url"], mapping["__tr_rep"], default=None).alias(urls.name)
+
+
+# What sessions_from_urls reads from a landing page: UTM tags, click ids, its host.
+_landing_features = [
+    *(_query_param(pl.col("url"), name) for name in ("utm_source", "utm_medium", "utm_campaign")),
+    pl.col("url").str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)="),
+    pl.col("url").str.contains(r"(?i)[?&]msclkid="),
+    _map_distinct(pl.col("url"), host_of, pl.String()),
+]
+
+
+def _referrer_key(url: str) -> str:
+    """What the referrer rules read: blank, the Android app and host, or the host."""
+    text = url.strip()
+    if not text:
+        return "blank"
+    scheme = re.match(r"(?i)^([a-z][a-z0-9+.\-]*)://", text)
+    host = host_of(text) or ""
+    if scheme and scheme.group(1).lower() == "android-app":
+        return f"app\0{text.lower()}"  # the package decides; keeping the whole URL is finer, never coarser
+    return f"host\0{host}"
+
+
+_referrer_features = [_map_distinct(pl.col("url"), _referrer_key, pl.String())]
+
+
 def session_counts(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> pl.DataFrame:
     """Sessions per distinct (channel, [date], [device], origin): the frame every figure comes from.
 
     Columns: channel, sessions (float), `date` (Date) when the dataset has a date column,
     `device` when it has a device column, and either source / medium / campaign (rules)
-    or `label` (an export's own channel label).
+    or `label` (an export's own channel label). The rules run on the origin cube (one row per
+    distinct rule inputs × date × device), never on the dataset's rows.
     """
-    lf = classified(dataset, settings)
+    cube = origin_cube(dataset)
+    lf = _with_channel(cube.lazy(), dataset, settings)
     schema = lf.collect_schema()
     keys: list[pl.Expr] = [pl.col("channel")]
-    date = dataset.roles.column_for("date")
-    if date and date in schema and schema[date].is_temporal():
-        keys.append(pl.col(date).cast(pl.Date).alias("date"))
-    if "device" in dataset.frame.columns:
-        keys.append(pl.col("device").cast(pl.String))
+    if _DATE in schema:
+        keys.append(pl.col(_DATE).alias("date"))
+    if _DEVICE in schema:
+        keys.append(pl.col(_DEVICE).alias("device"))
     if LABEL_COLUMN in schema:
         keys.append(pl.col(LABEL_COLUMN))
     else:
         keys.extend(pl.col(name) for name in ORIGIN_COLUMNS)
-    return lf.group_by(keys).agg(pl.col("sessions").fill_null(0).sum()).collect()
+    return lf.group_by(keys).agg(pl.col(_SESSIONS).sum().alias("sessions")).collect()
 
 
 # ---------------------------------------------------------------------------------------

@@ -391,3 +391,60 @@ def test_an_article_like_share_table_keeps_its_published_mix():
     dataset = datasets.load_bytes(data.encode("utf-8"), "origines.csv")
     buckets = dict(traffic.channel_mix(dataset).buckets.select("key", "share").rows())
     assert buckets == pytest.approx({"search": 0.29, "external": 0.40, "direct": 0.31})
+
+
+# ---- the origin cube: settings re-classify distinct inputs, never the rows -------------------
+
+URL_LOG = [  # referrer, landing page, channel under GA4's rules worked out by hand
+    ("", "https://www.shop-exemple.fr/?gclid=101", "paid_search"),  # Google click id: google / cpc
+    ("", "https://www.shop-exemple.fr/?gclid=202", "paid_search"),
+    ("https://www.google.fr/search?q=a", "https://www.shop-exemple.fr/a", "organic_search"),
+    ("https://www.google.fr/search?q=b", "https://www.shop-exemple.fr/b", "organic_search"),
+    ("android-app://com.google.android.googlequicksearchbox", "https://www.shop-exemple.fr/", "organic_search"),
+    ("ANDROID-APP://com.google.android.googlequicksearchbox/https/www.google.com", "https://www.shop-exemple.fr/",
+     "organic_search"),
+    ("https://www.lesechos.fr/article", "https://www.shop-exemple.fr/", "referral"),
+    ("https://www.shop-exemple.fr/tarifs", "https://www.shop-exemple.fr/contact", "direct"),  # inside the site
+    ("https://l.facebook.com/", "https://www.shop-exemple.fr/?utm_source=newsletter&utm_medium=email&utm_campaign=mai",
+     "email"),  # UTM tags win over the referrer
+    ("", "https://www.shop-exemple.fr/?utm_source=newsletter&utm_medium=email&utm_campaign=mai&x=2", "email"),
+]
+
+
+def url_log_dataset() -> datasets.Dataset:
+    lines = ["date,referrer,landing_page,device"]
+    lines += [f"2026-03-02,{referrer},{page},mobile" for referrer, page, _ in URL_LOG]
+    return datasets.load_bytes("\n".join(lines).encode(), "urls.csv")
+
+
+def test_url_log_channels_from_the_cube_match_the_rules_by_hand():
+    dataset = url_log_dataset()
+    expected = tally([{"channel": c} for _, _, c in URL_LOG], lambda row: row["channel"])
+    mix = traffic.channel_mix(dataset)
+    assert as_dict(mix.channels) == expected
+    # own domain: the Les Echos referral becomes direct, everything else stays
+    own = traffic.channel_mix(dataset, ChannelSettings(own_domains=("lesechos.fr",)))
+    assert as_dict(own.channels) == {**{k: v for k, v in expected.items() if k != "referral"}, "direct": 2}
+    # the two click-id visits, and the two Google searches, give the rules the same inputs
+    assert traffic.origin_cube(dataset).height == len(URL_LOG) - 2
+
+
+@pytest.mark.parametrize("settings", [
+    ChannelSettings(), ChannelSettings(ai_channel=True), ChannelSettings(enriched=True),
+    ChannelSettings(own_domains=("lesechos.fr", "atelier-exemple.fr")),
+])
+@pytest.mark.parametrize("overrides", [None, {"source": "ignore", "medium": "ignore", "campaign": "ignore"}])
+def test_counts_from_the_cube_equal_classifying_every_row(settings, overrides):
+    data = (REPO / "data" / "sample_sessions.csv").read_bytes()
+    dataset = datasets.load_bytes(data, "sample_sessions.csv", role_overrides=overrides)
+    keys = ["channel", "date", "device", "source", "medium", "campaign"]
+    every_row = (
+        traffic.classified(dataset, settings)
+        .group_by(pl.col("channel"), pl.col("date"), pl.col("device").cast(pl.String), "source", "medium", "campaign")
+        .agg(pl.col("sessions").sum())
+        .collect()
+        .sort(keys, nulls_last=True)
+    )
+    from_cube = traffic.session_counts(dataset, settings).select(*keys, "sessions").sort(keys, nulls_last=True)
+    assert from_cube.equals(every_row)
+    assert from_cube["sessions"].sum() == len(sample_rows())
