@@ -345,11 +345,12 @@ def page_view(
 
 
 def _differences(
-    p1: pl.Series, n1: float, p2: pl.Series, n2: float, thresholds: stats.Thresholds
+    p1: pl.Series | np.ndarray, n1: float, p2: pl.Series | np.ndarray, n2: float, thresholds: stats.Thresholds
 ) -> pl.DataFrame:
     """Newcombe difference p1 − p2 in points per row; null where either side is suppressed."""
     n = len(p1)
-    frame = stats.differences(p1.to_numpy(), [n1] * n, p2.to_numpy(), [n2] * n, thresholds.level, thresholds.min_base)
+    p1, p2 = (p.to_numpy() if isinstance(p, pl.Series) else p for p in (p1, p2))
+    frame = stats.differences(p1, [n1] * n, p2, [n2] * n, thresholds.level, thresholds.min_base)
     return frame.select((pl.col("diff", "ci_low", "ci_high") * 100), "p_value")
 
 
@@ -522,40 +523,35 @@ def segment_profile(
     """The segment against all other (filtered) respondents on every question.
 
     `by_segment` and `per_question` are the cube rolled up to segment (with mean sums) and
-    to segment × each categorical or multi-answer question.
+    to segment × each categorical or multi-answer question. The figures are those of
+    `stats.crosstab_from_cells` (segment or rest × each category) and
+    `stats.multi_response_from_cells` (each side), computed with numpy on the few rows of
+    each roll-up: a filter change recomputes a profile of dozens of tests.
     """
     if segment not in SEGMENT_KEYS:
         raise InputError(f"Unknown segment {segment!r}; pick one of {', '.join(SEGMENT_KEYS)}.")
     weight = layout.weight
-    side = pl.when(pl.col("segment") == segment).then(pl.lit("in")).otherwise(pl.lit("out")).alias(IN_SEGMENT)
     parts: list[pl.DataFrame] = []
     dimension_rows = []
     for dimension in layout.dimensions:
-        flagged = per_question[dimension].with_columns(side)
-        table = stats.crosstab_from_cells(flagged, dimension, IN_SEGMENT, weight, thresholds, column_keys=["in", "out"])
-        bases = dict(zip(table.column_bases["column"], table.column_bases["n_eff"]))
-        inside = table.cells.filter(pl.col("column") == "in")
-        n_in, n_out = bases.get("in", 0.0), bases.get("out", 0.0)
-        parts.append(_profile_rows("category", dimension, inside["row"], inside["column_share"],
-                                   inside["rest_share"], n_in, n_out, thresholds))
-        dimension_rows.append((dimension, table.test, table.p_value, table.cramers_v))
+        keys, share, rest, n_in, n_out, test = _category_profile(per_question[dimension], dimension, segment, weight,
+                                                                 thresholds)
+        parts.append(_profile_rows("category", dimension, keys, share, rest, n_in, n_out, thresholds))
+        dimension_rows.append((dimension, *test))
     for column in layout.multi:
-        flagged = per_question[column].with_columns(side)
-        keys = stats.multi_response_from_cells(flagged, column, weight, MULTI_SEPARATOR, thresholds).rows["key"]
-        inside, rest = (
-            stats.multi_response_from_cells(
-                flagged.filter(pl.col(IN_SEGMENT) == side), column, weight, MULTI_SEPARATOR, thresholds, keys=keys
-            )
-            for side in ("in", "out")
-        )
-        parts.append(_profile_rows("option", column, keys, inside.rows["share"], rest.rows["share"],
-                                   inside.n_eff, rest.n_eff, thresholds))
+        keys, share, rest, n_in, n_out = _option_profile(per_question[column], column, segment, weight, thresholds)
+        parts.append(_profile_rows("option", column, keys, share, rest, n_in, n_out, thresholds))
     if layout.origins:
-        means = _means(_sum_means(by_segment.with_columns(side), layout, [pl.col(IN_SEGMENT)]), layout, thresholds, IN_SEGMENT)
+        side = pl.when(pl.col("segment") == segment).then(pl.lit("in")).otherwise(pl.lit("out")).alias(IN_SEGMENT)
+        sums = _sum_means(by_segment.with_columns(side), layout, [pl.col(IN_SEGMENT)])
+        sides = sums[IN_SEGMENT].to_list()
         channel_rows = []
         for bucket, _ in layout.origins:
-            pick = means.filter(pl.col("bucket") == bucket)
-            by_side = {r[IN_SEGMENT]: r for r in pick.iter_rows(named=True)}
+            means = stats.means_from_sums(sums, thresholds, prefix=f"{bucket}_")
+            by_side = {
+                name: {"mean": row["mean"], "se": row["se"], "df": row["df"], "n_eff": row["n_eff"]}
+                for name, row in zip(sides, means.select("mean", "se", "df", "n_eff").iter_rows(named=True))
+            }
             a, b = by_side.get("in"), by_side.get("out")
             d = _welch(a, b, thresholds.level)
             channel_rows.append({
@@ -576,6 +572,98 @@ def segment_profile(
     return Profile(segment, rows, dimensions, n_tests)
 
 
+def _sides(rolled: pl.DataFrame, column: str, segment: str) -> tuple[np.ndarray, ...]:
+    """(answer text, in the segment, count, Σw, Σw², smallest w, largest w) per row of a
+    segment × question roll-up whose answer is not null."""
+    answered = rolled.filter(pl.col(column).is_not_null())
+    inside = (answered["segment"].cast(pl.String) == segment).fill_null(False).to_numpy()
+    return (
+        answered[column].cast(pl.String).to_numpy(), inside,
+        *(answered[c].to_numpy().astype(float) for c in ("count", "sum_w", "sum_w2", "w_min", "w_max")),
+    )
+
+
+def _by_weight(keys: np.ndarray, sum_w: np.ndarray) -> np.ndarray:
+    """Positions of `keys` by descending weight, then key (the order of stats' tables)."""
+    return np.lexsort((keys, -sum_w))
+
+
+def _varies(weight: str | None, w_min: np.ndarray, w_max: np.ndarray) -> bool:
+    return weight is not None and w_min.size > 0 and bool(w_min.min() != w_max.max())
+
+
+def _category_profile(
+    rolled: pl.DataFrame, column: str, segment: str, weight: str | None, thresholds: stats.Thresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, tuple]:
+    """(categories, share in the segment, share in the rest, n_eff in, n_eff rest, (test, p, V))
+    as `stats.crosstab_from_cells` gives them for the category × (segment, rest) table."""
+    text, inside, count, sum_w, sum_w2, w_min, w_max = _sides(rolled, column, segment)
+    keys, where = np.unique(text, return_inverse=True)
+    cell = where * 2 + np.where(inside, 0, 1)
+    size = 2 * keys.size
+    grid = [np.bincount(cell, weights=v, minlength=size).reshape(keys.size, 2) for v in (count, sum_w, sum_w2)]
+    order = _by_weight(keys, grid[1].sum(axis=1))
+    keys = keys[order]
+    counts, w, w2 = (g[order] for g in grid)
+    weighted = _varies(weight, w_min, w_max)
+    col_n, col_w, col_w2 = counts.sum(axis=0), w.sum(axis=0), w2.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if weighted:
+            rest_w, rest_w2 = w.sum() - col_w, w2.sum() - col_w2
+            col_eff = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
+            share = w / col_w
+            rest = (w.sum(axis=1, keepdims=True) - w) / rest_w
+        else:
+            rest_n = counts.sum() - col_n
+            col_eff = col_n
+            share = counts / col_n
+            rest = (counts.sum(axis=1, keepdims=True) - counts) / rest_n
+    shown = _flags_shown(col_eff[0], thresholds)
+    test, _, _, p_value, cramers_v, _, _ = stats._independence_test(counts, w, w2, weighted)
+    in_share = share[:, 0] if shown else np.full(keys.size, np.nan)
+    in_rest = rest[:, 0] if shown else np.full(keys.size, np.nan)
+    return keys, in_share, in_rest, float(col_eff[0]), float(col_eff[1]), (test, p_value, cramers_v)
+
+
+def _flags_shown(n_eff: float, thresholds: stats.Thresholds) -> bool:
+    return bool(stats._flags(np.array([n_eff]), thresholds)[0] != stats.FLAG_SUPPRESSED)
+
+
+def _option_profile(
+    rolled: pl.DataFrame, column: str, segment: str, weight: str | None, thresholds: stats.Thresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """(options, share in the segment, share in the rest, n_eff in, n_eff rest) as
+    `stats.multi_response_from_cells` gives them for each side."""
+    text, inside, count, sum_w, sum_w2, w_min, w_max = _sides(rolled, column, segment)
+    stripped = [t.strip() for t in text]
+    answered = np.array([bool(t) for t in stripped], dtype=bool)
+    chosen = {t: sorted({o.strip() for o in t.split(MULTI_SEPARATOR)} - {""}) for t in set(stripped) if t}
+    keys = np.array(sorted({o for options in chosen.values() for o in options}), dtype=object)
+    position = {k: i for i, k in enumerate(keys)}
+    rows = [i for i, t in enumerate(stripped) if t for _ in chosen[t]]
+    option = np.array([position[o] for t in stripped if t for o in chosen[t]], dtype=np.int64)
+
+    def side(mask: np.ndarray) -> tuple[np.ndarray, float]:
+        """Shares of every option among the answered rows in `mask`, and their effective base."""
+        base = mask & answered
+        base_n, base_w, base_w2 = count[base].sum(), sum_w[base].sum(), sum_w2[base].sum()
+        picked = mask[rows] if rows else np.zeros(0, dtype=bool)
+        sums = [np.bincount(option[picked], weights=v[rows][picked], minlength=keys.size) for v in (count, sum_w)]
+        weighted = _varies(weight, w_min[base], w_max[base])
+        n_eff, _ = stats._base_figures(int(base_n), float(base_w), float(base_w2), weighted)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if weighted:
+                shares = sums[1] / base_w if base_w > 0 else np.full(keys.size, np.nan)
+            else:
+                shares = sums[0] / base_n if base_n > 0 else np.full(keys.size, np.nan)
+        return (shares if _flags_shown(n_eff, thresholds) else np.full(keys.size, np.nan)), n_eff
+
+    all_w = np.bincount(option, weights=sum_w[rows], minlength=keys.size) if rows else np.zeros(keys.size)
+    order = _by_weight(keys.astype(str), all_w)
+    (share_in, n_in), (share_out, n_out) = side(inside), side(~inside)
+    return keys[order], share_in[order], share_out[order], n_in, n_out
+
+
 PROFILE_SCHEMA: dict[str, pl.DataType] = {
     "kind": pl.String(),
     "dimension": pl.String(),
@@ -592,25 +680,23 @@ PROFILE_SCHEMA: dict[str, pl.DataType] = {
 
 
 def _profile_rows(
-    kind: str, dimension: str, keys: pl.Series, share: pl.Series, rest: pl.Series,
+    kind: str, dimension: str, keys: np.ndarray, share: np.ndarray, rest: np.ndarray,
     n_in: float, n_out: float, thresholds: stats.Thresholds,
 ) -> pl.DataFrame:
+    """Profile rows of one question; shares are NaN where suppressed (they come out null)."""
     diffs = _differences(share, n_in, rest, n_out, thresholds)
-    return pl.concat(
-        [
-            pl.DataFrame(
-                {
-                    "kind": [kind] * len(keys),
-                    "dimension": [dimension] * len(keys),
-                    "key": keys.cast(pl.String),
-                    "share": share * 100,
-                    "rest": rest * 100,
-                },
-                schema={k: PROFILE_SCHEMA[k] for k in ("kind", "dimension", "key", "share", "rest")},
-            ),
-            diffs,
-            pl.DataFrame({"n_eff": [n_in] * len(keys), "rest_n_eff": [n_out] * len(keys)},
-                         schema={"n_eff": pl.Float64, "rest_n_eff": pl.Float64}),
-        ],
-        how="horizontal",
+    n = len(keys)
+    return pl.DataFrame(
+        {
+            "kind": [kind] * n,
+            "dimension": [dimension] * n,
+            "key": [str(k) for k in keys],
+            "share": share * 100,
+            "rest": rest * 100,
+            **{c: diffs[c] for c in ("diff", "ci_low", "ci_high", "p_value")},
+            "n_eff": [n_in] * n,
+            "rest_n_eff": [n_out] * n,
+        },
+        schema=PROFILE_SCHEMA,
+        nan_to_null=True,
     )
