@@ -18,6 +18,8 @@ SEGMENT_SELECTION = "segment_pick"
 REFERENCE_COLOUR = "#B9B9B9"
 DATA_COLOUR = "#1F6FB2"
 LABEL_LIMIT = 260  # pixels: room for the longest French segment label
+UNSELECTED_COLOUR = "#DDDDDD"
+SUPPRESSED_OPACITY, LOW_BASE_OPACITY = 0.0, 0.45
 
 
 def _check_size(frame: pl.DataFrame) -> None:
@@ -32,19 +34,24 @@ def share_bars(
     axis_title: str,
     colours: tuple[Sequence[str], Sequence[str]] | None = None,
     selectable: bool = False,
+    selected: Sequence[str] = (),
+    base_title: str = "n",
     description: str | None = None,
 ) -> alt.Chart:
     """Horizontal bars of `share` (points) per `label`, in the frame's row order.
 
     Columns: key, label, share, share_text; optional ci_low / ci_high (points) for interval
-    whiskers and base_text for a base label. `colours` = (keys, colours) fixes each key's colour.
-    With `selectable`, a click on a bar selects its key (point selection named SEGMENT_SELECTION).
+    whiskers, base_text for the base, flag (ok / low / suppressed: low-base bars are pale,
+    suppressed ones absent) and text (the bar's label, default share_text).
+    `colours` = (keys, colours) fixes each key's colour. With `selectable`, a click on a bar
+    selects its key (point selection SEGMENT_SELECTION, `selected` to start with) and a
+    second click clears it.
     """
     _check_size(frame)
     order = frame["label"].to_list()
     tooltip = [alt.Tooltip("label:N", title=axis_title), alt.Tooltip("share_text:N", title="%")]
     if "base_text" in frame.columns:
-        tooltip.append(alt.Tooltip("base_text:N", title="n"))
+        tooltip.append(alt.Tooltip("base_text:N", title=base_title))
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = (
         alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None)
@@ -58,17 +65,27 @@ def share_bars(
         color=colour,
         tooltip=tooltip,
     )
-    layers: list[alt.Chart] = []
+    if "flag" in frame.columns:
+        bars = bars.encode(
+            opacity=alt.when(alt.datum.flag == "suppressed").then(alt.value(SUPPRESSED_OPACITY))
+            .when(alt.datum.flag == "low").then(alt.value(LOW_BASE_OPACITY))
+            .otherwise(alt.value(1.0))
+        )
     if selectable:
-        pick = alt.selection_point(name=SEGMENT_SELECTION, fields=["key"])
-        bars = bars.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)))
-    layers.append(bars)
+        pick = alt.selection_point(
+            name=SEGMENT_SELECTION, fields=["key"], toggle="true",
+            value=[{"key": key} for key in selected] or alt.Undefined,
+        )
+        bars = bars.add_params(pick).encode(color=alt.condition(pick, colour, alt.value(UNSELECTED_COLOUR)))
+    layers: list[alt.Chart] = [bars]
     if "ci_low" in frame.columns and "ci_high" in frame.columns:
         layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
-    text_x = "ci_high:Q" if "ci_high" in frame.columns else "share:Q"
-    layers.append(
-        base.mark_text(align="left", dx=4, color="#333333").encode(x=text_x, y=y, text="share_text:N")
-    )
+        text = base.transform_calculate(at="datum.ci_high == null ? datum.share : datum.ci_high").mark_text(
+            align="left", dx=4, color="#333333"
+        ).encode(x="at:Q", y=y)
+    else:
+        text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", y=y)
+    layers.append(text.encode(text="text:N" if "text" in frame.columns else "share_text:N"))
     return alt.layer(*layers).properties(height=alt.Step(34))
 
 
@@ -106,7 +123,6 @@ def comparison_bars(
 # --- channels explorer charts
 
 BUCKET_COLOURS = ("#1F6FB2", "#E08A2E", "#3C9D5D", "#B9B9B9")  # search, external, direct, unassigned
-INCREASE_COLOUR, DECREASE_COLOUR = "#3C9D5D", "#C0392B"
 MIN_LABELLED_SHARE = 6  # points: narrower stacked segments keep their figure in the tooltip only
 
 
@@ -158,11 +174,13 @@ def heatmap(
     title: str,
     x_title: str,
     y_title: str,
+    tooltip: Sequence[tuple[str, str]] = (),
     description: str | None = None,
 ) -> alt.Chart:
     """Cells (Altair rect) of `share` (points) for each `row_label` × `column_label`, in the frame's order.
 
-    Columns: row_label, column_label, share, share_text, sessions_text.
+    Columns: row_label, column_label, share (null when suppressed), text (the cell's figure,
+    e.g. "23.4 ▲"); `tooltip` adds (column, title) pairs such as a base or a verdict.
     """
     _check_size(frame)
     rows = list(dict.fromkeys(frame["row_label"].to_list()))
@@ -175,13 +193,12 @@ def heatmap(
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 100]), legend=alt.Legend(title="%")),
         tooltip=[alt.Tooltip("row_label:N", title=y_title), alt.Tooltip("column_label:N", title=x_title),
-                 alt.Tooltip("share_text:N", title="%"), alt.Tooltip("sessions_text:N", title="n")],
+                 alt.Tooltip("text:N", title="%"), *(alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip)],
     )
     text = base.mark_text().encode(
-        text="share_text:N",
-        color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333")),
+        text="text:N", color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))
     )
-    return alt.layer(cells, text).properties(height=alt.Step(30))
+    return alt.layer(cells, text).properties(height=alt.Step(32))
 
 
 def trend_lines(
@@ -209,117 +226,7 @@ def trend_lines(
     return chart.properties(height=320)
 
 
-def change_bars(
-    frame: pl.DataFrame,
-    *,
-    title: str,
-    axis_title: str,
-    description: str | None = None,
-) -> alt.Chart:
-    """Change in points per `label` from zero, green up and red down, with its interval.
-
-    Columns: label, change, change_text; optional ci_low / ci_high (points).
-    """
-    _check_size(frame)
-    order = frame["label"].to_list()
-    base = alt.Chart(frame, title=title, description=description or title)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    bars = base.mark_bar().encode(
-        x=alt.X("change:Q", title=axis_title),
-        y=y,
-        color=alt.condition(alt.datum.change >= 0, alt.value(INCREASE_COLOUR), alt.value(DECREASE_COLOUR)),
-        tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("change_text:N", title=axis_title)],
-    )
-    layers: list[alt.Chart] = [bars]
-    if "ci_low" in frame.columns and "ci_high" in frame.columns:
-        layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
-    layers.append(alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q"))
-    return alt.layer(*layers).properties(height=alt.Step(30))
-
-
 # --- segments explorer charts
-
-SUPPRESSED_OPACITY, LOW_BASE_OPACITY = 0.0, 0.45
-
-
-def segment_share_chart(
-    frame: pl.DataFrame,
-    *,
-    title: str,
-    colours: tuple[Sequence[str], Sequence[str]],
-    base_title: str,
-    description: str | None = None,
-) -> alt.Chart:
-    """Clickable segment bars with interval whiskers and a label "share · n = base · flag".
-
-    Columns: key, label, share, ci_low, ci_high (points), flag (ok / low / suppressed), text
-    (the whole label), share_text, base_text. Low-base bars are pale, suppressed ones absent.
-    A click selects the bar's key (point selection SEGMENT_SELECTION); a second click on it
-    removes it again (toggle), so the page can clear the focus.
-    """
-    _check_size(frame)
-    order = frame["label"].to_list()
-    pick = alt.selection_point(name=SEGMENT_SELECTION, fields=["key"], toggle="true")
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    base = alt.Chart(frame, title=title, description=description or title)
-    flag_opacity = (
-        alt.when(alt.datum.flag == "suppressed").then(alt.value(SUPPRESSED_OPACITY))
-        .when(alt.datum.flag == "low").then(alt.value(LOW_BASE_OPACITY))
-        .otherwise(alt.value(1.0))
-    )
-    bars = (
-        base.mark_bar()
-        .encode(
-            x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
-            y=y,
-            color=alt.condition(
-                pick,
-                alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None),
-                alt.value("#DDDDDD"),
-            ),
-            opacity=flag_opacity,
-            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("share_text:N", title="%"),
-                     alt.Tooltip("base_text:N", title=base_title)],
-        )
-        .add_params(pick)
-    )
-    whiskers = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y)
-    text = base.transform_calculate(at="datum.ci_high == null ? 0 : datum.ci_high").mark_text(
-        align="left", dx=4, color="#333333"
-    ).encode(x="at:Q", y=y, text="text:N")
-    return alt.layer(bars, whiskers, text).properties(height=alt.Step(34))
-
-
-def crosstab_heatmap(
-    frame: pl.DataFrame,
-    *,
-    title: str,
-    x_title: str,
-    y_title: str,
-    description: str | None = None,
-) -> alt.Chart:
-    """Column percentages as cells (Altair rect) with the value and its significance marker.
-
-    Columns: row_label, column_label, share (points; null when suppressed), text (e.g.
-    "23.4 ▲"), verdict (words for the tooltip). Rows and columns keep the frame's order.
-    """
-    _check_size(frame)
-    rows = list(dict.fromkeys(frame["row_label"].to_list()))
-    columns = list(dict.fromkeys(frame["column_label"].to_list()))
-    base = alt.Chart(frame, title=title, description=description or title).encode(
-        x=alt.X("column_label:N", sort=columns, title=x_title, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-    )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 100]), legend=alt.Legend(title="%")),
-        tooltip=[alt.Tooltip("row_label:N", title=y_title), alt.Tooltip("column_label:N", title=x_title),
-                 alt.Tooltip("text:N", title="%"), alt.Tooltip("verdict:N", title=" ")],
-    )
-    text = base.mark_text().encode(
-        text="text:N", color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))
-    )
-    return alt.layer(cells, text).properties(height=alt.Step(32))
-
 
 def difference_intervals(
     frame: pl.DataFrame,
@@ -328,7 +235,7 @@ def difference_intervals(
     axis_title: str,
     description: str | None = None,
 ) -> alt.Chart:
-    """Each `label`'s difference (points) as a dot with its interval around a zero line.
+    """Each `label`'s difference or change (points) as a dot with its interval around a zero line.
 
     Columns: label, diff, ci_low, ci_high, direction (higher / lower / same), text. Dots are
     coloured only when the difference is significant.

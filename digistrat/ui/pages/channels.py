@@ -22,6 +22,8 @@ from digistrat.ui import exports, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
 from digistrat.ui.data_source import PAGE_KINDS, SAMPLES, active_dataset, display_names, load_upload, uploads
 
+SIGNIFICANCE = 0.05  # adjusted p below which a change is coloured, as the segments page at 95 %
+
 OWN_DOMAINS_KEY = "own_domains"
 AI_KEY = "ai_channel"
 MODE_KEY = "ch_mode"
@@ -261,13 +263,13 @@ def _device_section(
             pl.Series("row_label", [_key_label(view, k) for k in grid["key"].to_list()], dtype=pl.String),
             pl.Series("column_label", [_key_label("device", d) for d in grid["device"].to_list()], dtype=pl.String),
             (pl.col("share") * 100).alias("share"),
-            pl.Series("share_text", [_points(v, 0) for v in grid["share"].to_list()], dtype=pl.String),
+            pl.Series("text", [_points(v, 0) for v in grid["share"].to_list()], dtype=pl.String),
             pl.Series("sessions_text", [format_number(v, lang()) for v in grid["sessions"].to_list()], dtype=pl.String),
         )
         exports.chart(
             charts.heatmap(
                 cells, title=t("channels.heatmap_chart"), x_title=t("column.device"),
-                y_title=t(f"column.{view}"),
+                y_title=t(f"column.{view}"), tooltip=(("sessions_text", "n"),),
             ),
             "ch_heatmap", t("channels.heatmap_chart"), width="stretch",
         )
@@ -286,10 +288,15 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, k
     )
     title = t("channels.change_chart", a=name_a, b=name_b)
     exports.chart(
-        charts.change_bars(
+        charts.difference_intervals(
             labelled.select(
-                "label", pl.col("change_points").alias("change"), "change_text",
+                "label", pl.col("change_points").alias("diff"), pl.col("change_text").alias("text"),
                 pl.col("ci_low_points").alias("ci_low"), pl.col("ci_high_points").alias("ci_high"),
+                # coloured only where the change holds after the Benjamini–Hochberg correction
+                pl.when(pl.col("p_adjusted") >= SIGNIFICANCE).then(pl.lit("same"))
+                .when(pl.col("change") > 0).then(pl.lit("higher"))
+                .when(pl.col("change") < 0).then(pl.lit("lower"))
+                .otherwise(pl.lit("same")).alias("direction"),
             ),
             title=title, axis_title=t("channels.change_axis"),
         ),

@@ -399,7 +399,9 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
     else:
         st.caption(t("seg.xt.none_significant"))
     title = t("seg.xt.heatmap", dimension=name)
-    figure = charts.crosstab_heatmap(grid, title=title, x_title=name, y_title=t("column.segment"))
+    figure = charts.heatmap(
+        grid, title=title, x_title=name, y_title=t("column.segment"), tooltip=(("verdict", " "),)
+    )
     exports.chart(figure, "seg_crosstab", title, width="stretch")
     return export.Section(heading=title, chart=figure, table=wide, notes=notes)
 
@@ -666,9 +668,9 @@ def render() -> None:
             st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
             return
         segment_rows = _share_frame(view.segments, _segment_label)
-        segment_chart = charts.segment_share_chart(
-            segment_rows, title=t("segments.chart"), base_title=t("column.base"),
-            colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]),
+        segment_chart = charts.share_bars(
+            segment_rows, title=t("segments.chart"), axis_title=t("column.segment"), base_title=t("column.base"),
+            colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]), selectable=True, selected=focus,
         )
         exports.chart(
             segment_chart, "seg_shares", t("segments.chart"),
