@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -127,6 +127,9 @@ class PreparedSurvey:
     cells: pl.DataFrame  # per CELL id: segment and categorical answers
     cube: pl.DataFrame  # per CELL id: sums of every respondent (no filter), joined to `cells`
     total_rows: int
+    # numeric column -> the cube per (CELL id, value of that column), where it is much smaller
+    # than the respondents: a range on that column then filters this cube instead of them
+    by_value: Mapping[str, pl.DataFrame] = field(default_factory=dict)
 
 
 def _origin_share(bucket: str) -> str:
@@ -158,12 +161,26 @@ def prepare(frame: pl.DataFrame, layout: SurveyLayout) -> PreparedSurvey:
         *origins,
     )
     cells = categorical.with_columns(ids).unique(CELL).sort(CELL)
-    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height)
+    by_value = {}
+    for column in layout.numeric:
+        if rows[column].n_unique() <= MAX_CUBE_VALUES:
+            cube = _cube(rows, cells, layout, column)
+            if cube.height <= rows.height * MAX_CUBE_SHARE:
+                by_value[column] = cube
+    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height, by_value)
 
 
-def _cube(rows: pl.DataFrame | pl.LazyFrame, cells: pl.DataFrame, layout: SurveyLayout) -> pl.DataFrame:
+# A numeric column gets its own cube when it has few values (a 0-10 scale, whole percents)
+# and the cube stays far smaller than the respondents.
+MAX_CUBE_VALUES = 256
+MAX_CUBE_SHARE = 0.25
+
+
+def _cube(
+    rows: pl.DataFrame | pl.LazyFrame, cells: pl.DataFrame, layout: SurveyLayout, value: str | None = None
+) -> pl.DataFrame:
     extra = [e for b, _ in layout.origins for e in stats.mean_sums(_origin_share(b), layout.weight, prefix=f"{b}_")]
-    sums = stats.aggregate_cells(rows, [CELL], layout.weight, extra)
+    sums = stats.aggregate_cells(rows, [CELL, *([value] if value else [])], layout.weight, extra)
     return sums.join(cells, on=CELL, how="left")
 
 
@@ -249,11 +266,16 @@ def _roll(cube: pl.DataFrame, by: list[str | pl.Expr], layout: SurveyLayout, mea
 
 
 def filtered_cube(prepared: PreparedSurvey, spec: FilterSpec) -> pl.DataFrame:
-    """The cube of the respondents that pass the filters."""
+    """The cube of the respondents that pass the filters (per CELL id, or finer: every
+    figure is a roll-up of it)."""
     categorical = FilterSpec(include=spec.include, any_of=spec.any_of, separator=spec.separator)
     if not spec.ranges:
         return prepared.cube if categorical.is_empty else prepared.cube.filter(categorical.expression())
     ranges = FilterSpec(ranges=spec.ranges).expression()
+    if len(spec.ranges) == 1 and spec.ranges[0][0] in prepared.by_value:
+        column = spec.ranges[0][0]
+        kept = prepared.by_value[column].filter(ranges if categorical.is_empty else ranges & categorical.expression())
+        return kept.drop(column)
     rows = prepared.rows.lazy()
     if not categorical.is_empty:
         kept = prepared.cells.filter(categorical.expression())[CELL]

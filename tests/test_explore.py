@@ -183,6 +183,29 @@ def test_categorical_and_numeric_filters_match_filtering_the_rows_first():
     assert shares["newcomers"] == pytest.approx(1 / 3)
 
 
+def test_a_range_on_a_short_scale_filters_its_own_cube_with_the_same_figures():
+    many = ROWS * 40  # 9 answer combinations, 360 respondents: a cube per score value pays
+    survey = prepared(many)
+    assert survey.by_value["score"].height < len(many) / 4
+    spec = FilterSpec.build(include={"size": ["small"]}, ranges={"score": (2, 4)})
+    view = explore.page_view(survey, spec, thresholds=NO_SUPPRESSION, profile_segment="convinced")
+
+    def keep(r) -> bool:
+        return r[1] == "small" and 2 <= r[4] <= 4
+
+    assert view.base_rows == sum(keep(r) for r in many) == 200
+    shares = dict(zip(view.segments.rows["key"], view.segments.rows["share"]))
+    for segment in ("convinced", "dissatisfied", "wait_and_see"):
+        assert shares[segment] == pytest.approx(weighted_share(many, keep, lambda r, s=segment: r[0] == s))
+    north = view.profile.rows.filter((pl.col("dimension") == "region") & (pl.col("key") == "north")).row(0, named=True)
+    inside = weighted_share(many, lambda r: keep(r) and r[0] == "convinced", lambda r: r[2] == "north")
+    rest = weighted_share(many, lambda r: keep(r) and r[0] != "convinced", lambda r: r[2] == "north")
+    assert (north["share"], north["rest"]) == pytest.approx((100 * inside, 100 * rest))
+    search = view.channels.mix.filter((pl.col("segment") == "convinced") & (pl.col("bucket") == "search"))
+    kept = [r for r in many if keep(r) and r[0] == "convinced"]
+    assert search["mean"][0] == pytest.approx(sum(r[5] * r[8] for r in kept) / sum(r[8] for r in kept))
+
+
 def test_crosstab_column_shares_and_test_by_hand():
     view = explore.page_view(prepared(), FilterSpec(), thresholds=NO_SUPPRESSION, dimension="size")
     cells = view.crosstab.cells
