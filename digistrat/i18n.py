@@ -46,7 +46,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "device.other": ("Other", "Autre"),
     # application
     "app.title": ("digistrat — digital strategy explorer", "digistrat — explorer la stratégie digitale"),
-    "app.language": ("Language", "Langue"),
     "lang.en": ("English", "English"),
     "lang.fr": ("Français", "Français"),
     "page.overview": ("Reference study", "Étude de référence"),
@@ -108,19 +107,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Click a segment to focus the other charts on it; click it again to show all segments.",
         "Cliquez sur un segment pour y restreindre les autres graphiques ; cliquez à nouveau pour tout afficher.",
     ),
-    "segments.focus": ("Focus: {segment}", "Sélection : {segment}"),
     "segments.all": ("all segments", "tous les segments"),
-    "segments.weighted": (
-        "Weighted shares (weight column: {weight}); effective base {n_eff}.",
-        "Parts pondérées (colonne de poids : {weight}) ; base effective {n_eff}.",
-    ),
-    "segments.size_chart": ("Company size — {focus}", "Taille d'entreprise — {focus}"),
-    "segments.tools_chart": ("Social tools used — {focus}", "Outils sociaux utilisés — {focus}"),
     "segments.tools_base": (
         "Share of respondents who answered (base {n}); several answers possible.",
         "Part des répondants ayant répondu (base {n}) ; plusieurs réponses possibles.",
     ),
-    "segments.origins_chart": ("Visit origins of these companies — {focus}", "Origine des visites de ces entreprises — {focus}"),
     "segments.origins_note": (
         "Mean of each company's own shares, next to the estatweb reference.",
         "Moyenne des parts propres à chaque entreprise, à côté de la référence estatweb.",
@@ -135,18 +126,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Les visites venant de ces sites comptent comme accès directs, pas comme sites référents.",
     ),
     "channels.ai": ("Separate AI assistants channel", "Canal séparé pour les assistants IA"),
-    "channels.detail": ("Detailed channels", "Canaux détaillés"),
     "channels.detail_chart": ("Channels (GA4 default channel group)", "Canaux (groupes de canaux GA4 par défaut)"),
     # --- upload and data sources (issue 3)
     "page.upload": ("Your data", "Vos données"),
-    "upload.intro": (
-        "Upload a survey panel or an analytics export (CSV, TSV, Excel, Parquet; GA4 and Matomo exports as "
-        "they come). Check what was detected, correct the column roles, then open it on the segments or "
-        "channels page. The file stays in this browser session.",
-        "Déposez un panel d'enquête ou un export d'analytics (CSV, TSV, Excel, Parquet ; exports GA4 et "
-        "Matomo tels quels). Vérifiez ce qui a été détecté, corrigez le rôle des colonnes, puis ouvrez-le "
-        "dans la page segments ou canaux. Le fichier reste dans cette session du navigateur.",
-    ),
     "upload.file": ("Your file", "Votre fichier"),
     "upload.file_help": (
         "CSV or text with any separator and encoding, Excel workbook or Parquet.",
@@ -307,7 +289,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.flag.low": ("low base", "base faible"),
     "seg.flag.suppressed": ("base too small, not shown", "base trop faible, non affiché"),
     "seg.col.interval": ("{level} interval", "Intervalle à {level}"),
-    "seg.col.n_eff": ("Effective base", "Base effective"),
     "seg.col.note": ("Note", "Remarque"),
     "seg.focus_on": ("Focus on {segments}: the views below follow it.", "Sélection : {segments} ; les vues ci-dessous la suivent."),
     "seg.tab.breakdown": ("Breakdown", "Répartition"),
