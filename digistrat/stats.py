@@ -430,18 +430,26 @@ def _flags(n_eff: np.ndarray, thresholds: Thresholds) -> np.ndarray:
 
 def _order_keys(observed: pl.DataFrame, keys: Sequence[str] | None, name: str) -> pl.DataFrame:
     """Given keys first (in that order, zero rows where absent), then other observed keys by weight."""
-    by_weight = observed.sort(["sum_w", name], descending=[True, False])
+    # numpy on these few rows: polars' per-call overhead would dominate a filter change
+    observed = observed.select(name, pl.exclude(name))
+    by_weight = observed[np.lexsort((observed[name].to_numpy().astype(str), -observed["sum_w"].to_numpy()))]
     if keys is None:
         return by_weight
     keys = [str(k) for k in keys]
     if len(set(keys)) != len(keys):
         raise InputError(f"The list of categories for {name!r} repeats a value; give each category once.")
-    given = pl.DataFrame({name: keys}, schema={name: pl.String})
-    ordered = given.join(observed, on=name, how="left", maintain_order="left").with_columns(
-        pl.col("count").fill_null(0), pl.col("sum_w").fill_null(0.0), pl.col("sum_w2").fill_null(0.0)
-    )
-    extra = by_weight.filter(~pl.col(name).is_in(keys))
-    return pl.concat([ordered, extra.select(ordered.columns)])
+    position = {key: i for i, key in enumerate(by_weight[name].to_list())}
+    missing = [k for k in keys if k not in position]
+    if missing:
+        zeros = {"count": 0, "sum_w": 0.0, "sum_w2": 0.0}
+        by_weight = pl.concat([by_weight, pl.DataFrame(
+            {c: [zeros.get(c) if c != name else k for k in missing] for c in by_weight.columns},
+            schema=by_weight.schema,
+        )])
+        first = len(position)
+        position.update((k, first + i) for i, k in enumerate(missing))
+    given = set(keys)
+    return by_weight[[position[k] for k in keys] + [i for k, i in position.items() if k not in given]]
 
 
 def _share_rows(
