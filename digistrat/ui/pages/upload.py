@@ -188,7 +188,10 @@ def _examples(frame: pl.DataFrame, column: str) -> str:
     if column not in frame.columns:
         return ""
     values = frame[column].head(1000).drop_nulls().unique(maintain_order=True).head(EXAMPLE_VALUES)
-    return ", ".join(str(v)[:30] for v in values.to_list())
+    if frame.schema[column].is_numeric():
+        # numbers as the reader understood them, written the way the user's language writes them
+        return " · ".join(format_number(v, lang(), 0 if float(v).is_integer() else 2) for v in values.to_list())
+    return " · ".join(str(v)[:30] for v in values.to_list())
 
 
 def _role_editor(upload: Upload, dataset: datasets.Dataset) -> None:
