@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,10 +85,11 @@ def load_bytes(
     guess = guess_roles(result.frame)
     if role_overrides:
         guess = with_roles(guess, role_overrides)
-    frame, report = normalise(
-        result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights,
-        line_offset=_line_offset(data, result.report),
-    )
+    frame, report = normalise(result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights)
+    if report.bad_weight_rows:  # counting the file's lines costs a pass over the bytes: only when needed
+        offset = _line_offset(data, result.report)
+        if offset is not None:
+            report = replace(report, bad_weight_lines=tuple(row + offset for row in report.bad_weight_rows))
     return Dataset(
         id=content_id(data),
         name=file_name,

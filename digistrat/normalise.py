@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from digistrat.roles import RoleGuess
 
 DEVICE_KEYS: tuple[str, ...] = ("desktop", "mobile", "tablet", "other")
+# Why a row is left out, in the order a row's first reason is chosen; rows carry the position.
+REASONS: tuple[str, ...] = ("user_excluded", "no_segment", "unmapped_segment", "bad_weight")
 EXCLUDE = "exclude"
 MAX_REPORTED_ROWS = 1000
 
@@ -163,7 +165,7 @@ class _Lookup:
     """One column's distinct values with their key and, if the row must go, the reason."""
 
     key: pl.Expr            # canonical key (Enum) per row, null when none
-    why: pl.Expr            # reason the row is left out, null when it stays
+    why: pl.Expr            # reason the row is left out (its code in REASONS), null when it stays
     unmapped: pl.DataFrame  # value, rows
 
 
@@ -200,9 +202,10 @@ def _lookup(
         if outcome in left_out_when:
             whys[value] = left_out_when[outcome]
     # replace_strict on a small dict is much faster than a join on 10 M rows.
-    why = text.replace_strict(whys, default=None, return_dtype=pl.String)
+    codes = {value: REASONS.index(reason) for value, reason in whys.items()}
+    why = text.replace_strict(codes, default=None, return_dtype=pl.UInt8) if codes else pl.lit(None, pl.UInt8)
     if "blank" in left_out_when:
-        why = pl.when(text.is_null()).then(pl.lit(left_out_when["blank"])).otherwise(why)
+        why = pl.when(text.is_null()).then(pl.lit(REASONS.index(left_out_when["blank"]), pl.UInt8)).otherwise(why)
     unmapped_rows = distinct.filter(pl.col("value").is_in(unmapped)).sort(
         ["rows", "value"], descending=[True, False]
     )
@@ -281,40 +284,38 @@ def normalise(
 
     canonical_exprs = [lookup.key.alias(f"__{name}") for name, (_, lookup) in lookups.items()]
     # One reason per row, the first that applies: user_excluded, no_segment,
-    # unmapped_segment, bad_weight.
+    # unmapped_segment, bad_weight (codes into REASONS, so they sort in that order).
+    excluded = REASONS.index("user_excluded")
     whys = [lookup.why for _, lookup in lookups.values()]
-    reasons = [pl.when(why == "user_excluded").then(why) for why in whys] + whys
+    reasons = [pl.when(why == excluded).then(why) for why in whys] + whys
     bad_weight = pl.lit(False)
     if weight_column is not None:
         weights = _weight_values(data, weight_column)
         bad_weight = weights.is_null() | ~weights.is_finite() | (weights <= 0)
         canonical_exprs.append(pl.when(bad_weight).then(None).otherwise(weights).alias("__weight"))
         if exclude_bad_weights:
-            reasons.append(pl.when(bad_weight).then(pl.lit("bad_weight")))
-    reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
-    marked = (
-        data.lazy()
-        .with_row_index("__row", offset=1)
-        .with_columns(*canonical_exprs, reason.alias("__reason"), bad_weight.alias("__bad_weight"))
-        .collect()
-    )
+            reasons.append(pl.when(bad_weight).then(pl.lit(REASONS.index("bad_weight"), pl.UInt8)))
+    reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.UInt8)
+    # The original columns are shared, not copied: only the small canonical, reason and
+    # flag columns are new, and rows are filtered only when some are left out.
+    marked = data.lazy().with_columns(*canonical_exprs, reason.alias("__reason"), bad_weight.alias("__bad_weight")).collect()
 
-    left_out_counts = marked.group_by("__reason").agg(pl.len()).drop_nulls().sort("__reason")
-    left_out = {why: int(rows) for why, rows in left_out_counts.iter_rows()}
-    bad_rows = tuple(
-        marked.filter(pl.col("__bad_weight")).head(MAX_REPORTED_ROWS)["__row"].to_list()
-    )
-    bad_weight_total = int(marked["__bad_weight"].sum())
+    left_out_counts = marked.group_by("__reason").agg(pl.len()).drop_nulls()
+    left_out = dict(sorted((REASONS[code], int(rows)) for code, rows in left_out_counts.iter_rows()))
+    flags = marked["__bad_weight"]
+    bad_weight_total = int(flags.sum())
+    bad_rows = tuple((flags.arg_true().head(MAX_REPORTED_ROWS) + 1).to_list()) if bad_weight_total else ()
 
     canonical = [n for n in ("segment", "device", "weight") if f"__{n}" in marked.columns]
     renames: dict[str, str] = {}
     for name in canonical:
         if name in data.columns:
             renames[name] = _free_name(name, set(data.columns) | set(renames.values()))
+    kept = marked.select(*data.columns, *(f"__{n}" for n in canonical))
+    if left_out:
+        kept = kept.filter(marked["__reason"].is_null())
     used = (
-        marked.filter(pl.col("__reason").is_null())
-        .select(*data.columns, *(f"__{n}" for n in canonical))
-        .rename(renames)
+        kept.rename(renames)
         .rename({f"__{n}": n for n in canonical})
     )
 

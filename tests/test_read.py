@@ -123,6 +123,24 @@ def test_empty_cells_become_null_and_text_is_stripped():
     assert frame["c"].to_list() == [None, 2, 4]
 
 
+@pytest.mark.parametrize("edge", ["\t", "\u00a0", "\u2009", "\r", '""'])
+def test_one_blank_edge_far_down_the_file_is_still_stripped(edge):
+    # the byte scan that skips stripping clean files must see a single cell anywhere
+    rows = [f"r{i},source{i % 7},x" for i in range(20_000)]
+    rows[15_000] = f"r15000,{edge}late{edge},x" if edge != '""' else 'r15000,"",x'
+    frame = read_table(("id,source,flag\n" + "\n".join(rows) + "\n").encode(), file_name="s.csv").frame
+    assert frame["source"][15_000] == (None if edge == '""' else "late")
+    assert frame["source"][14_999] == f"source{14_999 % 7}"  # untouched
+
+
+def test_a_file_without_any_blank_edge_reads_its_text_as_it_is():
+    rows = "\n".join(f"2026-01-{1 + i % 28:02d},(direct),(none),https://a.fr/p?{i}" for i in range(5000))
+    frame = read_table(f"date,source,medium,landing_page\n{rows}\n".encode(), file_name="c.csv").frame
+    assert frame["source"].unique().to_list() == ["(direct)"]
+    assert frame["landing_page"][4999] == "https://a.fr/p?4999"
+    assert frame["date"].dtype == pl.Date
+
+
 def test_dates_and_codes():
     data = ("jour,quand,date_fr,us,code,postal,id\n"
             "2025-01-31,2025-01-31T08:30:00Z,31/01/2025,12/31/2025,0007,01000,123456789012345678901\n"
