@@ -24,14 +24,17 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> list[bench.Row]:
 
 
 def test_every_task_is_measured_against_each_of_its_baselines(rows: list[bench.Row]) -> None:
-    expected = {(t.name, b) for t in bench.TASKS for b in t.baselines}
+    expected = {(t.name, b) for t in bench.TASKS for b in (t.baselines or ["none"])}
     assert {(r.task, r.baseline) for r in rows} == expected
     assert {"ingest_survey", "ingest_sessions", "survey_filter", "traffic_settings", "traffic_period",
-            "parquet_reload", "stream_csv"} <= {r.task for r in rows}
+            "parquet_reload", "stream_csv", "stream_capped", "app_segments"} <= {r.task for r in rows}
 
 
 def test_timings_and_peaks_are_positive_numbers(rows: list[bench.Row]) -> None:
     for r in rows:
+        if r.baseline == "none":  # the app rerun has no baseline: only its own time
+            assert r.digistrat_s > 0 and math.isnan(r.baseline_s), r
+            continue
         assert r.digistrat_s > 0 and r.baseline_s > 0, r
         # the whole-file tasks allocate at least their output: a zero would mean the probe is broken
         if r.task.startswith(("ingest", "read_")):
@@ -50,8 +53,22 @@ def test_the_table_lists_every_row_with_its_ratio(rows: list[bench.Row]) -> None
     for line, r in zip(lines, rows):
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[0] == r.task and cells[4] == r.baseline
+        if r.baseline == "none":
+            assert cells[5] == cells[6] == cells[9] == "—"
+            continue
         assert float(cells[6]) == pytest.approx(r.digistrat_s / r.baseline_s, abs=0.006)
         assert cells[9] == "yes"
+
+
+def test_a_baseline_that_runs_out_of_memory_is_a_note_not_a_number() -> None:
+    failed = bench.Row("stream_capped", 10, "polars.read_csv (same cap)", 2.0, math.nan, 300.0, math.nan, 1000.0,
+                       True, None, note=bench._failure("memory allocation of 1048576 bytes failed\n"))
+    assert failed.note == "ran out of memory" and math.isnan(failed.ratio)
+    line = bench.table([failed]).splitlines()[-1]
+    assert "| ran out of memory | — |" in line
+    judged = bench.targets([failed])
+    assert judged == [("4 × 1000 MB streamed under a 750 MB cap", "2.00 s, peak 300 MB; eager read: ran out of memory",
+                       True)]
 
 
 def test_a_difference_in_any_figure_is_reported() -> None:
@@ -72,6 +89,7 @@ def test_targets_judge_ratios_times_and_memory() -> None:
         row("ingest_survey", "polars.read_csv", 0.14, 0.10, peak=160.0),  # 1.4 × and 1.6 × the 100 MB file
         row("survey_filter", "pandas", 0.060, 0.300),  # 60 ms: over 50 ms, but 5 × faster
         row("traffic_period", "pandas", 0.050, 0.100),  # 50 ms, only 2 × faster
+        row("app_segments", "none", 0.250, math.nan),  # a whole-app rerun of 250 ms
     ])}
     assert judged == {
         "ingest_survey ≤ 1.5 × polars.read_csv": True,
@@ -80,6 +98,7 @@ def test_targets_judge_ratios_times_and_memory() -> None:
         "survey_filter ≥ 3 × faster than pandas": True,
         "traffic_period ≤ 100.0 ms": True,
         "traffic_period ≥ 3 × faster than pandas": False,
+        "app_segments ≤ 200.0 ms": False,
     }
 
 
