@@ -30,8 +30,9 @@ Decisions where the brief was silent:
 - ``mappings`` may only name the segment or the device column; a raw value (as text,
   exactly or trimmed) maps to a key of that column's vocabulary or to "exclude", and wins
   over the built-in vocabulary. Unmapped values are listed most rows first.
-- Labels are mapped once per distinct value, then applied with ``replace_strict`` (about
-  2 s for 10 M rows with segment, device and weight).
+- Labels are mapped once per distinct value, then applied with ``replace_strict``. The
+  original columns are shared with the input, not copied: rows are filtered (a copy) only
+  when some are left out, and the reason of each row is a one-byte code.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ Row-level logs are classified (source / medium / campaign, or referrer + landing
 exports that already carry a channel keep it; each row counts for its sessions column
 when the table is aggregated.
 
-Everything after classification works on `session_counts`: sessions summed per distinct
-(channel, date, device, origin) — a frame far smaller than the log, computed once per
-dataset and settings. Trends, period and dataset comparisons, push / pull and the
-channel × device grid are polars group_bys over it.
+The rows are summed once per dataset into the origin cube (sessions per distinct rule
+inputs × date × device, a few thousand rows for a 10 M-session log); classifying with other
+settings re-classifies the cube only. Everything after classification works on
+`session_counts`: sessions per distinct (channel, date, device, origin). Trends, period and
+dataset comparisons, push / pull and the channel × device grid are polars group_bys over it.
 """
 
 from __future__ import annotations
