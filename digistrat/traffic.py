@@ -166,10 +166,12 @@ def _build_cube(dataset: Dataset) -> pl.DataFrame:
     if date and date in frame.columns and frame.schema[date].is_temporal():
         keys.append(pl.col(date).cast(pl.Date).alias(_DATE))
     if "device" in frame.columns:
-        keys.append(pl.col("device").cast(pl.String).alias(_DEVICE))
+        keys.append(pl.col("device").alias(_DEVICE))  # grouped as the Enum it is, text once grouped
     count = dataset.roles.column_for("count") or dataset.roles.column_for("share")
     total = _sessions(dataset).fill_null(0).sum() if count else pl.len().cast(pl.Float64)
     cube = frame.lazy().group_by(keys).agg(total.alias(_SESSIONS)).collect()
+    if _DEVICE in cube.columns:
+        cube = cube.with_columns(pl.col(_DEVICE).cast(pl.String))
     urls = not dataset.roles.column_for("channel") and not any(
         dataset.roles.column_for(r) for r in ("source_medium", "source", "medium"))
     if not urls or not inputs:
