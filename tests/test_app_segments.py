@@ -237,3 +237,20 @@ def test_impossible_settings_fall_back_to_the_defaults_with_a_warning():
     at.number_input(key="min_base").set_value(50).run()  # above the low-base threshold (30)
     assert not at.exception
     assert at.warning and "defaults apply" in at.warning[0].value
+
+
+@pytest.mark.parametrize("extra", ["", ",Q1"])
+def test_a_survey_with_no_question_but_the_segment_still_shows_every_view(extra):
+    # a bare "id,segment" export (or one numeric question) leaves the profile with nothing to compare
+    segments = ["Attentiste", "Insatisfait", "Convaincue", "Adaptation", "Nouvelle venue"]
+    lines = [f"id,segment{extra}"] + [f"R{i},{segments[i % 5]}" + (f",{i % 7}" if extra else "") for i in range(50)]
+    data = "\n".join(lines).encode("utf-8")
+    content = datasets.content_id(data)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.session_state["uploads"] = {content: Upload(id=content, name="bare.csv", data=data, kind="survey")}
+    at.session_state["active_sources"] = {"survey": content}
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert segment_shares(at) == {k: 20.0 for k in LABELS}

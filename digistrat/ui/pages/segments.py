@@ -412,14 +412,16 @@ def _verdict(direction: str | None, p: float | None, a: str, b: str) -> str:
     return t(f"seg.verdict.{direction}", a=a, b=b, p=_p_clause(p))
 
 
-def _differences_table(frame: pl.DataFrame, first: str, a: str, b: str, value: str = "share") -> pl.DataFrame:
+def _differences_table(
+    frame: pl.DataFrame, first: str, a: str, b: str, level: float, value: str = "share"
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             first: frame["label"],
             a: [_pct(v) for v in frame[f"{value}_a"].to_list()],
             b: [_pct(v) for v in frame[f"{value}_b"].to_list()],
             t("seg.col.difference"): [_signed(v) for v in frame["diff"].to_list()],
-            t("seg.col.interval", level=_level_text(frame["level"][0])): [
+            t("seg.col.interval", level=_level_text(level)): [
                 "–" if lo is None else f"{_signed(lo)} ; {_signed(hi)}"
                 for lo, hi in zip(frame["ci_low"].to_list(), frame["ci_high"].to_list())
             ],
@@ -486,11 +488,10 @@ def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | Non
         a, b = t("seg.cmp.a"), t("seg.cmp.b").split(" (")[0]
     frame = result.rows.with_columns(
         pl.col("key").map_elements(_segment_label, return_dtype=pl.String).alias("label"),
-        pl.lit(view.thresholds.level).alias("level"),
     )
     if view.focus:
         frame = frame.filter(pl.col("key").is_in(view.focus))
-    table = _differences_table(frame, t("column.segment"), a, b)
+    table = _differences_table(frame, t("column.segment"), a, b, view.thresholds.level)
     st.dataframe(table, hide_index=True, width="stretch")
     notes = [
         t("seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
@@ -562,9 +563,12 @@ def _channels_figures(view: explore.PageView) -> None:
         return
     a, b = (_segment_label(k) for k in result.pair)
     contrast = result.contrast.with_columns(
-        pl.col("bucket").replace_strict(buckets).alias("label"), pl.lit(view.thresholds.level).alias("level")
+        pl.col("bucket").replace_strict(buckets).alias("label")
     )
-    st.dataframe(_differences_table(contrast, t("column.channel"), a, b, value="mean"), hide_index=True, width="stretch")
+    st.dataframe(
+        _differences_table(contrast, t("column.channel"), a, b, view.thresholds.level, value="mean"),
+        hide_index=True, width="stretch",
+    )
     st.caption(t("seg.ch.tests", n=result.n_tests))
     _difference_chart(contrast, t("seg.cmp.chart", a=a, b=b), "seg_channel_contrast")
 
@@ -587,11 +591,12 @@ def _profile(view: explore.PageView) -> None:
         pl.Series("question", [_column_title(d) for d in result.rows["dimension"].to_list()]),
         pl.Series("answer", [buckets.get(k, k) if kind == "channel" else k
                              for kind, k in zip(result.rows["kind"].to_list(), result.rows["key"].to_list())]),
-        pl.lit(view.thresholds.level).alias("level"),
     ).rename({"share": "share_a", "rest": "share_b"})
     st.caption(t("seg.pr.caption", segment=name, n=result.n_tests))
     rest = t("seg.rest")
-    table = _differences_table(rows.with_columns(pl.col("answer").alias("label")), t("seg.col.answer"), name, rest)
+    table = _differences_table(
+        rows.with_columns(pl.col("answer").alias("label")), t("seg.col.answer"), name, rest, view.thresholds.level
+    )
     st.dataframe(
         pl.concat([pl.DataFrame({t("seg.col.question"): rows["question"]}), table], how="horizontal"),
         hide_index=True, width="stretch",
