@@ -189,7 +189,8 @@ def _lookup(
     text = pl.col(column).cast(pl.String)
     # grouping by the column itself (not an expression over it) is several times faster
     distinct = (
-        frame.select(text).group_by(column).agg(pl.len().cast(pl.Int64).alias("rows")).rename({column: "value"})
+        frame.lazy().select(text).group_by(column).agg(pl.len().cast(pl.Int64).alias("rows"))
+        .rename({column: "value"}).collect(engine="streaming")
     )
     keys: dict[str, str] = {}
     whys: dict[str, str] = {}
@@ -318,7 +319,8 @@ def normalise(
     for name in canonical:
         if name in data.columns:
             renames[name] = _free_name(name, set(data.columns) | set(renames.values()))
-    kept = marked.select(*data.columns, *(f"__{n}" for n in canonical))
+    # indexing by names shares the columns; select() would copy every one of them
+    kept = marked[[*data.columns, *(f"__{n}" for n in canonical)]]
     if left_out:
         kept = kept.filter(marked["__reason"].is_null())
     used = (
