@@ -7,6 +7,11 @@ Rules follow GA4's documented order, first match wins, case-insensitive after tr
 strict GA4 mode: an AI-assistants channel, webmail and Android-app referrers mapped to
 their real channel (`enriched`), and the user's own domains counted as direct.
 
+Tables of sources without a medium (Plausible, Umami, Matomo's detail reports): GA4's rules
+would leave "Direct / None" and every site outside the source lists Unassigned, so when the
+medium column is absent (no value in any row) each source first gets the medium it implies
+(`implied_origin`), in strict and enriched mode alike.
+
 `data/sources.csv` is the project's own source -> category list. Categories: search,
 social, video, shopping, ai_assistant (GA4's four plus AI), and two project-specific ones:
 webmail (email only in enriched mode, otherwise no category) and other (a known host that
@@ -363,10 +368,17 @@ def classify_frame(
     source: str = "source",
     medium: str = "medium",
     campaign: str = "campaign",
+    medium_given: bool | None = None,
 ) -> pl.LazyFrame:
     """Add a "channel" column. The rules run on distinct (source, medium, campaign) only,
     then join back, so millions of rows cost one hash join. The campaign column is optional;
     key columns that are not text (categoricals, all-null) come back cast to text.
+
+    A table of sources without media (Plausible, Umami, Matomo's detail reports) would all be
+    Unassigned under GA4's rules: when `medium_given` is False, or None and the medium column
+    holds no value in any row, each source gets the medium it implies (`implied_origin`, with
+    the hint of the source column's header) before the rules run. A medium column that has
+    values keeps GA4's rules, empty rows included.
     """
     schema = lf.collect_schema()
     for role, name in (("source", source), ("medium", medium)):
@@ -381,12 +393,24 @@ def classify_frame(
         lf = lf.with_columns(pl.col(not_text).cast(pl.String))
     s, m = pl.col("__ch_s"), pl.col("__ch_m")
     c = pl.col("__ch_c")
+    source_in, medium_in = pl.col(source), pl.col(medium)
+    if medium_given is not True:
+        blank = medium_in.str.strip_chars().fill_null("") == ""
+        missing = blank.all() if medium_given is None else pl.lit(True)
+        hint = source_hint(source)
+        implied = _map_distinct(
+            source_in,
+            lambda v: dict(zip(("source", "medium"), implied_origin(v, hint))),
+            pl.Struct({"source": pl.String, "medium": pl.String}),
+        )
+        source_in = pl.when(missing).then(implied.struct.field("source")).otherwise(source_in)
+        medium_in = pl.when(missing).then(implied.struct.field("medium")).otherwise(medium_in)
     table = (
         lf.select(keys)
         .unique()
         .with_columns(
-            __ch_s=_norm_expr(pl.col(source)),
-            __ch_m=_norm_expr(pl.col(medium)),
+            __ch_s=_norm_expr(source_in),
+            __ch_m=_norm_expr(medium_in),
             __ch_c=_norm_expr(pl.col(campaign)) if campaign in schema else pl.lit(None, pl.String),
         )
         .with_columns(
@@ -397,6 +421,86 @@ def classify_frame(
     return lf.drop("channel", strict=False).join(
         table, on=keys, how="left", nulls_equal=True, maintain_order="left"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Tables of sources without a medium
+# ---------------------------------------------------------------------------------------
+
+# "Direct / None" (Plausible), "Direct Entry" (Matomo)... as a source: the visit had no referrer.
+# Compared without spaces, so "Direct/None" and "Direct / None" meet.
+_DIRECT_SOURCE_LABELS = frozenset(
+    label.replace(" ", "") for label in (
+        "direct / none", "(direct) / (none)", "direct", "(direct)", "direct entry", "direct entries",
+        "direct traffic", "acces direct", "acces directs", "entree directe", "entrees directes",
+        "trafic direct", "direkte zugriffe", "direkter zugriff",
+    )
+)
+_HOST_NAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$")
+
+# Headers that say which kind of source a table lists (Matomo's detail reports, EN FR DE ES).
+_HINT_HEADERS: dict[str, tuple[str, ...]] = {
+    "search": ("search engine", "search engines", "moteur de recherche", "moteurs de recherche",
+               "suchmaschine", "suchmaschinen", "motor de busqueda", "motores de busqueda",
+               "buscador", "buscadores"),
+    "social": ("social network", "social networks", "social media", "reseau social",
+               "reseaux sociaux", "soziales netzwerk", "soziale netzwerke", "red social",
+               "redes sociales"),
+    "referral": ("website", "websites", "site web", "sites web", "site internet", "sites internet",
+                 "webseite", "webseiten", "sitio web", "sitios web", "referring site",
+                 "referring sites", "sites referents"),
+}
+_HINTS = {header: hint for hint, headers in _HINT_HEADERS.items() for header in headers}
+_HINT_MEDIUM = {"search": "organic", "social": "social", "referral": "referral"}
+
+
+def _plain(text: str) -> str:
+    """Folded label with every punctuation mark a space: 'Réseau social :' -> 'reseau social'."""
+    return " ".join(re.sub(r"[^a-z0-9()/!]+", " ", _fold_label(text)).split())
+
+
+def source_hint(header: str) -> str | None:
+    """'search', 'social' or 'referral' when a column's header says what its sources are
+    (Matomo's 'Search engine', 'Réseaux sociaux', 'Website'...), else None."""
+    return _HINTS.get(_plain(header))
+
+
+def is_direct_label(value: str | None) -> bool:
+    """True for a source that means 'no referrer': 'Direct / None', '(direct)', 'Direct Entry'."""
+    return value is not None and _plain(value).replace(" ", "") in _DIRECT_SOURCE_LABELS
+
+
+def is_source_like(value: str | None) -> bool:
+    """True for a value a table of sources holds: a host name (no URL), a source of
+    data/sources.csv (by name or host), or a 'direct' label."""
+    if value is None or not value.strip() or "://" in value:
+        return False
+    text = value.strip().lower()
+    return bool(_HOST_NAME.match(text.removeprefix("www."))) or is_direct_label(text) or _lookup(text) is not None
+
+
+@lru_cache(maxsize=200_000)
+def implied_origin(source: str | None, hint: str | None = None) -> tuple[str | None, str | None]:
+    """(source, medium) for a source listed without a medium, whatever the settings.
+
+    'Direct / None' and its kind -> ('(direct)', '(none)'); otherwise the table's hint decides
+    (search engine -> organic, social network -> social, website -> referral); without a hint,
+    a known search engine -> organic, any other known source or host name -> referral (the rules
+    then see its category: social, video, AI, webmail...); an unknown bare name keeps no medium.
+    """
+    if source is None or not source.strip():
+        return source, None
+    if is_direct_label(source):
+        return "(direct)", "(none)"
+    if hint in _HINT_MEDIUM:
+        return source, _HINT_MEDIUM[hint]
+    category = _lookup(source)
+    if category == "search":
+        return source, "organic"
+    host = host_of(source) or ""
+    if category is not None or _HOST_NAME.match(host):
+        return source, "referral"
+    return source, None
 
 
 # ---------------------------------------------------------------------------------------
@@ -644,6 +748,32 @@ _LABELS: dict[str, str] = {
     "liens externes (medias sociaux)": "referral",
     "external links": "referral",
     "external links (social media)": "referral",
+    "external": "referral",
+    "externe": "referral",
+    "externes": "referral",
+    "liens externes et reseaux sociaux": "referral",
+    "liens externes et medias sociaux": "referral",
+    "reseaux sociaux et liens": "referral",
+    "external links and social media": "referral",
+    "external links and social networks": "referral",
+    "recherche": "organic_search",
+    "trafic direct": "direct",
+    "direct traffic": "direct",
+    # Matomo referrer types, German
+    "direkte zugriffe": "direct",
+    "direkter zugriff": "direct",
+    "direkteintritte": "direct",
+    "suchmaschinen": "organic_search",
+    "suchmaschine": "organic_search",
+    "webseiten": "referral",
+    "soziale netzwerke": "organic_social",
+    "soziales netzwerk": "organic_social",
+    "kampagnen": "campaigns",
+    "kampagne": "campaigns",
+    "ki assistenten": "ai_assistants",
+    "ki assistent": "ai_assistants",
+    # GA4 leaves a channel "(not set)" now and then; it is no channel
+    "(not set)": "unassigned",
 }
 
 
@@ -654,9 +784,24 @@ def _fold_label(text: str) -> str:
     return plain.strip()
 
 
+# Words that only join the parts of a label: "Liens externes & réseaux sociaux" and
+# "réseaux sociaux / liens externes" are one label, whatever the order of its parts.
+_CONNECTORS = frozenset({"et", "and", "und", "y", "ou", "or", "/", "(", ")", "&"})
+
+
+def _word_set(text: str) -> str:
+    words = re.sub(r"[()/&,;:+]", " ", _plain(text)).split()
+    return " ".join(sorted(w for w in words if w not in _CONNECTORS))
+
+
+_LABELS_BY_WORDS: dict[str, str] = {_word_set(label): key for label, key in _LABELS.items()}
+
+
 def map_channel_label(text: str | None) -> str | None:
-    """A channel key for a GA4 channel-group or Matomo referrer-type label (EN or FR),
-    or for a channel key itself; None when the label is not recognised."""
+    """A channel key for a GA4 channel-group or Matomo referrer-type label (EN, FR, Matomo DE),
+    for one of the article's buckets in other words ("Liens externes et réseaux sociaux",
+    "external", "search"), or for a channel key itself; None when the label is not recognised.
+    Punctuation, "et"/"and" and the order of the words do not matter."""
     if text is None:
         return None
     folded = _fold_label(text)
@@ -665,7 +810,9 @@ def map_channel_label(text: str | None) -> str | None:
     if folded in _LABELS:
         return _LABELS[folded]
     key = folded.replace(" ", "_")
-    return key if key in CHANNEL_KEYS else None
+    if key in CHANNEL_KEYS:
+        return key
+    return _LABELS_BY_WORDS.get(_word_set(text))
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,10 +21,14 @@ from digistrat.channels import (
     bucket_of,
     classify,
     classify_frame,
+    implied_origin,
+    is_direct_label,
+    is_source_like,
     map_channel_label,
     rollup,
     sessions_from_urls,
     source_category,
+    source_hint,
     split_source_medium,
     strategy_of,
 )
@@ -278,6 +282,15 @@ SETTINGS = [ChannelSettings(), AI, ENRICHED,
             ChannelSettings(ai_channel=True, enriched=True, own_domains=("example.com",), affiliates_push=False)]
 
 
+def expected_channels(rows, chosen) -> list[str]:
+    """classify() per row; when no row has a medium, on the origin each source implies
+    (the documented contract of classify_frame for tables of sources without media)."""
+    given_medium = any(m is not None and m.strip() for _, m, _ in rows)
+    return [
+        classify(*((s, m) if given_medium else implied_origin(s)), c, chosen) for s, m, c in rows
+    ]
+
+
 @pytest.mark.parametrize("chosen", SETTINGS)
 def test_classify_frame_equals_classify_on_a_random_frame(chosen):
     rng = random.Random(20240501)
@@ -285,6 +298,15 @@ def test_classify_frame_equals_classify_on_a_random_frame(chosen):
     frame = pl.DataFrame(rows, schema=["source", "medium", "campaign"], orient="row")
     out = classify_frame(frame.lazy(), chosen).collect()
     assert out["channel"].to_list() == [classify(s, m, c, chosen) for s, m, c in rows]
+
+
+@pytest.mark.parametrize("chosen", SETTINGS)
+def test_classify_frame_without_any_medium_equals_classify_on_implied_origins(chosen):
+    rng = random.Random(7)
+    rows = [(rng.choice(SOURCES), rng.choice([None, "", "  "]), rng.choice(CAMPAIGNS)) for _ in range(2000)]
+    frame = pl.DataFrame(rows, schema=["source", "medium", "campaign"], orient="row")
+    out = classify_frame(frame.lazy(), chosen).collect()
+    assert out["channel"].to_list() == expected_channels(rows, chosen)
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -302,7 +324,7 @@ def test_classify_frame_equals_classify_on_a_random_frame(chosen):
 def test_classify_frame_equals_classify_on_generated_values(rows):
     frame = pl.DataFrame(rows, schema=["source", "medium", "campaign"], orient="row")
     out = classify_frame(frame.lazy(), AI).collect()
-    assert out["channel"].to_list() == [classify(s, m, c, AI) for s, m, c in rows]
+    assert out["channel"].to_list() == expected_channels(rows, AI)
 
 
 def test_classify_frame_looks_each_distinct_source_up_once(monkeypatch):
@@ -585,4 +607,129 @@ def test_the_article_bucket_names_map_to_channels_of_the_same_bucket():
         ("Moteurs de recherche", "search"), ("Liens externes (médias sociaux)", "external"),
         ("Accès directs", "direct"), ("External links", "external"), ("Direct access", "direct"),
     ):
+        assert bucket_of(map_channel_label(text)) == bucket
+
+
+# ---- tables of sources without a medium (Plausible, Umami, Matomo detail reports) ------------
+
+# source -> channel with no medium column, worked out by hand: "Direct / None" is GA4's
+# (direct) / (none); a search engine gets medium organic; any other known source or host name
+# gets referral, and GA4's category rules then decide (Facebook social, YouTube video,
+# chatgpt.com AI only with the AI channel, mail.google.com email only when enriched); an
+# unknown bare name gets no medium, so GA4 leaves it Unassigned.
+NO_MEDIUM = [
+    ("Direct / None", "direct", "direct", "direct"),
+    ("(direct)", "direct", "direct", "direct"),
+    ("Direct Entry", "direct", "direct", "direct"),
+    ("Google", "organic_search", "organic_search", "organic_search"),
+    ("DuckDuckGo", "organic_search", "organic_search", "organic_search"),
+    ("google.com", "organic_search", "organic_search", "organic_search"),
+    ("Facebook", "organic_social", "organic_social", "organic_social"),
+    ("t.co", "organic_social", "organic_social", "organic_social"),
+    ("YouTube", "organic_video", "organic_video", "organic_video"),
+    ("lemonde.fr", "referral", "referral", "referral"),
+    ("www.partner.example.com", "referral", "referral", "referral"),
+    ("chatgpt.com", "referral", "ai_assistants", "referral"),
+    ("mail.google.com", "referral", "referral", "email"),
+    ("Newsletter", "unassigned", "unassigned", "unassigned"),
+]
+
+
+@pytest.mark.parametrize(("source", "strict", "with_ai", "enriched"), NO_MEDIUM)
+def test_a_source_without_a_medium_gets_the_channel_it_implies(source, strict, with_ai, enriched):
+    frame = pl.LazyFrame({"Source": [source], "medium": [None]}, schema={"Source": pl.String, "medium": pl.String})
+    for chosen, expected in ((ChannelSettings(), strict), (AI, with_ai), (ENRICHED, enriched)):
+        assert classify_frame(frame, chosen, source="Source").collect()["channel"].item() == expected
+
+
+def test_a_medium_column_with_values_keeps_ga4_rules_for_its_empty_rows():
+    # GA4: no medium and a source outside the lists -> Unassigned; "Direct / None" is no GA4 source
+    frame = pl.LazyFrame({"source": ["lemonde.fr", "Direct / None", "google"], "medium": ["", None, "cpc"]})
+    assert classify_frame(frame).collect()["channel"].to_list() == ["unassigned", "unassigned", "paid_search"]
+
+
+def test_medium_given_overrides_the_guess_either_way():
+    frame = pl.LazyFrame({"source": ["lemonde.fr", "google"], "medium": [None, None]},
+                         schema={"source": pl.String, "medium": pl.String})
+    assert classify_frame(frame, medium_given=True).collect()["channel"].to_list() == ["unassigned", "organic_search"]
+    assert classify_frame(frame).collect()["channel"].to_list() == ["referral", "organic_search"]
+    tagged = pl.LazyFrame({"source": ["lemonde.fr"], "medium": ["(not set)"]})
+    assert classify_frame(tagged, medium_given=False).collect()["channel"].item() == "referral"
+
+
+@pytest.mark.parametrize(
+    ("header", "sources", "expected"),
+    [
+        # Matomo's social report lists networks; unknown ones are still social, and the social
+        # rule comes before GA4's video rule, so YouTube listed there is social
+        ("Social Network", ["Facebook", "Réseau Inconnu", "YouTube"], ["organic_social"] * 3),
+        ("Réseaux sociaux", ["LinkedIn", "Réseau Inconnu"], ["organic_social"] * 2),
+        # its search-engine report: an engine missing from data/sources.csv is still search
+        ("Moteur de recherche", ["Google", "Qwant", "Moteur Inconnu"], ["organic_search"] * 3),
+        ("Search engine", ["Bing", "Moteur Inconnu"], ["organic_search"] * 2),
+        ("Suchmaschine", ["Google", "Moteur Inconnu"], ["organic_search"] * 2),
+        # its websites report: referral, except where GA4's list files the site (Hacker News is social)
+        ("Website", ["lemonde.fr", "partner.example.com", "news.ycombinator.com"],
+         ["referral", "referral", "organic_social"]),
+        ("Site web", ["lemonde.fr", "Site Inconnu"], ["referral", "referral"]),
+    ],
+)
+def test_the_header_of_a_source_column_says_what_its_sources_are(header, sources, expected):
+    frame = pl.LazyFrame({header: sources, "medium": [None] * len(sources)},
+                         schema={header: pl.String, "medium": pl.String})
+    assert classify_frame(frame, source=header).collect()["channel"].to_list() == expected
+
+
+def test_source_hint_and_source_like_values():
+    assert [source_hint(h) for h in ("Search engine", "Moteurs de recherche", "Social Network", "Réseau social",
+                                     "Soziale Netzwerke", "Website", "Sites web", "Source", "Referrers", "name")] == [
+        "search", "search", "social", "social", "social", "referral", "referral", None, None, None]
+    assert all(is_direct_label(v) for v in ("Direct / None", "direct/none", "(direct) / (none)", "Entrées directes"))
+    assert not any(is_direct_label(v) for v in ("Directory", "google", None))
+    assert all(is_source_like(v) for v in ("google.com", "www.facebook.com", "t.co", "Google", "DuckDuckGo",
+                                           "Direct / None", "lemonde.fr", "Hacker News"))
+    assert not any(is_source_like(v) for v in ("https://google.com/", "Chaussures", "Paris", "", None))
+    assert implied_origin("Direct / None") == ("(direct)", "(none)")
+    assert implied_origin("Qwant") == ("Qwant", "organic")
+    assert implied_origin("lemonde.fr") == ("lemonde.fr", "referral")
+    assert implied_origin("Newsletter") == ("Newsletter", None)
+    assert implied_origin("Newsletter", "social") == ("Newsletter", "social")
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # Matomo's German referrer types (plugins/Referrers/lang/de.json: DirectEntry,
+        # SearchEngines, Websites, Socials, Campaigns) and its AI assistants type
+        ("Direkte Zugriffe", "direct"),
+        ("Suchmaschinen", "organic_search"),
+        ("Websites", "referral"),
+        ("Soziale Netzwerke", "organic_social"),
+        ("Kampagnen", "campaigns"),
+        ("KI-Assistenten", "ai_assistants"),
+        # the article's three buckets in other words; external links roll up through referral
+        ("Liens externes et réseaux sociaux", "referral"),
+        ("Réseaux sociaux et liens", "referral"),
+        ("réseaux sociaux / liens externes", "referral"),
+        ("Liens externes & médias sociaux", "referral"),
+        ("Liens externes", "referral"),
+        ("external", "referral"),
+        ("External links and social media", "referral"),
+        ("search", "organic_search"),
+        ("direct", "direct"),
+        ("Accès direct", "direct"),
+        ("Moteurs de recherche :", "organic_search"),
+        ("(not set)", "unassigned"),
+        ("Search  Paid", "paid_search"),
+        ("Newsletter", None),
+    ],
+)
+def test_map_channel_label_other_languages_and_wordings(label, expected):
+    assert map_channel_label(label) == expected
+
+
+def test_the_three_buckets_in_other_words_roll_up_to_the_article_buckets():
+    for text, bucket in (("search", "search"), ("external", "external"), ("direct", "direct"),
+                         ("Liens externes et réseaux sociaux", "external"), ("Accès direct", "direct"),
+                         ("Moteurs de recherche", "search")):
         assert bucket_of(map_channel_label(text)) == bucket
