@@ -10,9 +10,23 @@ Decisions where the brief was silent:
   a header match beats a value match, then the leftmost column wins; the others become
   dimension (text, dates, booleans) or measure (numbers), with the reason said.
 - `count` and `share` need a numeric column; `weight` may be text (the bad values are
-  reported by normalise). One `count` is chosen: sessions, then visits, then users, then a
-  generic count ("Count", "Nombre", "Effectif", "N"), then new users; other metrics
-  (Engaged sessions, Event count...) are measures.
+  reported by normalise). One `count` is chosen: sessions, then visits, then visitors, then
+  users (EN FR DE ES), then a generic count ("Count", "Respondents"), then an everyday word
+  ("Effectif", "Nb", "Total", "Nombre d'entreprises", "Companies"), then new users; other
+  metrics (Engaged sessions, Event count...) are measures. Everyday words are a count only
+  where the rows are not respondents (`_row_level`: no id or weight column, no two rows with
+  the same labels, no label column different on every row beside one that repeats).
+- Sources named by their header: "Source" always; a referrer header ("Referrer(s)", "Nom du
+  référent") over host names rather than URLs (Umami); in an aggregated table, Matomo's
+  detail headers ("Website", "Social Network", "Search engine", "Moteur de recherche",
+  "Réseaux sociaux", "Site web"; digistrat.channels.source_hint) and a bare "name" (Plausible)
+  whose values are mostly sources or host names. digistrat.channels fills the medium such a
+  table lacks.
+- Channel columns by value: most distinct values are labels digistrat.channels maps (GA4,
+  Matomo EN FR DE, the article's buckets "search / external / direct" in their words).
+- Dates by header include survey tools' answer times ("Horodateur", "Timestamp", "Submitted
+  at", "Submit Date (UTC)", "Date de soumission"), even when read as text; a submission time
+  beats a start time, which beats an end time.
 - URLs by value: android-app:// values, or URLs spread over many hosts, are referrers;
   URLs mostly on one host (>= 80 % of rows) or carrying utm_ tags (>= 5 %) are landing
   pages; values that are paths ("/contact") are landing pages. With two URL columns the
@@ -44,6 +58,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from digistrat.channels import is_source_like, map_channel_label, source_hint
 from digistrat.errors import InputError
 from digistrat.normalise import device_key, fold, segment_key
 
@@ -97,12 +112,16 @@ def _core(folded: str) -> str:
 
 _CHANNEL = re.compile(
     r"\bchannel group|\bgroupes? de canaux|\bchannel type\b|\btype de canal\b|\breferr?er type\b"
-    r"|\btype de referr?en[tc]e?\b|\btype de referrer\b|^(default )?channels?$|^canal$|^canaux$"
-    r"|\bchannel grouping\b"
+    r"|\btypes? de referr?en[tc]e?s?\b|\btype de referrer\b|^(default )?channels?$|^canal$|^canaux$"
+    r"|\bchannel grouping\b|\btypes? d acquisitions?\b"
+    # German Matomo: Kanaltyp, Verweisart / Verweistyp(en), Kanal
+    r"|^kanal(typ|gruppe)?$|^kanale$|^verweis(art|typ|typen)$"
 )
 _SOURCE_MEDIUM = re.compile(r"\bsource (medium|support)\b")
 _CAMPAIGN = re.compile(r"\bcampaigns?\b|\bcampagnes?\b")
-_REFERRER = re.compile(r"\breferr?er\b|\breferent\b|\breferring\b|\bpage referente\b")
+_REFERRER = re.compile(
+    r"\breferr?ers?\b|\breferents?\b|\breferring\b|\bpage referente\b|^verweise?$|\bname des verweises\b"
+)
 _LANDING = re.compile(
     r"\blanding page\b|\bpage de destination\b|\bpage d atterrissage\b|\bentry page\b"
     r"|\bpage d entree\b|^url$|^page url$|^landing url$"
@@ -118,27 +137,46 @@ _MEDIUM = frozenset({"medium", "support", "manual medium", "support manuel"})
 _DEVICE = frozenset({"device", "devices", "device category", "device type", "appareil",
                      "appareils", "categorie appareil", "type appareil", "terminal",
                      "type terminal", "categorie terminal"})
-_DATE = frozenset({"date", "dates", "jour", "day", "visit date", "date visite", "datetime",
-                   "timestamp", "horodatage", "date heure", "date hour"})
+# Survey tools name the answer's time too: Google Forms "Horodateur", Typeform "Submit Date
+# (UTC)", SurveyMonkey "Start Date"; rank: the submission before the start, the start before the end.
+_DATE = re.compile(
+    r"^(?:dates?|jour|day|datetime|timestamp|horodatage|horodateur|date heure|date hour|visit date"
+    r"|date visite|submitted|submitted at|submit date|submission date|submission time"
+    r"|date (?:soumission|reponse|envoi|saisie)|(?:created|completed|response) (?:at|date)"
+    r"|(?P<start>start date|start time|started at|date debut)"
+    r"|(?P<end>end date|end time|ended at|date fin))(?: utc| gmt)?$"
+)
 _SEGMENT = frozenset({"segment", "segments", "profil", "profile", "profils", "groupe", "group",
                       "cluster", "typologie", "segment satisfaction", "satisfaction segment"})
 _ID = frozenset({"id", "ids", "identifiant", "identifier", "respondent", "respondent id",
                  "repondant", "id repondant", "identifiant repondant", "numero repondant",
                  "response id", "record id", "uuid", "user id", "client id", "session id",
                  "#", "n°", "no", "numero", "num"})
-# rank: lower is the better main count
+# rank: lower is the better main count (sessions, visits, visitors, users, then generic counts)
 _COUNT_RANK = {
-    **dict.fromkeys(["sessions", "nombre sessions", "number sessions", "nb sessions"], 0),
+    **dict.fromkeys(["sessions", "nombre sessions", "number sessions", "nb sessions", "sitzungen",
+                     "sesiones"], 0),
     **dict.fromkeys(["visits", "visites", "nb visits", "nombre visites", "number visits",
-                     "besuche"], 1),
+                     "besuche", "visitas"], 1),
+    **dict.fromkeys(["visitors", "visiteurs", "unique visitors", "visiteurs uniques",
+                     "nb uniq visitors", "besucher", "eindeutige besucher", "visitantes",
+                     "visitantes unicos"], 2),
     **dict.fromkeys(["users", "total users", "utilisateurs", "total utilisateurs",
-                     "nombre total utilisateurs", "active users", "utilisateurs actifs",
-                     "unique visitors", "visiteurs uniques", "nb uniq visitors"], 2),
-    **dict.fromkeys(["count", "nombre", "effectif", "effectifs", "n", "nb", "frequency",
-                     "frequence", "respondents", "repondants", "nombre repondants",
-                     "number respondents", "total"], 3),
-    **dict.fromkeys(["new users", "nouveaux utilisateurs", "nb users"], 4),
+                     "nombre total utilisateurs", "active users", "utilisateurs actifs", "nutzer",
+                     "aktive nutzer", "usuarios", "usuarios activos"], 3),
+    **dict.fromkeys(["count", "frequency", "frequence", "respondents", "repondants",
+                     "nombre repondants", "number respondents"], 4),
+    **dict.fromkeys(["new users", "nouveaux utilisateurs", "nb users"], 6),
 }
+# Everyday words for a number of things ("Effectif", "Total", "Nombre d'entreprises"): a count
+# only where the table is aggregated, a measure in respondent-level data (`_row_level`).
+_EVERYDAY_COUNT_RANK = 5
+_EVERYDAY_COUNT = frozenset(
+    "nombre effectif effectifs n nb nbre total totaux companies entreprises societes firms "
+    "businesses organisations organizations participants personnes people responses reponses "
+    "answers".split()
+)
+_EVERYDAY_COUNT_PREFIX = re.compile(r"^(?:number|nombre|nb|nbre) [a-z]")
 
 
 def _header_role(name: str) -> tuple[str, int] | None:
@@ -161,14 +199,19 @@ def _header_role(name: str) -> tuple[str, int] | None:
         return "landing_page", 0
     if core in _DEVICE:
         return "device", 0
-    if folded in _DATE or core in _DATE:
-        return "date", 0
+    date = _DATE.match(folded) or _DATE.match(core)
+    if date:
+        return "date", 1 if date["start"] else 2 if date["end"] else 0
     if folded in _SEGMENT or core in _SEGMENT:
         return "segment", 0
     if _WEIGHT.search(folded):
         return "weight", 0
+    if name.strip().lower() in _ID:  # "N°", "#": before counts, whose "n" they fold to
+        return "id", 0
     if core in _COUNT_RANK:
         return "count", _COUNT_RANK[core]
+    if core in _EVERYDAY_COUNT or _EVERYDAY_COUNT_PREFIX.match(core):
+        return "count", _EVERYDAY_COUNT_RANK
     if core in _SHARE_EXACT:
         return "share", 0
     if _SHARE_WORDS & set(folded.split()) or folded.startswith("%"):
@@ -180,21 +223,6 @@ def _header_role(name: str) -> tuple[str, int] | None:
 
 # ---------------------------------------------------------------- value vocabulary
 
-# Enough channel labels to recognise a channel column; digistrat.channels maps them.
-_CHANNEL_LABELS = frozenset(fold(label) for label in (
-    "Direct", "Organic Search", "Paid Search", "Referral", "Organic Social", "Paid Social",
-    "Email", "Affiliates", "Display", "Organic Video", "Paid Video", "Organic Shopping",
-    "Paid Shopping", "Cross-network", "Unassigned", "Audio", "SMS", "Mobile Push Notifications",
-    "Paid Other", "(other)", "(not set)",
-    # Matomo referrer types, English and French
-    "Direct Entry", "Search Engines", "Websites", "Campaigns", "Social Networks", "AI Assistants",
-    "Entrées directes", "Moteurs de recherche", "Sites web", "Réseaux sociaux", "Campagnes",
-    "Assistants IA",
-    # French labels of GA4 channels and the article's three buckets
-    "Accès direct", "Accès directs", "Recherche naturelle", "Recherche payante",
-    "Sites référents", "Réseaux sociaux naturels", "Réseaux sociaux payants", "E-mail",
-    "Affiliation", "Non attribué", "Multiréseau", "Liens externes", "Liens externes (médias sociaux)",
-))
 _SOURCE_MEDIUM_VALUE = re.compile(r"^[^/\s][^/]*\s/\s[^/]*[^/\s]$")
 _URL = re.compile(r"^(https?|android-app)://", re.IGNORECASE)
 _HOST = r"^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#:]+)"
@@ -254,7 +282,7 @@ def _value_role(sample: pl.Series, aggregated: bool) -> tuple[str, str]:
     if sum(1 for v in distinct if _SOURCE_MEDIUM_VALUE.match(v)) / len(distinct) >= _MOSTLY:
         return "source_medium", "values look like 'source / medium' pairs"
     if len(distinct) <= _MAX_CATEGORIES:
-        share, _ = _share_matching(distinct, lambda v: fold(v) in _CHANNEL_LABELS)
+        share, _ = _share_matching(distinct, map_channel_label)
         if share >= _MOSTLY:
             return "channel", f"{share:.0%} of its distinct values are channel names"
         share, keys = _share_matching(distinct, device_key)
@@ -270,6 +298,72 @@ def _value_role(sample: pl.Series, aggregated: bool) -> tuple[str, str]:
     if len(distinct) <= _MAX_CATEGORIES:
         return "dimension", f"text with {len(distinct)} distinct values"
     return "ignore", f"free text ({len(distinct)}+ distinct values)"
+
+
+_GENERIC_SOURCE_HEADERS = frozenset({"name", "nom", "site", "label", "libelle"})
+
+
+def _source_header(name: str) -> str | None:
+    """'hint' for a header that says what sources a column lists (Matomo's 'Search engine',
+    'Réseaux sociaux', 'Website'), 'generic' for a bare 'name' (Plausible), else None."""
+    if source_hint(name):
+        return "hint"
+    return "generic" if _core(_fold_header(name)) in _GENERIC_SOURCE_HEADERS else None
+
+
+def _source_column(sample: pl.Series, column: str, how: str, aggregated: bool) -> str | None:
+    """Why a column whose header names referrers or sources holds sources, or None.
+
+    Referrer columns of host names (Umami) are sources whatever the table; Matomo's detail
+    headers and a bare 'name' need an aggregated table, and 'name' values that are sources.
+    """
+    if sample.dtype != pl.String or (how != "referrer" and not aggregated) or _channel_names(sample):
+        return None
+    texts = sample.drop_nulls().str.strip_chars()
+    distinct = texts.filter(texts != "").unique().to_list()
+    if not distinct:
+        return None
+    urls = sum(1 for v in distinct if _URL.match(v)) / len(distinct)
+    like = sum(1 for v in distinct if is_source_like(v)) / len(distinct)
+    if how == "hint" and urls < _MOSTLY:
+        return f"header '{column}' lists {source_hint(column)} sources of visits"
+    if urls < _MOSTLY and like >= _MOSTLY:
+        return f"header '{column}' names sources, and {like:.0%} of its values are sources or host names"
+    return None
+
+
+def _channel_names(sample: pl.Series) -> bool:
+    """True when most distinct values are channel labels and not sources ('Direct' is both)."""
+    if sample.dtype != pl.String:
+        return False
+    distinct = [v for v in sample.drop_nulls().str.strip_chars().unique().to_list() if v]
+    if not distinct or len(distinct) > _MAX_CATEGORIES:
+        return False
+    channels, _ = _share_matching(distinct, map_channel_label)
+    sources, _ = _share_matching(distinct, is_source_like)
+    return channels >= _MOSTLY and sources < _MOSTLY
+
+
+def _row_level(sample: pl.DataFrame, roles: Mapping[str, str]) -> str | None:
+    """Why the rows look like respondents or sessions rather than one row per category, or None.
+
+    Evidence: an id or weight column; rows sharing all their labels (text, dates); or, from
+    10 rows, one label column different on every row (a timestamp, an e-mail) beside one that
+    repeats. Without label columns there is no evidence.
+    """
+    if {"id", "weight"} & set(roles.values()):
+        return "the table has an id or weight column"
+    labels = [c for c, t in sample.schema.items() if not t.is_numeric() and t != pl.Null]
+    if not labels or sample.height < 2:
+        return None
+    frame = sample.select(labels)
+    if frame.is_duplicated().any():
+        return "several rows share the same labels, like respondents"
+    if sample.height >= _MIN_ID_ROWS and len(labels) > 1:
+        all_different = [frame[c].n_unique() == sample.height for c in labels]
+        if any(all_different) and not all(all_different):
+            return "one label column differs on every row while another repeats, like respondents"
+    return None
 
 
 def _fallback(column: str, numeric: frozenset[str]) -> str:
@@ -293,20 +387,57 @@ def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
     # (role, from_header, rank, position) for rivals of roles held once
     claims: dict[str, list[tuple[int, int, int, str]]] = {}
 
+    everyday_counts: list[tuple[int, str]] = []
+    named_sources: dict[str, str] = {}  # column -> referrer | hint | generic, decided below
     for position, column in enumerate(sample.columns):
         found = _header_role(column)
         if found is None:
+            if how := _source_header(column):
+                named_sources[column] = how
             continue
         role, rank = found
         if role in ("count", "share") and column not in numeric:
             roles[column] = "dimension"
             reasons[column] = f"header '{column}' suggests {role}, but its values are not numbers"
             continue
+        if role == "count" and rank == _EVERYDAY_COUNT_RANK:
+            everyday_counts.append((position, column))
+            continue
+        if role == "referrer":
+            named_sources[column] = "referrer"
         roles[column] = role
         reasons[column] = f"header '{column}' means {role.replace('_', ' ')}"
+        if role == "source" and _channel_names(sample[column]):
+            # "Source du trafic: Moteurs de recherche, Accès direct...": the article's table
+            role = roles[column] = "channel"
+            reasons[column] = f"header '{column}' names sources, but its values are channel names"
         claims.setdefault(role, []).append((0, rank, position, column))
 
+    row_level = _row_level(sample, roles) if everyday_counts else None
+    for position, column in everyday_counts:
+        if row_level:
+            roles[column] = "measure"
+            reasons[column] = f"header '{column}' may be a count, but {row_level}: a measure"
+        else:
+            roles[column] = "count"
+            reasons[column] = f"header '{column}' means count, one row per category"
+            claims.setdefault("count", []).append((0, _EVERYDAY_COUNT_RANK, position, column))
+
     aggregated = "count" in roles.values() or "share" in roles.values()
+    source_named = bool({"source", "source_medium"} & {roles.get(c) for c in sample.columns
+                                                        if c not in named_sources})
+    for column, how in named_sources.items():
+        reason = None if source_named else _source_column(sample[column], column, how, aggregated)
+        if not reason:
+            continue  # a referrer header keeps its role; the others are read from their values
+        position = sample.columns.index(column)
+        if how == "referrer":
+            claims["referrer"].remove((0, 0, position, column))
+            if not claims["referrer"]:
+                del claims["referrer"]
+        roles[column] = "source"
+        reasons[column] = reason
+        claims.setdefault("source", []).append((0, 1, position, column))
     url_columns: list[tuple[bool, float, float, int, str]] = []
     for position, column in enumerate(sample.columns):
         if column in roles:

@@ -431,3 +431,161 @@ def test_infer_kind(roles: dict[str, str], kind: str) -> None:
 def test_a_frame_without_columns_is_refused() -> None:
     with pytest.raises(InputError):
         guess_roles(pl.DataFrame())
+
+
+# ---- exports seen in QA: sources without media, German Matomo, buckets, everyday counts, dates
+
+def test_plausible_export_name_is_the_source_and_visitors_the_count() -> None:
+    header = ["name", "visitors", "bounce_rate", "visit_duration"]
+    rows = [("Direct / None", 500, 60, 30), ("Google", 400, 40, 60), ("Facebook", 100, 70, 20),
+            ("lemonde.fr", 10, 30, 100), ("Newsletter", 5, 10, 100)]
+    guess = guess_roles(frame_of(header, rows))
+    assert guess.kind == "traffic_by_source_medium"
+    assert guess.roles == {"name": "source", "visitors": "count", "bounce_rate": "measure",
+                           "visit_duration": "measure"}
+
+
+@pytest.mark.parametrize(("header", "values"), [
+    ("Source", ["Direct / None", "Google", "Facebook", "DuckDuckGo"]),       # Plausible UI
+    ("Referrers", ["google.com", "www.facebook.com", "t.co", "chatgpt.com"]),  # Umami
+    ("Referrer", ["google.com", "www.facebook.com", "t.co", "chatgpt.com"]),
+    ("Nom du référent", ["google.com", "lemonde.fr", "t.co"]),                 # Matomo FR
+    ("Website", ["lemonde.fr", "partner.example.com", "news.ycombinator.com"]),  # Matomo
+    ("Site web", ["lemonde.fr", "partner.example.com"]),
+    ("Social Network", ["Facebook", "LinkedIn", "Twitter", "YouTube"]),
+    ("Réseaux sociaux", ["Facebook", "LinkedIn"]),                            # Matomo FR column
+    ("Search engine", ["Google", "Bing"]),
+    ("Moteur de recherche", ["Google", "Bing", "DuckDuckGo", "Qwant", "Ecosia"]),
+    ("Suchmaschine", ["Google", "Bing"]),                                     # Matomo DE column
+])
+@pytest.mark.parametrize("count", ["Visitors", "Visits", "Visites", "Besuche", "Visiteurs"])
+def test_source_tables_without_a_medium(header: str, values: list[str], count: str) -> None:
+    guess = guess_roles(pl.DataFrame({header: values, count: list(range(len(values), 0, -1))}))
+    assert guess.roles == {header: "source", count: "count"}
+    assert guess.kind == "traffic_by_source_medium"
+
+
+def test_a_referrer_column_of_urls_stays_a_referrer() -> None:
+    guess = guess_roles(pl.DataFrame({"Referrers": ["https://www.google.com/", "https://t.co/x"],
+                                      "Visitors": [3, 2]}))
+    assert guess.roles["Referrers"] == "referrer"
+
+
+def test_source_headers_need_an_aggregated_table_and_name_needs_source_values() -> None:
+    # a "Website" column of a survey is a survey answer, not where visits come from
+    survey = pl.DataFrame({"Segment": ["Les convaincues", "Les attentistes", "Les attentistes"],
+                           "Website": ["acme.fr", "shop.example.com", "blog.example.org"]})
+    assert guess_roles(survey).roles["Website"] != "source"
+    products = pl.DataFrame({"name": ["Chaussures", "Chemises", "Pantalons"], "Visitors": [3, 2, 1]})
+    assert guess_roles(products).roles["name"] == "dimension"
+
+
+def test_one_main_count_sessions_then_visits_then_visitors_then_users() -> None:
+    columns = {"Users": [1, 2], "Visitors": [3, 4], "Visits": [5, 6], "Sessions": [7, 8]}
+    label = {"x": ["a", "b"]}
+    for names, expected in ((["Users", "Visitors", "Visits", "Sessions"], "Sessions"),
+                            (["Users", "Visitors", "Visits"], "Visits"),
+                            (["Users", "Visitors"], "Visitors"),
+                            (["Eindeutige Besucher", "Besuche"], "Besuche")):
+        frame = pl.DataFrame({**label, **{n: columns.get(n, [1, 2]) for n in names}})
+        guess = guess_roles(frame)
+        assert guess.column_for("count") == expected
+        assert [c for c, r in guess.roles.items() if r == "measure"] == [n for n in names if n != expected]
+
+
+def test_german_matomo_channel_type_table() -> None:
+    header = ["Kanaltyp", "Eindeutige Besucher", "Besuche", "Aktionen", "Absprungrate"]
+    rows = [("Direkte Zugriffe", 900, 1000, 2000, 45.0), ("Suchmaschinen", 1800, 2000, 5000, 40.0),
+            ("Websites", 400, 500, 700, 30.0), ("Soziale Netzwerke", 250, 300, 400, 60.0),
+            ("Kampagnen", 80, 100, 150, 20.0), ("KI-Assistenten", 40, 50, 70, 10.0)]
+    guess = guess_roles(frame_of(header, rows))
+    assert guess.kind == "traffic_by_channel"
+    assert guess.roles == {"Kanaltyp": "channel", "Eindeutige Besucher": "measure", "Besuche": "count",
+                           "Aktionen": "measure", "Absprungrate": "measure"}
+    for name in ("Verweistyp", "Verweisart", "Kanal"):
+        assert guess_roles(pl.DataFrame({name: ["x", "y"]})).roles[name] == "channel"
+    # the German labels alone, under a header that says nothing, make a channel column
+    assert guess_roles(frame_of(["Typ", "Besuche"], [(r[0], r[2]) for r in rows])).roles["Typ"] == "channel"
+
+
+@pytest.mark.parametrize(("header", "labels"), [
+    ("Origine des visites", ["Moteurs de recherche", "Liens externes et réseaux sociaux", "Accès direct"]),
+    ("bucket", ["search", "external", "direct"]),  # data/reference_origins.csv
+    ("Canal", ["Moteurs de recherche", "Réseaux sociaux et liens", "Accès directs"]),
+    ("Provenance", ["Search engines", "External links", "Direct access"]),
+])
+def test_the_article_origin_table_in_other_words_has_a_channel_column(header: str, labels: list[str]) -> None:
+    guess = guess_roles(pl.DataFrame({header: labels, "Part des visites": [29.0, 40.0, 31.0]}))
+    assert guess.roles == {header: "channel", "Part des visites": "share"}
+    assert guess.kind == "survey_table"
+
+
+SEGMENTS_EN = ["Newcomers", "Convinced", "Adapters", "Dissatisfied", "Wait-and-see"]
+
+
+@pytest.mark.parametrize("header", ["Nombre d'entreprises", "Entreprises", "Companies", "Number of companies",
+                                    "Effectif", "Nb", "Total", "Nombre"])
+def test_everyday_count_headers_of_an_aggregated_table(header: str) -> None:
+    # FACTS.md §1 as whole counts of 400: 24 / 31 / 42 / 84 / 219
+    guess = guess_roles(pl.DataFrame({"Segment": SEGMENTS_EN, header: [24, 31, 42, 84, 219]}))
+    assert guess.roles == {"Segment": "segment", header: "count"}
+    assert guess.kind == "survey_table"
+
+
+@pytest.mark.parametrize("header", ["Total", "Nombre d'entreprises", "Effectif", "Nb"])
+def test_everyday_count_headers_of_respondent_level_data_are_measures(header: str) -> None:
+    rng = random.Random(5)
+    with_id = pl.DataFrame({"Répondant": [f"R{i}" for i in range(40)],
+                            "Segment": [rng.choice(SEGMENTS_EN) for _ in range(40)],
+                            header: [rng.randint(1, 50) for _ in range(40)]})
+    guess = guess_roles(with_id)
+    assert guess.roles[header] == "measure" and guess.kind == "survey"
+    # no id, but segments repeat: respondents all the same
+    guess = guess_roles(with_id.drop("Répondant"))
+    assert guess.roles[header] == "measure" and guess.kind == "survey"
+    assert "respondents" in guess.reasons[header]
+    # a timestamp differs on every row while the segment repeats
+    stamped = with_id.drop("Répondant").with_columns(
+        pl.Series("Horodateur", [f"2025/03/{i % 28 + 1:02d} 10:{i:02d}:00" for i in range(40)]))
+    assert guess_roles(stamped).roles[header] == "measure"
+
+
+@pytest.mark.parametrize("header", ["Horodateur", "Timestamp", "Horodatage", "Submitted at", "Date de soumission",
+                                    "Submit Date (UTC)"])
+def test_survey_tools_answer_times_are_dates_even_as_text(header: str) -> None:
+    rng = random.Random(2)
+    survey = pl.DataFrame({header: [f"2025/03/01 10:{i:02d}:00 UTC+1" for i in range(30)],
+                           "Segment": [rng.choice(SEGMENTS_EN) for _ in range(30)]})
+    guess = guess_roles(survey)
+    assert guess.roles == {header: "date", "Segment": "segment"}
+    assert guess.kind == "survey"
+
+
+def test_the_submission_time_beats_the_start_time_which_beats_the_end_time() -> None:
+    times = ["2025-03-01 10:00:00", "2025-03-01 10:05:00"]
+    typeform = guess_roles(pl.DataFrame({"Start Date (UTC)": times, "Submit Date (UTC)": times}))
+    assert typeform.roles == {"Start Date (UTC)": "dimension", "Submit Date (UTC)": "date"}
+    monkey = guess_roles(pl.DataFrame({"End Date": times, "Start Date": times}))
+    assert monkey.roles == {"End Date": "dimension", "Start Date": "date"}
+
+
+def test_ga4_device_export_gives_device_and_sessions() -> None:
+    header = ["Catégorie d'appareil", "Utilisateurs actifs", "Sessions", "Sessions avec engagement"]
+    rows = [("desktop", 5800, 6000, 3000), ("mobile", 3200, 3500, 1500), ("tablet", 1000, 1100, 500),
+            ("smart tv", 5, 7, 1)]
+    guess = guess_roles(frame_of(header, rows))
+    assert guess.roles == {"Catégorie d'appareil": "device", "Utilisateurs actifs": "measure",
+                           "Sessions": "count", "Sessions avec engagement": "measure"}
+    # an aggregated one-category table, like the article's device table
+    assert guess.kind == "survey_table"
+
+
+def test_a_source_header_over_channel_names_is_a_channel() -> None:
+    # FACTS.md §2 typed under the header a French user may give it
+    frame = pl.DataFrame({"Source du trafic": ["Moteurs de recherche", "Liens externes", "Accès directs"],
+                          "Part": [29.0, 40.0, 31.0]})
+    guess = guess_roles(frame)
+    assert guess.roles == {"Source du trafic": "channel", "Part": "share"}
+    # GA4's own source column keeps its role, "(direct)" and all
+    ga4 = pl.DataFrame({"Session source": ["google", "(direct)", "facebook.com"], "Sessions": [5, 3, 2]})
+    assert guess_roles(ga4).roles["Session source"] == "source"
