@@ -474,29 +474,35 @@ class _Typed:
     note: str | None = None
 
 
-def _stripped(frame: pl.DataFrame) -> pl.DataFrame:
+def _stripped(frame: pl.DataFrame, spaces_only: bool = False) -> pl.DataFrame:
     """String columns without surrounding whitespace (NBSP included), empty strings as null.
 
     One parallel pass finds the columns that need it and only those are rewritten: most
-    need nothing, and rewriting every column cost more time (and memory) than the parse."""
+    need nothing, and rewriting every column cost more time (and memory) than the parse.
+    `spaces_only`: the text can hold no whitespace but ASCII spaces and no empty string
+    (see `_blank_edges`), so looking at each cell's first and last byte is enough."""
     names = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     if not names or frame.height == 0:
         return frame
-    flags = frame.select(
-        ((pl.col(n).str.strip_chars().str.len_bytes().sum() != pl.col(n).str.len_bytes().sum())
-         | (pl.col(n).str.len_bytes() == 0).any()).alias(n)
-        for n in names
-    ).row(0, named=True)
+    if spaces_only:
+        checks = ((pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names)
+    else:
+        checks = (((pl.col(n).str.strip_chars().str.len_bytes().sum() != pl.col(n).str.len_bytes().sum())
+                   | (pl.col(n).str.len_bytes() == 0).any()).alias(n) for n in names)
+    flags = frame.select(checks).row(0, named=True)
     trimmed = [pl.col(n).str.strip_chars() for n in names if flags[n]]
     return frame.with_columns(pl.when(t.str.len_bytes() > 0).then(t) for t in trimmed) if trimmed else frame
 
 
-def _no_blank_edges(raw: bytes | Path) -> bool:
-    """True when no cell of this CSV text can have whitespace around it or be an empty quoted
-    string: the bytes are ASCII (Unicode spaces are not), without spaces, tabs, carriage
-    returns, form feeds or quotes. A few memchr scans, far cheaper than stripping each column."""
-    return isinstance(raw, bytes) and raw.isascii() and not any(
-        mark in raw for mark in (b" ", b"\t", b"\r", b"\x0b", b"\x0c", b'"'))
+def _blank_edges(raw: bytes | Path) -> str:
+    """Which whitespace a cell of this CSV text can start or end with: "none", "spaces" (ASCII
+    spaces only, and no empty quoted string) or "any". ASCII bytes hold no Unicode space; with
+    no tab, carriage return, form feed or quote, a space is the only blank left. A few memchr
+    scans of the bytes, far cheaper than stripping each column."""
+    if not isinstance(raw, bytes) or not raw.isascii() or any(
+            mark in raw for mark in (b"\t", b"\r", b"\x0b", b"\x0c", b'"')):
+        return "any"
+    return "spaces" if b" " in raw else "none"
 
 
 def _type_column(text: pl.Series, decimal: str | None) -> _Typed:
@@ -829,7 +835,8 @@ class _CsvReader:
                              "export it again with its data" +
                              (", or choose another table." if tables and len(tables) > 1 else "."))
 
-        columns = (frame if _no_blank_edges(region) else _stripped(frame)).get_columns()
+        blanks = _blank_edges(region)
+        columns = (frame if blanks == "none" else _stripped(frame, spaces_only=blanks == "spaces")).get_columns()
         texts = [c for c in columns if c.dtype == pl.String]
         results = dict(zip((c.name for c in texts), _type_columns(texts, decimal)))
         percent_columns, seen_thousands = [], []

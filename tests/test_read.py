@@ -123,7 +123,7 @@ def test_empty_cells_become_null_and_text_is_stripped():
     assert frame["c"].to_list() == [None, 2, 4]
 
 
-@pytest.mark.parametrize("edge", ["\t", "\u00a0", "\u2009", "\r", '""'])
+@pytest.mark.parametrize("edge", ["\t", "\u00a0", "\u2009", "\r", '""', " "])
 def test_one_blank_edge_far_down_the_file_is_still_stripped(edge):
     # the byte scan that skips stripping clean files must see a single cell anywhere
     rows = [f"r{i},source{i % 7},x" for i in range(20_000)]
@@ -131,6 +131,11 @@ def test_one_blank_edge_far_down_the_file_is_still_stripped(edge):
     frame = read_table(("id,source,flag\n" + "\n".join(rows) + "\n").encode(), file_name="s.csv").frame
     assert frame["source"][15_000] == (None if edge == '""' else "late")
     assert frame["source"][14_999] == f"source{14_999 % 7}"  # untouched
+
+
+def test_a_cell_of_spaces_in_a_file_whose_only_blanks_are_spaces_becomes_empty():
+    frame = read_table(b"id,city\n1,Paris\n2,   \n3, Lyon\n", file_name="spaces.csv").frame
+    assert frame["city"].to_list() == ["Paris", None, "Lyon"]
 
 
 def test_a_file_without_any_blank_edge_reads_its_text_as_it_is():
