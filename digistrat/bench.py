@@ -679,20 +679,20 @@ class Task:
     name: str
     what: str
     data: str  # "survey", "french" or "sessions"
-    heavy: bool
+    heavy: bool  # a pass over the 10 M sessions: fewer timed runs
     digistrat: Callable[[Path], Run]
     baselines: dict[str, Callable[[Path], Run]]
     baseline_may_fail: bool = False  # a baseline that cannot run is the point (memory cap)
 
 
 TASKS = (
-    Task("ingest_survey", "load_bytes: read + roles + normalise", "survey", True,
+    Task("ingest_survey", "load_bytes: read + roles + normalise", "survey", False,
          lambda p: _ingest_digistrat(p, False),
          {"pandas": lambda p: _ingest_pandas(p, False), "polars.read_csv": _bare_read_csv}),
     Task("ingest_sessions", "load_bytes + channel classification", "sessions", True,
          lambda p: _ingest_digistrat(p, True),
          {"pandas": lambda p: _ingest_pandas(p, True), "polars.read_csv": _bare_read_csv}),
-    Task("read_french", "read_table of a French Excel CSV (cp1252, ';', 1,5 / 12 300 / 35 %)", "french", True,
+    Task("read_french", "read_table of a French Excel CSV (cp1252, ';', 1,5 / 12 300 / 35 %)", "french", False,
          _read_french_digistrat,
          {"pandas": _read_french_pandas,
           "polars.read_csv": lambda p: _bare_read_csv(p, ";", "utf8-lossy")}),
