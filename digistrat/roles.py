@@ -40,9 +40,10 @@ Decisions where the brief was silent:
 - Kinds (`infer_kind`): a segment column makes a survey, or a survey_table when a count or
   share column exists and no id or weight does. Otherwise, with a count: source / medium
   -> traffic_by_source_medium (finer than the channel, so it wins when both exist),
-  channel -> traffic_by_channel. Otherwise any aggregated one-category table (category +
-  count or share: the article's three tables, a device table, a landing-page report) is a
-  survey_table. Without count or share, source / medium / campaign / channel / referrer /
+  channel -> traffic_by_channel; a device column and no other traffic column ->
+  traffic_by_device (GA4's device report: a device split, no channels). Otherwise any
+  aggregated one-category table (category + share, or category + count: the article's tables,
+  a landing-page report) is a survey_table. Without count or share, source / medium / campaign / channel / referrer /
   landing page / device columns make row-level `traffic`. Anything else is `unknown`.
 - `RoleGuess` also records `numeric_columns`; `with_roles` uses it to refuse a text column
   as count or share and to turn a column whose role moved to another one back into a
@@ -68,8 +69,8 @@ ROLES: tuple[str, ...] = (
     "ignore",
 )
 KINDS: tuple[str, ...] = (
-    "survey", "traffic", "traffic_by_channel", "traffic_by_source_medium", "survey_table",
-    "unknown",
+    "survey", "traffic", "traffic_by_channel", "traffic_by_source_medium", "traffic_by_device",
+    "survey_table", "unknown",
 )
 _MANY_ROLES = frozenset({"dimension", "measure", "ignore"})
 SAMPLE_ROWS = 10_000
@@ -539,6 +540,8 @@ def infer_kind(roles: Mapping[str, str]) -> str:
             return "traffic_by_source_medium"
         if "channel" in present:
             return "traffic_by_channel"
+        if "device" in present and not present & (_TRAFFIC_ROLES - {"device"}):
+            return "traffic_by_device"
     if aggregated:
         return "survey_table" if present & _CATEGORY_ROLES else "unknown"
     if present & _TRAFFIC_ROLES:

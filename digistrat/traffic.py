@@ -97,9 +97,20 @@ def _with_channel(lf: pl.LazyFrame, dataset: Dataset, settings: ChannelSettings)
     elif roles.column_for("source") or roles.column_for("medium"):
         names = {r: roles.column_for(r) for r in ("source", "medium")}
     elif roles.column_for("referrer") or roles.column_for("landing_page"):
-        lf = sessions_from_urls(lf, settings, referrer=_url_column(dataset, "referrer"),
-                                landing_page=_url_column(dataset, "landing_page"))
+        landing = _url_column(dataset, "landing_page")
+        if not roles.column_for("referrer"):
+            _require_tagged_pages(dataset)
+        lf = sessions_from_urls(lf, settings, referrer=_url_column(dataset, "referrer"), landing_page=landing)
+        if not roles.column_for("referrer"):
+            # Without a referrer an untagged landing page says nothing of where its visit came
+            # from: "(not set)" as GA4 writes the unknown, so Unassigned, not Direct.
+            untagged = ~_tagged(pl.col(landing))
+            lf = lf.with_columns(
+                pl.when(untagged).then(pl.lit("(not set)")).otherwise(pl.col(c)).alias(c) for c in ORIGIN_COLUMNS)
         names = {"source": "source", "medium": "medium", "campaign": "campaign"}
+    elif roles.column_for("device"):
+        # A device report (GA4's "Device category"): devices without channels.
+        return lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("channel", *ORIGIN_COLUMNS))
     else:
         raise InputError(
             "This file has no column saying where visits come from (channel, source/medium or referrer): "
@@ -113,7 +124,9 @@ def _with_channel(lf: pl.LazyFrame, dataset: Dataset, settings: ChannelSettings)
     if not campaign:
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("campaign"))
         campaign = "campaign"
-    lf = classify_frame(lf, settings, source=names["source"], medium=names["medium"], campaign=campaign)
+    # A medium column that is there but empty follows strict GA4 (Unassigned), not implied media.
+    lf = classify_frame(lf, settings, source=names["source"], medium=names["medium"], campaign=campaign,
+                        medium_given=True if roles.column_for("medium") else None)
     # The rules' inputs under their role names, whatever the file called them.
     return lf.with_columns(
         pl.col(names["source"]).cast(pl.String).alias("source"),
@@ -124,6 +137,25 @@ def _with_channel(lf: pl.LazyFrame, dataset: Dataset, settings: ChannelSettings)
 
 def _url_column(dataset: Dataset, role: str) -> str:
     return dataset.roles.column_for(role) or role
+
+
+def _tagged(url: pl.Expr) -> pl.Expr:
+    """True where a landing page carries what the rules attribute a visit by: a utm_source or
+    utm_medium value, or a Google / Microsoft Ads click id."""
+    return url.cast(pl.String).str.contains(
+        r"(?i)[?&](?:(?:utm_source|utm_medium)=[^&#\s]|(?:gclid|wbraid|gbraid|msclkid)=)").fill_null(False)
+
+
+def _require_tagged_pages(dataset: Dataset) -> None:
+    """Refuse landing pages alone when none is tagged: nothing in the file says where visits came from."""
+    landing = _url_column(dataset, "landing_page")
+    cube = origin_cube(dataset)  # its landing pages keep every tag the rules read
+    if landing in cube.columns and not cube.select(_tagged(pl.col(landing)).any()).item():
+        raise InputError(
+            f"Column '{landing}' holds landing pages without utm_ tags or click ids and the file has no "
+            "channel, source / medium or referrer column, so where visits came from is unknown: export the "
+            "report by session source / medium or by channel group instead."
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,13 +294,16 @@ def _key_expr(by: str, settings: ChannelSettings) -> pl.Expr:
 
 
 def _keyed(counts: pl.DataFrame, by: str, settings: ChannelSettings, assigned_only: bool) -> pl.LazyFrame:
-    """(key, sessions, …) rows; devices drop rows without a device, `assigned_only` drops Unassigned."""
+    """(key, sessions, …) rows; devices drop rows without a device, the other groupings rows
+    without a channel (a device report has none), `assigned_only` drops Unassigned."""
     _check_grouping(by)
     if by == "device" and "device" not in counts.columns:
         raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
     lf = counts.lazy()
+    if by != "device":
+        lf = lf.filter(pl.col("channel").is_not_null())
     if assigned_only:
-        lf = lf.filter(pl.col("channel") != "unassigned")
+        lf = lf.filter(pl.col("channel").ne_missing("unassigned"))
     lf = lf.with_columns(_key_expr(by, settings).alias("key"))
     return lf.drop_nulls("key") if by == "device" else lf
 
@@ -313,7 +348,11 @@ def unmatched(counts: pl.DataFrame) -> pl.DataFrame:
 
 
 def mix(counts: pl.DataFrame, settings: ChannelSettings = ChannelSettings()) -> ChannelMix:
-    """Channels, buckets, strategies and devices of a `session_counts` frame (shares of all sessions)."""
+    """Channels, buckets, strategies and devices of a `session_counts` frame.
+
+    Channels, buckets, strategies and unmatched are shares of the sessions with a channel (empty
+    frames for a device report, which has none); devices are shares of all sessions.
+    """
     devices = shares(counts, "device", settings) if "device" in counts.columns else pl.DataFrame(schema=_SHARE_SCHEMA)
     return ChannelMix(
         sessions=int(round(counts["sessions"].sum())),
@@ -342,6 +381,11 @@ def device_by_channel(
     """
     if "device" not in counts.columns:
         raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
+    if counts.height and counts["channel"].null_count() == counts.height:
+        raise InputError(
+            "This dataset splits sessions by device only, so devices cannot be shown per channel; "
+            "set a column's role to 'channel', 'source' or 'referrer' to see them."
+        )
     lf = _keyed(counts, by, settings, assigned_only).filter(pl.col("device").is_not_null())
     cells = lf.group_by("key", "device").agg(pl.col("sessions").sum()).filter(pl.col("sessions") > 0).collect()
     grid = cells.select("key").unique().join(cells.select("device").unique(), how="cross")

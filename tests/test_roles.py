@@ -267,11 +267,11 @@ def test_article_like_segment_table_is_a_survey_table() -> None:
     assert guess.roles == {"Segment": "segment", "%": "share"}
 
 
-def test_article_like_device_table_with_counts_is_a_survey_table() -> None:
+def test_article_like_device_table_with_counts_is_traffic_by_device() -> None:
     # FACTS.md §3 as counts of 100
     frame = pl.DataFrame({"Appareil": ["Ordinateur", "Mobile", "Tablette"], "Effectif": [58, 32, 10]})
     guess = guess_roles(frame)
-    assert guess.kind == "survey_table"
+    assert guess.kind == "traffic_by_device"
     assert guess.roles == {"Appareil": "device", "Effectif": "count"}
 
 
@@ -418,6 +418,9 @@ def test_categorical_text_is_read_like_text() -> None:
     ({"a": "channel", "b": "source_medium", "c": "count"}, "traffic_by_source_medium"),
     ({"a": "channel", "b": "share"}, "survey_table"),
     ({"a": "dimension", "b": "count"}, "survey_table"),
+    ({"a": "device", "b": "count", "c": "measure"}, "traffic_by_device"),
+    ({"a": "device", "b": "share"}, "survey_table"),
+    ({"a": "device", "b": "landing_page", "c": "count"}, "survey_table"),
     ({"a": "referrer", "b": "landing_page", "c": "device", "d": "date"}, "traffic"),
     ({"a": "source", "b": "medium", "c": "campaign"}, "traffic"),
     ({"a": "date", "b": "count"}, "unknown"),
@@ -576,8 +579,8 @@ def test_ga4_device_export_gives_device_and_sessions() -> None:
     guess = guess_roles(frame_of(header, rows))
     assert guess.roles == {"Catégorie d'appareil": "device", "Utilisateurs actifs": "measure",
                            "Sessions": "count", "Sessions avec engagement": "measure"}
-    # an aggregated one-category table, like the article's device table
-    assert guess.kind == "survey_table"
+    # a device split of sessions, shown on the channels page without channels
+    assert guess.kind == "traffic_by_device"
 
 
 def test_a_source_header_over_channel_names_is_a_channel() -> None:

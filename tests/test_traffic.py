@@ -374,9 +374,82 @@ def test_source_medium_export_lists_what_the_rules_missed():
 
 
 def test_a_file_without_any_origin_column_is_refused_clearly():
-    data = b"date,device\n2026-01-01,mobile\n2026-01-02,desktop\n"
+    data = b"date,country\n2026-01-01,France\n2026-01-02,Belgique\n"
     with pytest.raises(InputError, match="where visits come from"):
-        traffic.session_counts(datasets.load_bytes(data, "devices_only.csv"))
+        traffic.session_counts(datasets.load_bytes(data, "countries.csv"))
+
+
+# ---- landing pages alone, devices alone, an empty medium ---------------------------------------
+
+GA4_PREAMBLE = "# ----------------------------------------\n# Traffic acquisition\n# ----------------------------------------\n"
+
+
+def test_untagged_landing_pages_without_a_referrer_are_refused():
+    data = GA4_PREAMBLE + "Landing page + query string,Sessions,Active users\n/,500,400\n/contact,100,90\n(not set),5,5\n"
+    dataset = datasets.load_bytes(data.encode(), "landing.csv")
+    assert dataset.roles.column_for("landing_page") == "Landing page + query string"
+    with pytest.raises(InputError, match="Landing page \\+ query string.*no channel, source / medium or referrer"):
+        traffic.channel_mix(dataset)
+
+
+def test_tagged_landing_pages_give_their_channel_and_untagged_ones_are_unknown_not_direct():
+    data = ("Landing page,Sessions\n/,500\n/contact,100\n/?utm_source=google&utm_medium=cpc,40\n"
+            "/offre?gclid=abc,7\n/?utm_source=lettre&utm_medium=email,3\n")
+    mix = traffic.channel_mix(datasets.load_bytes(data.encode(), "landing_tags.csv"))
+    # google / cpc and a Google click id are Paid Search; the untagged 500 + 100 have no known origin
+    assert as_dict(mix.channels) == {"paid_search": 40 + 7, "email": 3, "unassigned": 500 + 100}
+    assert "direct" not in as_dict(mix.channels)
+    assert mix.unmatched.select("source", "medium", "sessions").rows() == [("(not set)", "(not set)", 600)]
+
+
+def test_landing_pages_with_a_referrer_keep_direct_for_visits_without_either():
+    data = "referrer,landing_page\n,https://www.shop.fr/\nhttps://www.google.fr/,https://www.shop.fr/a\n"
+    mix = traffic.channel_mix(datasets.load_bytes(data.encode(), "log.csv"))
+    assert as_dict(mix.channels) == {"direct": 1, "organic_search": 1}
+
+
+GA4_DEVICES = [("desktop", 5800, 6000), ("mobile", 3200, 3500), ("tablet", 1000, 1100), ("smart tv", 5, 7)]
+
+
+def device_export() -> datasets.Dataset:
+    lines = ["Catégorie d'appareil,Utilisateurs actifs,Sessions"] + [f"{d},{u},{s}" for d, u, s in GA4_DEVICES]
+    return datasets.load_bytes((GA4_PREAMBLE + "\n".join(lines) + "\n").encode(), "devices.csv")
+
+
+def test_a_device_export_gives_the_device_split_and_no_channels():
+    dataset = device_export()
+    assert dataset.kind == "traffic_by_device"
+    mix = traffic.channel_mix(dataset)
+    total = 6000 + 3500 + 1100 + 7
+    assert mix.sessions == total
+    # "smart tv" is none of desktop / mobile / tablet: other
+    assert as_dict(mix.devices) == {"desktop": 6000, "mobile": 3500, "tablet": 1100, "other": 7}
+    assert as_dict(mix.devices, "share") == pytest.approx(
+        {"desktop": 6000 / total, "mobile": 3500 / total, "tablet": 1100 / total, "other": 7 / total})
+    for frame in (mix.channels, mix.buckets, mix.strategies, mix.unmatched):
+        assert frame.is_empty()
+    counts = traffic.session_counts(dataset)
+    assert counts["channel"].null_count() == counts.height == 4
+    with pytest.raises(InputError, match="by device only"):
+        traffic.device_by_channel(counts)
+
+
+def test_row_level_devices_without_origin_are_counted_per_row():
+    data = b"date,device\n2026-01-01,mobile\n2026-01-02,desktop\n2026-01-03,mobile\n"
+    mix = traffic.channel_mix(datasets.load_bytes(data, "devices_only.csv"))
+    assert as_dict(mix.devices) == {"desktop": 1, "mobile": 2} and mix.channels.is_empty()
+
+
+def test_an_empty_medium_column_follows_strict_ga4_and_a_missing_one_implies_media():
+    with_empty_medium = b"Source,Medium,Sessions\ngoogle,,10\nlemonde.fr,,3\n(direct),,2\n"
+    mix = traffic.channel_mix(datasets.load_bytes(with_empty_medium, "empty_medium.csv"))
+    # strict GA4 on a blank medium ("(not set)"): (direct) is Direct, a search site is Organic Search
+    # whatever its medium, and a site needs the medium "referral": lemonde.fr stays Unassigned
+    assert as_dict(mix.channels) == {"direct": 2, "organic_search": 10, "unassigned": 3}
+    sources_only = b"Source,Sessions\ngoogle,10\nlemonde.fr,3\n"
+    mix = traffic.channel_mix(datasets.load_bytes(sources_only, "sources.csv"))
+    # without a medium column each source gets the medium it implies: engine -> organic, site -> referral
+    assert as_dict(mix.channels) == {"organic_search": 10, "referral": 3}
 
 
 def test_an_unknown_grouping_or_time_step_is_refused(sample_counts):
