@@ -91,6 +91,8 @@ def _shares(args: argparse.Namespace) -> dict:
                 f"{dataset.name}: no segment column was found; name the column to count with --by COLUMN."
             )
         by, keys = "segment", SEGMENT_KEYS
+    if by == "segment" and dataset.kind == "survey_table":
+        return _table_shares(args, dataset)
     weight = None if args.weight == "none" or "weight" not in frame.columns else "weight"
     table = stats.share_table(frame, by, weight, keys=keys)
     rows = []
@@ -115,6 +117,38 @@ def _shares(args: argparse.Namespace) -> dict:
     return result
 
 
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def _table_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
+    """An aggregated table: each row counts for its count (or share), not as one respondent."""
+    table = datasets.table_shares(dataset)
+    rows = [
+        {
+            "key": row["key"],
+            "label": SEGMENT_BY_KEY[row["key"]].label(args.lang),
+            "count": None if row["count"] is None else _number(row["count"]),
+            "share": _percent(row["share"]),
+            "ci_low": _percent(row["ci_low"]),
+            "ci_high": _percent(row["ci_high"]),
+        }
+        for row in table.rows.iter_rows(named=True)
+    ]
+    base = None if table.base is None else _number(table.base)
+    result = {"base": base, "weighted": False, "rows": rows}
+    if not args.json:
+        if base is None:
+            print(f"{label('table.shares_only', args.lang)} ('{table.column}')")
+        else:
+            print(f"base {base} (sum of '{table.column}')")
+        for row in rows:
+            interval = "" if row["ci_low"] is None else f"  [{format_percent(row['ci_low'], args.lang, 1)} – {format_percent(row['ci_high'], args.lang, 1)}]"
+            count = "–" if row["count"] is None else row["count"]
+            print(f"{row['label']:<32} {count:>8}  {format_percent(row['share'], args.lang):>8}{interval}")
+    return result
+
+
 def _channels(args: argparse.Namespace) -> dict:
     dataset = _load(args)
     settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()))
@@ -129,6 +163,8 @@ def _channels(args: argparse.Namespace) -> dict:
     result = {"sessions": mix.sessions, "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
     if not args.json:
         print(f"{mix.sessions} sessions")
+        if mix.channels.is_empty() and not mix.devices.is_empty():
+            print(label("channels.devices_only", args.lang))
         for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
             if frame.height:
                 print(f"{title}:")

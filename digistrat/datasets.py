@@ -17,9 +17,12 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from digistrat.errors import InputError
 from digistrat.normalise import NormaliseReport, normalise
 from digistrat.read import Limits, ReadReport, read_table
 from digistrat.roles import RoleGuess, guess_roles, with_roles
+from digistrat.segments import SEGMENT_KEYS
+from digistrat.stats import share_interval
 
 T = TypeVar("T")
 
@@ -137,3 +140,66 @@ def reference_shares(name: str) -> pl.DataFrame:
     frame = read_table(DATA_DIR / provenance()["datasets"][name]["file"]).frame
     key_column, share_column = frame.columns[:2]
     return frame.select(pl.col(key_column).alias("key"), pl.col(share_column).cast(pl.Float64).alias("share"))
+
+
+# ---------------------------------------------------------------------------------------
+# Aggregated survey tables (kind survey_table): one row per segment with a count or a share
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableShares:
+    """Each segment's share in an aggregated table, from its count column, else its share column."""
+
+    rows: pl.DataFrame  # key (SEGMENT_KEYS order, all five), total, share (0–1), count, ci_low, ci_high
+    column: str  # the column summed
+    base: float | None  # Σ counts; None for shares only: the published n is unknown, so no intervals
+
+
+def table_measure(dataset: Dataset) -> str | None:
+    """The column an aggregated table's figures come from: its count column, else its share column."""
+    return dataset.roles.column_for("count") or dataset.roles.column_for("share")
+
+
+def table_shares(dataset: Dataset, level: float = 0.95) -> TableShares:
+    """Segment shares of a table that already counts (or gives shares of) each segment.
+
+    Rows of one segment are summed. With counts, share = count / Σ counts and the interval is
+    `stats.share_interval` on that base; with shares only, they are rescaled to add up to 1
+    (points or fractions alike) and count and intervals are null.
+    """
+    column = table_measure(dataset)
+    if column is None or "segment" not in dataset.frame.columns:
+        raise InputError(
+            f"{dataset.name}: this table has no segment column with a count or share column beside it; "
+            "give one numeric column the role 'count' or 'share'."
+        )
+    counted = column == dataset.roles.column_for("count")
+    value = pl.col(column).cast(pl.Float64)
+    negative = dataset.frame.filter(value < 0)
+    if negative.height:
+        raise InputError(
+            f"{dataset.name}: column '{column}' holds a negative value ({negative[column][0]}); "
+            "counts and shares cannot be negative, so correct the file."
+        )
+    sums = (
+        dataset.frame.lazy().filter(pl.col("segment").is_not_null())
+        .group_by(pl.col("segment").cast(pl.String).alias("key")).agg(value.sum().alias("total"))
+        .collect()
+    )
+    keys = pl.DataFrame({"key": list(SEGMENT_KEYS)})
+    rows = keys.join(sums, on="key", how="left", maintain_order="left").with_columns(pl.col("total").fill_null(0.0))
+    base = float(rows["total"].sum())
+    rows = rows.with_columns(share=pl.col("total") / base if base > 0 else pl.lit(None, pl.Float64))
+    if counted and base > 0:
+        # five rows at most: one interval each
+        intervals = [share_interval(p, base, level)[:2] for p in rows["share"].to_list()]
+        low, high = zip(*intervals)
+    else:
+        low = high = [None] * rows.height
+    rows = rows.with_columns(
+        count=pl.col("total") if counted else pl.lit(None, pl.Float64),
+        ci_low=pl.Series(low, dtype=pl.Float64),
+        ci_high=pl.Series(high, dtype=pl.Float64),
+    )
+    return TableShares(rows=rows, column=column, base=base if counted else None)

@@ -128,6 +128,16 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "channels.ai": ("Separate AI assistants channel", "Canal séparé pour les assistants IA"),
     "channels.detail_chart": ("Channels (GA4 default channel group)", "Canaux (groupes de canaux GA4 par défaut)"),
     # --- upload and data sources (issue 3)
+    "kind.traffic_by_device": ("traffic aggregated by device", "trafic agrégé par appareil"),
+    "upload.preview_counts": (
+        "An aggregated table: each segment's count in the '{column}' column, out of {n}; intervals on that base.",
+        "Un tableau agrégé : effectif de chaque segment dans la colonne « {column} », sur {n} ; intervalles "
+        "sur cette base.",
+    ),
+    "table.shares_only": (
+        "The table gives shares only: the number of respondents behind them is unknown, so there are no intervals.",
+        "Le tableau ne donne que des parts : le nombre de répondants est inconnu, donc pas d'intervalles.",
+    ),
     "page.upload": ("Your data", "Vos données"),
     "upload.file": ("Your file", "Votre fichier"),
     "upload.file_help": (
@@ -394,6 +404,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "column.external_share": ("External links share (%)", "Part liens externes (%)"),
     "column.direct_share": ("Direct access share (%)", "Part accès directs (%)"),
     # --- channels explorer (issue 5)
+    "channels.devices_only": (
+        "This file splits sessions by device only: channels need a channel, source / medium or referrer column.",
+        "Ce fichier ne répartit les visites que par appareil : les canaux demandent une colonne de canal, de "
+        "source / support ou d'URL référente.",
+    ),
     "strategy.unassigned": ("Unassigned", "Non attribué"),
     "channels.mode": ("Rules", "Règles"),
     "channels.mode.strict": ("Strict GA4", "GA4 strict"),

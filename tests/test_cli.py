@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import subprocess
 import sys
 from collections import defaultdict
@@ -192,6 +193,55 @@ def test_inspect_lists_the_tables_of_a_reports_snapshot(tmp_path):
     assert result["kind"] == "traffic_by_channel"
 
 
+# ---------------------------------------------------------------- aggregated segment tables
+
+# FACTS.md §1: 6 / 7.75 / 10.5 / 21 / 54.75 %, and the same as whole counts of 400
+PUBLISHED = {"newcomers": 6.0, "convinced": 7.75, "adapters": 10.5, "dissatisfied": 21.0, "wait_and_see": 54.75}
+COUNTS_OF_400 = {"newcomers": 24, "convinced": 31, "adapters": 42, "dissatisfied": 84, "wait_and_see": 219}
+FRENCH_NAMES = {"newcomers": "Nouveaux venus", "convinced": "Convaincus", "adapters": "Adaptateurs",
+                "dissatisfied": "Insatisfaits", "wait_and_see": "Attentistes"}
+
+
+def wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval (Wilson 1927), written out."""
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_shares_of_a_french_share_table_are_its_shares_not_one_row_each(tmp_path):
+    path = tmp_path / "segments_pct.csv"
+    lines = ["Segment;Part"] + [f"{FRENCH_NAMES[k]};{str(v).replace('.', ',').removesuffix(',0')} %"
+                                for k, v in PUBLISHED.items()] + ["Total;100 %"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_json("shares", path)
+    assert result["base"] is None and result["weighted"] is False
+    assert [r["key"] for r in result["rows"]] == list(PUBLISHED)
+    assert {r["key"]: r["share"] for r in result["rows"]} == pytest.approx(PUBLISHED)
+    for row in result["rows"]:
+        assert row["count"] is None and row["ci_low"] is None and row["ci_high"] is None
+    text = run("shares", path)
+    assert text.returncode == 0, text.stderr
+    assert "unknown" in text.stdout.splitlines()[0]
+    assert any(line.split()[:2] == ["Wait-and-see", "–"] and line.split()[2] == "54.75%" for line in text.stdout.splitlines())
+
+
+def test_shares_of_a_count_table_use_the_counts_and_their_wilson_intervals(tmp_path):
+    path = tmp_path / "segments_counts.csv"
+    path.write_text("Segment;Nombre d'entreprises\n" + "".join(
+        f"{FRENCH_NAMES[k]};{n}\n" for k, n in COUNTS_OF_400.items()), encoding="utf-8")
+    result = run_json("shares", path)
+    assert result["base"] == 24 + 31 + 42 + 84 + 219 == 400
+    rows = {r["key"]: r for r in result["rows"]}
+    for key, count in COUNTS_OF_400.items():
+        low, high = wilson(count, 400)
+        assert rows[key]["count"] == count
+        assert rows[key]["share"] == pytest.approx(PUBLISHED[key])
+        assert (rows[key]["ci_low"], rows[key]["ci_high"]) == pytest.approx((100 * low, 100 * high))
+    assert rows["wait_and_see"]["ci_low"] == pytest.approx(49.85, abs=0.01)  # 219 / 400, Wilson 95 %
+
+
 # ---------------------------------------------------------------- channels
 
 
@@ -268,6 +318,31 @@ def test_channels_of_the_real_reports_snapshot_table():
     assert result["sessions"] == sum(expected.values())
     assert {r["key"]: r["sessions"] for r in result["rows"]} == {
         REAL_CHANNEL_KEYS[k]: v for k, v in expected.items() if v}
+
+
+def test_channels_of_a_ga4_device_export_give_devices_and_no_channels(tmp_path):
+    rows = [["desktop", 5800, 6000], ["mobile", 3200, 3500], ["tablet", 1000, 1100], ["smart tv", 5, 7]]
+    path = tmp_path / "devices.csv"
+    path.write_bytes(ga4_export("Acquisition de trafic", ["Catégorie d'appareil", "Utilisateurs actifs", "Sessions"], rows))
+    result = run_json("channels", path)
+    total = 6000 + 3500 + 1100 + 7
+    assert result["sessions"] == total
+    assert result["rows"] == [] and result["buckets"] == []
+    assert {r["key"]: r["sessions"] for r in result["devices"]} == {"desktop": 6000, "mobile": 3500, "tablet": 1100,
+                                                                   "other": 7}
+    assert run("inspect", path, "--json").stdout.count('"kind": "traffic_by_device"') == 1
+    text = run("channels", path, "--lang", "fr")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    # the reason there are no channels comes before the device lines
+    assert "appareil" in lines[1] and lines[2] == "devices:" and lines[3].split()[:2] == ["Ordinateur", "6000"]
+
+
+def test_channels_of_a_landing_page_report_without_tags_are_refused(tmp_path):
+    path = tmp_path / "landing.csv"
+    path.write_bytes(ga4_export("Landing page", ["Landing page + query string", "Sessions", "Active users"],
+                                [["/", 500, 400], ["/contact", 100, 90], ["(not set)", 5, 5]]))
+    assert_one_line_error(run("channels", path), "Landing page + query string", "referrer")
 
 
 def test_channels_text_output(tmp_path):

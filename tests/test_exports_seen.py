@@ -183,14 +183,45 @@ smart tv,5,7,1
 """
 
 
-def test_ga4_device_export_gives_devices_and_sessions_but_no_channels_yet():
+def test_ga4_device_export_gives_the_device_split_without_channels():
     dataset = datasets.load_bytes(GA4_DEVICE.encode(), "ga4_device.csv")
     assert dataset.roles.column_for("device") == "Catégorie d'appareil"
     assert dataset.roles.column_for("count") == "Sessions"
-    assert dataset.kind == "survey_table"
-    per_device = dataset.frame.group_by("device").agg(pl.col("Sessions").sum())
-    by_key = {str(k): v for k, v in per_device.iter_rows()}
-    assert by_key == {"desktop": 6000, "mobile": 3500, "tablet": 1100, "other": 7}
-    # traffic.py refuses a table without an origin column (see the helper's report)
-    with pytest.raises(InputError, match="no column saying where visits come from"):
+    assert dataset.kind == "traffic_by_device"
+    mix = traffic.channel_mix(dataset)
+    # "smart tv" is none of desktop / mobile / tablet: other
+    assert sessions(mix, "devices") == {"desktop": 6000, "mobile": 3500, "tablet": 1100, "other": 7}
+    assert mix.sessions == 6000 + 3500 + 1100 + 7
+    assert mix.channels.is_empty() and mix.buckets.is_empty() and mix.unmatched.is_empty()
+
+
+GA4_LANDING = """# ----------------------------------------
+# Traffic acquisition: Session source / medium
+# Property: www.demo.com
+# ----------------------------------------
+Landing page + query string,Sessions,Active users
+/,500,400
+/contact,100,90
+(not set),5,5
+"""
+
+
+def test_ga4_landing_page_report_is_refused_not_called_direct():
+    dataset = datasets.load_bytes(GA4_LANDING.encode(), "ga4_landing.csv")
+    assert dataset.roles.column_for("landing_page") == "Landing page + query string"
+    with pytest.raises(InputError, match="no channel, source / medium or referrer column"):
         traffic.channel_mix(dataset)
+
+
+def test_ga4_landing_page_report_with_one_tagged_page_calls_the_rest_unknown():
+    data = GA4_LANDING.replace("(not set),5,5", "/?utm_source=x,10,10\n(not set),5,5").encode()
+    _, mix = mix_of(data, "ga4_landing.csv")
+    # utm_source without utm_medium is Unassigned in GA4 too: nothing here is Direct
+    assert sessions(mix) == {"unassigned": 500 + 100 + 10 + 5}
+
+
+def test_segment_tables_count_their_count_or_share_column():
+    shares_only = "Segment;Part\nNouveaux venus;6 %\nConvaincus;7,75 %\nAdaptateurs;10,5 %\nInsatisfaits;21 %\nAttentistes;54,75 %\n"
+    table = datasets.table_shares(datasets.load_bytes(shares_only.encode(), "segments_fr.csv"))
+    assert table.base is None and table.rows["count"].null_count() == 5
+    assert table.rows["share"].to_list() == pytest.approx([0.06, 0.0775, 0.105, 0.21, 0.5475])
