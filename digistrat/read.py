@@ -288,39 +288,113 @@ def _comment_text(line: bytes) -> str:
     return (text[1:] if text.startswith(" ") else text).rstrip()
 
 
+_BLANK_LINE = re.compile(rb"\n[ \t\r,;|]*\n")  # empty, or only separators (Excel pads rows)
+MAX_BREAK_CHECKS = 1000  # blank lines looked at per table: a table full of them stays one table
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.strip(b" \t\r,;|")
+
+
 def _find_tables(body: bytes) -> list[_Table]:
     """Split the body into tables: a table is comment lines, a header, then rows up to a blank
-    line followed by a new comment block (or the end)."""
-    starts = [0]
-    hit = body.find(b"\n#")
-    while hit != -1:
-        line_start = body.rfind(b"\n", 0, hit) + 1
-        if not body[line_start:hit].strip():
-            starts.append(line_start)
-        hit = body.find(b"\n#", hit + 1)
-    starts.append(len(body))
-
+    line followed by a new comment block or by a new header (see `_starts_table`), or the end."""
     tables: list[_Table] = []
     pending: list[str] = []
-    for begin, finish in zip(starts, starts[1:]):
-        pos = begin
+    pos, size = 0, len(body)
+    while pos < size:
         header = None
-        while pos < finish:
-            eol = body.find(b"\n", pos, finish)
-            eol = finish if eol == -1 else eol
+        while pos < size:
+            eol = body.find(b"\n", pos)
+            eol = size if eol == -1 else eol
             line = body[pos:eol]
             if _is_comment(line):
                 pending.append(_comment_text(line))
-            elif line.strip():
+            elif not _is_blank(line):
                 header = pos
                 break
             pos = eol + 1
         if header is None:
-            continue  # comment block with no table: its lines go to the next table
+            break  # comment lines with no table after them
+        finish, pos = _table_end(body, header)
         end = len(body[header:finish].rstrip()) + header
         tables.append(_Table(header, end, body.count(b"\n", 0, header) + 1, tuple(pending)))
         pending = []
     return tables
+
+
+def _table_end(body: bytes, header: int) -> tuple[int, int]:
+    """(end of the rows, start of what follows) of the table whose header starts at `header`.
+    Only blank lines are looked at (one regex scan), the first MAX_BREAK_CHECKS of them; a blank
+    line inside a quoted field is not a break (an odd number of quotes before it)."""
+    size = len(body)
+    shape: _Shape | None = None
+    quotes, counted, search = 0, header, header
+    for _ in range(MAX_BREAK_CHECKS):
+        blank = _BLANK_LINE.search(body, search)
+        if blank is None:
+            break
+        cut, after = blank.start(), blank.end()
+        while after < size:  # further blank lines
+            eol = body.find(b"\n", after)
+            eol = size if eol == -1 else eol
+            if not _is_blank(body[after:eol]):
+                break
+            after = eol + 1
+        if after >= size:
+            break
+        quotes += body.count(b'"', counted, cut)
+        counted = cut
+        if quotes % 2 == 0:
+            eol = body.find(b"\n", after)
+            line = body[after:size if eol == -1 else eol]
+            if _is_comment(line):
+                return cut, after
+            if shape is None:
+                sample = body[header:min(cut, header + SNIFF_BYTES)]
+                shape = _table_shape(sample.decode("utf-8", errors="replace"))
+            if _starts_table(line.decode("utf-8", errors="replace"), shape):
+                return cut, after
+        search = after
+    return size, size
+
+
+@dataclass(frozen=True)
+class _Shape:
+    sep: str
+    width: int
+    numeric: frozenset[int]  # columns whose sampled cells are all numbers
+
+
+def _looks_numeric(cell: str) -> bool:
+    """A number, date, duration, percentage or amount: digits and no letter."""
+    return any(ch.isdigit() for ch in cell) and not any(ch.isalpha() for ch in cell)
+
+
+def _table_shape(text: str) -> _Shape:
+    sep = _choose_separator(text)
+    records = _records(text, sep, 200)
+    width = len(records[0]) if records else 0
+    numeric = []
+    for i in range(width):
+        cells = [r[i].strip() for r in records[1:] if i < len(r) and r[i].strip()]
+        if cells and all(map(_looks_numeric, cells)):
+            numeric.append(i)
+    return _Shape(sep, width, frozenset(numeric))
+
+
+def _starts_table(line: str, shape: _Shape) -> bool:
+    """A line after a blank line is a new header when its cells are mostly text and it has another
+    field count than the table above, or text where that table holds numbers."""
+    try:
+        fields = next(csv.reader([line], delimiter=shape.sep, quotechar='"'), [])
+    except csv.Error:
+        return False
+    filled = [f.strip() for f in fields if f.strip()]
+    if not filled or 2 * sum(map(_looks_numeric, filled)) >= len(filled):
+        return False
+    return len(fields) != shape.width or any(
+        i in shape.numeric and f.strip() and not _looks_numeric(f) for i, f in enumerate(fields))
 
 
 def _table_title(preamble: tuple[str, ...]) -> str | None:
@@ -380,6 +454,8 @@ def _number_marks(cells: list[str], sep: str) -> tuple[str | None, str | None]:
     marks: Counter[str] = Counter()
     for cell in cells:
         text = cell.strip().removesuffix("%").strip()
+        if text and not (text[-1].isdigit() and (text[0].isdigit() or text[0] in "+-.,")):
+            text = _CURRENCY_EDGES.sub("", text)  # amounts vote like other numbers
         if not text or not text[-1].isdigit():
             continue
         space = _SPACE_GROUP.search(text)
@@ -532,6 +608,8 @@ def _type_columns(texts: list[pl.Series], decimal: str | None) -> list[_Typed]:
             typed[i] = dated
         elif _all_match(probe, NUMBER_SHAPE):
             fast[i] = _fast_number(probe, decimal)
+        elif _all_match(probe, CURRENCY_SHAPE):
+            typed[i] = _as_amount(text, filled, decimal)
         else:
             typed[i] = _Typed(text)
     if fast:
@@ -549,6 +627,31 @@ def _type_columns(texts: list[pl.Series], decimal: str | None) -> list[_Typed]:
 
 
 NUMBER_SHAPE = r"^[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+-]?\d+)?\s*%?$"
+
+# Currency symbols and ISO codes written before or after an amount, and the currency each means.
+CURRENCIES = {"€": "€", "EUR": "€", "$": "$", "USD": "$", "£": "£", "GBP": "£", "¥": "¥", "JPY": "¥",
+              "CHF": "CHF", "CAD": "CAD", "AUD": "AUD"}
+CURRENCY_TOKEN = "(?:" + "|".join(re.escape(c) for c in CURRENCIES) + ")"
+CURRENCY_SHAPE = (rf"^[+\-\u2212]?\s*{CURRENCY_TOKEN}?\s*[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*\s*{CURRENCY_TOKEN}?$")
+_CURRENCY_EDGES = re.compile(rf"^[+\-\u2212]?\s*{CURRENCY_TOKEN}\s*|\s*{CURRENCY_TOKEN}$")
+
+
+def _as_amount(text: pl.Series, filled: int, decimal: str | None) -> _Typed:
+    """Amounts such as '1 234,50 €', '€1,234.50' or 'USD 1,234': one currency gives Float64
+    numbers; several currencies in one column cannot be added up, so it stays text."""
+    name = text.name
+    found = text.str.extract_all(CURRENCY_TOKEN).explode().drop_nulls().unique().to_list()
+    currencies = sorted({CURRENCIES[token] for token in found})
+    if len(currencies) > 1:
+        return _Typed(text, note=f"Column '{name}' mixes currencies ({', '.join(currencies)}); "
+                                 "it is kept as text.")
+    amounts = text.str.replace_all(CURRENCY_TOKEN, "").str.replace(r"^([+\-\u2212])\s+", "$1").str.strip_chars()
+    typed = _as_number(amounts, _probe(amounts), filled, decimal)
+    if typed is None or typed.percent or not typed.series.dtype.is_numeric():
+        return _Typed(text)
+    return _Typed(typed.series.cast(pl.Float64), thousands=typed.thousands,
+                  note=f"Currency symbols ({', '.join(currencies)}) removed from column '{name}'; "
+                       "its amounts are read as numbers.")
 
 
 @dataclass(frozen=True)
@@ -692,6 +795,7 @@ class _CsvReader:
         self.limits = limits
         self.notes: list[str] = []
         self.summaries: list[TableInfo] = []
+        self.commented = False  # starts with '#' lines (GA4, UA): rows may leave trailing cells out
 
     # -- bytes in UTF-8 -------------------------------------------------------------------
 
@@ -745,7 +849,8 @@ class _CsvReader:
             self.notes.append("Lines end with a bare carriage return (old Mac format); read as ordinary lines.")
 
         first_line = head_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].encode("utf-8")
-        if _is_comment(first_line):
+        self.commented = _is_comment(first_line)
+        if self.commented or self._tables_in_head(body, encoding):
             if isinstance(body, Path):
                 body = self._whole()[encoding.bom:]
             tables = _find_tables(body)
@@ -762,12 +867,39 @@ class _CsvReader:
             tables = _find_tables(body) if tables is not None else None
             return self._read_tables(body, encoding, tables, table)
 
+    def _tables_in_head(self, body: bytes | Path, encoding: _Encoding) -> bool:
+        """Whether the first 64 KB hold tables separated by blank lines only (no '#' preamble)."""
+        head = body[:SNIFF_BYTES] if isinstance(body, bytes) else self.head[encoding.bom:]
+        if not isinstance(body, bytes) or len(body) > SNIFF_BYTES:
+            head = head[:head.rfind(b"\n") + 1]  # drop the cut line
+        return _BLANK_LINE.search(head) is not None and len(_find_tables(head)) > 1
+
+    def _late_tables(self, body: bytes | Path, encoding: _Encoding) -> tuple[bytes, list[_Table]] | None:
+        """(body, tables) when the whole body holds several tables separated by blank lines."""
+        raw = self._whole()[encoding.bom:] if isinstance(body, Path) else body
+        tables = _find_tables(raw)
+        return (raw, tables) if len(tables) > 1 else None
+
+    def _raise_late_tables(self, body: bytes | Path, encoding: _Encoding) -> None:
+        """Blank rows or a row of another width showed up beyond the first 64 KB: look for tables."""
+        late = self._late_tables(body, encoding)
+        if late is not None:
+            raise _LateTables(*late)
+
     def _read_tables(self, body: bytes | Path, encoding: _Encoding, tables: list[_Table] | None,
                      table: int) -> ReadResult:
         if tables is None:
-            if table != 0:
-                raise InputError(f"There is no table {table} in '{self.name}'; it holds one table, number 0.")
-            return self._read_one(body, encoding, None, table)
+            late = self._late_tables(body, encoding) if table != 0 else None
+            if late is None:
+                if table != 0:
+                    raise InputError(f"There is no table {table} in '{self.name}'; it holds one table, number 0.")
+                first_notes = len(self.notes)
+                try:
+                    return self._read_one(body, encoding, None, table)
+                except _LateTables as found:
+                    del self.notes[first_notes:]
+                    late = found.body, found.tables
+            body, tables = late
         if not tables:
             raise InputError(f"'{self.name}' holds only comment lines ('#'), no table; "
                              "export the report again with its data.")
@@ -825,12 +957,25 @@ class _CsvReader:
         columns = [[r[i] for r in records[1:] if i < len(r) and r[i] != ""] for i in range(width)]
         plan = [_fast_dtype(n, v, decimal, sep) for n, v in zip(names, columns)]
 
-        frame = self._parse(region, sep, skip, names, plan, decimal, header_line or 1, bool(preamble))
-        if frame.height > self.limits.max_rows:
-            raise InputError(f"'{self.name}' has more than {self.limits.max_rows:,} rows, the limit; "
-                             "export a shorter period or fewer dimensions.")
-        frame = self._drop_blank_rows(frame, region, sep, names, header_line or 1, skip, bool(preamble))
+        tolerant = bool(preamble) or self.commented
+        try:
+            frame = self._parse(region, sep, skip, names, plan, decimal, header_line or 1, tolerant)
+            if frame.height > self.limits.max_rows:
+                raise InputError(f"'{self.name}' has more than {self.limits.max_rows:,} rows, the limit; "
+                                 "export a shorter period or fewer dimensions.")
+            parsed_rows = frame.height
+            frame = self._drop_blank_rows(frame, region, sep, names, header_line or 1, skip, tolerant)
+        except InputError:
+            if tables is None:  # a second table beyond the sniffed head may be why
+                self._raise_late_tables(body, encoding)
+            raise
+        if tables is None and frame.height < parsed_rows:
+            self._raise_late_tables(body, encoding)
         if frame.height == 0:
+            # polars returns no row when a quote opened on the first data line runs to the end
+            problem, _ = self._locate(region, sep, width, header_line or 1, skip, tolerant)
+            if problem:
+                raise InputError(problem)
             raise InputError(f"'{self.name}' has a header on line {header_line} but no data rows; "
                              "export it again with its data" +
                              (", or choose another table." if tables and len(tables) > 1 else "."))
@@ -988,14 +1133,32 @@ class _CsvReader:
 
 
 def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
-    """Columns and row counts of every table of a multi-table export (small files: GA4 snapshots)."""
+    """Columns and row counts of every table of a multi-table export. Tables above 64 KB are
+    counted by polars (a big table followed by a small one), the small ones by the csv module."""
     infos = []
     for i, t in enumerate(tables):
-        text = body[t.start:t.end].decode("utf-8", errors="replace")
-        records = _records(text, _choose_separator(text[:SNIFF_BYTES]), 10**9)
+        region = body[t.start:t.end]
+        text = region[:SNIFF_BYTES].decode("utf-8", errors="replace")
+        sep = _choose_separator(text)
+        if len(region) <= SNIFF_BYTES:
+            records = _records(text, sep, 10**9)
+            rows = max(len(records) - 1, 0)
+        else:
+            records = _records(text, sep, 1)
+            rows = _count_rows(region, sep)
         names = tuple(_clean_names(records[0])[0]) if records else ()
-        infos.append(TableInfo(i, _table_title(t.preamble), t.header_line, names, max(len(records) - 1, 0)))
+        infos.append(TableInfo(i, _table_title(t.preamble), t.header_line, names, rows))
     return infos
+
+
+def _count_rows(region: bytes, sep: str) -> int:
+    """Non-blank rows after the header, read by polars as text (lines when it refuses them)."""
+    try:
+        first = pl.read_csv(region, separator=sep, infer_schema=False, columns=[0], truncate_ragged_lines=True,
+                            raise_if_empty=False).to_series()
+        return first.len() - int((first.str.strip_chars().fill_null("") == "").sum())
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+        return region.count(b"\n")
 
 
 class _NotUtf8(Exception):
@@ -1004,6 +1167,14 @@ class _NotUtf8(Exception):
 
 class _ParseFailed(Exception):
     """polars refused the body with these settings."""
+
+
+class _LateTables(Exception):
+    """The body holds several tables that the sniffed head did not show: read them as such."""
+
+    def __init__(self, body: bytes, tables: list[_Table]):
+        super().__init__()
+        self.body, self.tables = body, tables
 
 
 def _utf8_head(path: Path, encoding: _Encoding) -> bytes:

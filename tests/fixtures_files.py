@@ -119,3 +119,14 @@ def parquet_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
     return buffer.getvalue()
+
+
+def blank_line_tables(preamble: Sequence[str], tables: Sequence[tuple[Sequence[str], Sequence[Sequence[object]]]],
+                      *, blank_after_preamble: bool = True, newline: str = "\n") -> bytes:
+    """Tables separated by blank lines only, after an optional '#' preamble: Universal Analytics
+    'Export > CSV' (a blank line after the preamble), or a GA4 snapshot saved with one preamble."""
+    head = "".join(f"# {line}{newline}".replace(f"# {newline}", f"#{newline}") for line in preamble)
+    if preamble and blank_after_preamble:
+        head += newline
+    parts = [csv_text(header, rows, newline=newline) for header, rows in tables]
+    return (head + newline.join(parts)).encode("utf-8")

@@ -17,6 +17,7 @@ from tests.fixtures_files import (
     NBSP,
     NNBSP,
     SEGMENT_SHARES,
+    blank_line_tables,
     csv_text,
     french_excel_csv,
     ga4_export,
@@ -423,6 +424,13 @@ def test_unclosed_quote_names_its_line():
     assert "line 3" in message and "quote" in message
 
 
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_unclosed_quote_on_the_first_data_line_names_it(end):
+    message = _refused(f'id,segment\nR1,"Convinced\nR2,Adapters{end}'.encode())
+    assert "quoted field starting on line 2" in message and "never closed" in message
+    assert "no data rows" not in message
+
+
 def test_limits():
     data = csv_text(["a", "b"], [[i, i] for i in range(1000)]).encode()
     message = _refused(data, limits=Limits(max_bytes=1024))
@@ -450,6 +458,120 @@ def test_describe_says_what_was_detected():
     text = " ".join(describe(report))
     assert "semicolon" in text and "cp1252" in text and "decimal mark ','" in text
     assert "Part" in text and "5 rows" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables separated by blank lines only
+
+
+UA_PREAMBLE = ["-" * 40, "All Web Site Data", "Channels", "20190101-20191231", "-" * 40]
+UA_CHANNELS = (["Default Channel Grouping", "Users", "Sessions", "Bounce Rate"],
+               [["Organic Search", "10,234", "12,500", "45.23%"], ["Direct", "3,456", "4,000", "50.00%"],
+                ["Social", 800, 900, "60.00%"], ["Referral", 400, 500, "30.00%"]])
+UA_DAYS = (["Day Index", "Sessions"], [["1/1/19", 50], ["1/2/19", 60]])
+
+
+def test_universal_analytics_tables_separated_by_a_blank_line():
+    data = blank_line_tables(UA_PREAMBLE, [UA_CHANNELS, UA_DAYS])
+    # lines: 1-5 '#', 6 blank, 7 header, 8-11 rows, 12 blank, 13 header, 14-15 rows
+    first = read_table(data, file_name="ua.csv")
+    tables = first.report.tables
+    assert [(t.index, t.header_line, t.rows) for t in tables] == [(0, 7, 4), (1, 13, 2)]
+    assert tables[0].columns == ("Default Channel Grouping", "Users", "Sessions", "Bounce Rate")
+    assert tables[1].columns == ("Day Index", "Sessions")
+    assert tables[0].title == "All Web Site Data" and tables[1].title is None
+    assert first.frame["Sessions"].to_list() == [12500, 4000, 900, 500]
+    assert first.frame["Users"].to_list() == [10234, 3456, 800, 400]
+    assert first.frame["Bounce Rate"].to_list() == [45.23, 50.0, 60.0, 30.0]
+    second = read_table(data, file_name="ua.csv", table=1)
+    assert second.report.columns == ("Day Index", "Sessions") and second.report.header_line == 13
+    assert second.frame["Sessions"].to_list() == [50, 60] and second.report.preamble == ()
+
+
+def test_ga4_snapshot_with_one_preamble_and_blank_lines_between_tables():
+    preamble = ["-" * 40, "Reports snapshot", "Account: Demo", "Property: www.demo.com", "-" * 40, "",
+                "All Users", "Start date: 20250101", "End date: 20250131"]
+    data = blank_line_tables(preamble, [
+        (["Nth day", "Active users"], [["0000", 13], ["0001", 22]]),
+        (["Session primary channel group (Default Channel Group)", "Sessions"],
+         [["Organic Search", 100], ["Direct", 50], ["Referral", 25]]),
+        (["Device category", "Active users"], [["desktop", 70], ["mobile", 25], ["tablet", 5]]),
+    ], blank_after_preamble=False, newline="\r\n")
+    first = read_table(data, file_name="snapshot.csv")
+    assert [(t.header_line, t.rows) for t in first.report.tables] == [(10, 2), (14, 3), (19, 3)]
+    assert first.report.tables[0].title == "Reports snapshot"
+    assert first.frame["Active users"].to_list() == [13, 22]
+    channels = read_table(data, file_name="snapshot.csv", table=1).frame
+    assert channels.columns == ["Session primary channel group (Default Channel Group)", "Sessions"]
+    assert channels["Sessions"].sum() == 175
+    devices = read_table(data, file_name="snapshot.csv", table=2).frame
+    assert dict(devices.iter_rows()) == {"desktop": 70, "mobile": 25, "tablet": 5}
+
+
+def test_plain_csv_with_a_second_table_after_a_blank_line():
+    data = "Segment;Part\r\nConvaincus;7,75\r\nAttentistes;54,75\r\n\r\nSource;Année\r\nNextstage;2015\r\n"
+    result = read_table(data.encode("cp1252"), file_name="deux.csv")
+    assert [(t.columns, t.rows) for t in result.report.tables] == [(("Segment", "Part"), 2), (("Source", "Année"), 1)]
+    assert result.frame["Part"].to_list() == [7.75, 54.75]
+    assert read_table(data.encode("cp1252"), file_name="deux.csv", table=1).frame["Année"].to_list() == [2015]
+
+
+def test_excel_padded_blank_line_and_header_start_a_table():
+    data = "Canal;Visites;\nDirect;31;\nRecherche;29;\n;;\nJour;Visites;Note\n2025-01-01;12;x\n"
+    result = read_table(data.encode(), file_name="excel.csv")
+    assert [t.rows for t in result.report.tables] == [2, 1]
+    assert result.frame["Visites"].sum() == 60
+
+
+def test_a_table_beyond_the_sniffed_head_is_found_too():
+    rows = [[f"R{i}", ("Convaincus", "Attentistes")[i % 2], 1] for i in range(6000)]
+    data = csv_text(["id", "segment", "poids"], rows, sep=";") + "\nSource;Note\nNextstage;2015\n"
+    assert len(data) > 64 * 1024
+    result = read_table(data.encode(), file_name="long.csv")
+    assert [t.rows for t in result.report.tables] == [6000, 1]
+    assert result.frame.height == 6000 and result.frame["poids"].sum() == 6000
+    assert read_table(data.encode(), file_name="long.csv", table=1).frame["Source"].to_list() == ["Nextstage"]
+
+
+def test_blank_lines_inside_one_text_table_keep_it_one_table():
+    data = "Canal;Commentaire\nDirect;bien\n\nRéférent;moyen\n\n\nEmail;\"deux\n\nparagraphes\"\n"
+    result = read_table(data.encode(), file_name="texte.csv")
+    assert len(result.report.tables) == 1
+    assert result.frame["Canal"].to_list() == ["Direct", "Référent", "Email"]
+    assert result.frame["Commentaire"][2] == "deux\n\nparagraphes"
+
+
+# ---------------------------------------------------------------------------------------------
+# Currency amounts
+
+
+@pytest.mark.parametrize("sep, cells, expected, symbol", [
+    (";", ["1 234 €", "1 234,50 €", "12 €"], [1234.0, 1234.5, 12.0], "€"),
+    (";", [f"1{NBSP}234{NBSP}€", f"-2{NBSP}000,25{NBSP}€", f"7{NBSP}€"], [1234.0, -2000.25, 7.0], "€"),
+    (",", ["€1,234.50", "€12", "-€3.5"], [1234.5, 12.0, -3.5], "€"),
+    (",", ["$1,234", "$12", "$0.99"], [1234.0, 12.0, 0.99], "$"),
+    (";", ["1.234 EUR", "12.500 EUR", "7 EUR"], [1234.0, 12500.0, 7.0], "€"),
+    (",", ["USD 1,234", "USD 12", "USD 1,000,000"], [1234.0, 12.0, 1000000.0], "$"),
+    (";", ["1 234 €", "EUR 5", "€3"], [1234.0, 5.0, 3.0], "€"),  # one currency, three spellings
+])
+def test_currency_amounts_become_numbers(sep, cells, expected, symbol):
+    data = csv_text(["id", "budget"], [[f"R{i}", cell] for i, cell in enumerate(cells)], sep=sep).encode()
+    result = read_table(data, file_name="budget.csv")
+    assert result.frame["budget"].dtype == pl.Float64
+    assert result.frame["budget"].to_list() == expected
+    assert f"Currency symbols ({symbol}) removed from column 'budget'" in " ".join(result.report.notes)
+
+
+def test_mixed_currencies_stay_text_with_a_note():
+    data = csv_text(["id", "budget"], [["R1", "12 €"], ["R2", "$12"], ["R3", "5 €"]]).encode()
+    result = read_table(data, file_name="budget.csv")
+    assert result.frame["budget"].to_list() == ["12 €", "$12", "5 €"]
+    assert "Column 'budget' mixes currencies ($, €); it is kept as text." in result.report.notes
+
+
+def test_text_with_a_currency_sign_is_not_an_amount():
+    data = csv_text(["id", "offre"], [["R1", "12 € par mois"], ["R2", "gratuit"]]).encode()
+    assert read_table(data, file_name="o.csv").frame["offre"].to_list() == ["12 € par mois", "gratuit"]
 
 
 # ---------------------------------------------------------------------------------------------
