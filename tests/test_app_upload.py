@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from streamlit.elements.lib import policies
 
 from digistrat.datasets import content_id
-from tests.fixtures_files import french_excel_csv, french_number, ga4_snapshot
+from tests.fixtures_files import french_excel_csv, french_number, ga4_export, ga4_snapshot
 from tests.test_app import open_page, percent
-from tests.test_cli import DIRTY, ENGLISH_LABELS, FRENCH_SEGMENTS, clean_panel, counted, weighted
+from tests.test_cli import (
+    COUNTS_OF_400, DIRTY, ENGLISH_LABELS, FRENCH_NAMES, FRENCH_SEGMENTS, PUBLISHED, clean_panel, counted, weighted,
+    wilson,
+)
+from tests.test_traffic import DAILY, ga4_daily_export
 
 HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
 SURVEY = french_excel_csv(
@@ -155,3 +162,67 @@ def test_the_upload_becomes_the_dataset_of_the_segments_page():
     source = at.sidebar.selectbox(key="data_source_survey")
     assert source.value == SURVEY_ID
     assert source.options[1] == "enquête.csv (your file)"
+
+
+# ---------------------------------------------------------------- aggregated tables, device reports
+
+
+def test_a_share_only_segment_table_previews_its_shares_and_says_its_base_is_unknown():
+    lines = ["Segment;Part"] + [f"{FRENCH_NAMES[k]};{str(v).replace('.', ',').removesuffix(',0')} %"
+                                for k, v in PUBLISHED.items()]
+    at = uploaded(("\n".join(lines) + "\n").encode(), "segments_pct.csv")
+    assert "Kind of data: aggregated table" in text(at)
+    assert shown_shares(at) == pytest.approx(PUBLISHED)
+    assert list(at.table[0].value.columns) == ["Segment", "Share"]  # no interval without a base
+    assert "number of respondents behind them is unknown" in " ".join(c.value for c in at.caption)
+
+
+def test_a_count_segment_table_previews_its_counts_and_wilson_intervals():
+    data = ("Segment;Nombre d'entreprises\n" + "".join(f"{FRENCH_NAMES[k]};{n}\n" for k, n in COUNTS_OF_400.items()))
+    at = uploaded(data.encode(), "segments_counts.csv")
+    assert shown_shares(at) == pytest.approx(PUBLISHED, abs=0.05)  # one decimal: 54.75 shows 54.8
+    for row in at.table[0].value.to_dict("records"):
+        key = NAMES[row["Segment"]]
+        assert int(row["Base (n)"]) == COUNTS_OF_400[key]
+        low, high = (percent(part) for part in row["95 % interval"].split(" – "))
+        expected = wilson(COUNTS_OF_400[key], 400)
+        assert (low, high) == pytest.approx((100 * expected[0], 100 * expected[1]), abs=0.05)
+    assert "out of 400" in " ".join(c.value for c in at.caption)
+
+
+DEVICES = [["desktop", 5800, 6000], ["mobile", 3200, 3500], ["tablet", 1000, 1100], ["smart tv", 5, 7]]
+
+
+def test_a_device_report_opens_on_the_channels_page_as_a_device_split():
+    data = ga4_export("Acquisition de trafic", ["Catégorie d'appareil", "Utilisateurs actifs", "Sessions"], DEVICES)
+    at = uploaded(data, "devices.csv")
+    assert "Kind of data: traffic aggregated by device" in text(at)
+    shown = {row["Device"]: row["Sessions"] for row in at.table[0].value.to_dict("records")}
+    assert shown == {"Computer": "6,000", "Mobile": "3,500", "Tablet": "1,100", "Other": "7"}
+    at.switch_page("digistrat/ui/pages/channels.py").run()
+    assert not at.exception and not at.error
+    assert at.sidebar.selectbox(key="data_source_traffic").value == content_id(data)
+    assert f"**{6000 + 3500 + 1100 + 7:,} sessions**" in text(at)
+    assert any("by device only" in info.value for info in at.info)
+    # the device chart, and none of the channel sections
+    headers = [h.value for h in at.subheader]
+    assert "Devices" in headers and "Over time" not in headers and "Channels (GA4 default channel group)" not in headers
+    assert not at.dataframe
+
+
+def test_the_period_picker_of_an_uploaded_daily_export_has_no_default_besides_its_state(monkeypatch):
+    # Streamlit warns when a widget gets a default and a value set through session state.
+    defaults: dict[str, object] = {}
+    check = policies.check_session_state_rules
+
+    def record(default_value=None, key=None, writes_allowed=True):
+        defaults[key] = default_value
+        return check(default_value=default_value, key=key, writes_allowed=writes_allowed)
+
+    monkeypatch.setattr(policies, "check_session_state_rules", record)
+    at = uploaded(ga4_daily_export(DAILY), "daily.csv")
+    at.switch_page("digistrat/ui/pages/channels.py").run()
+    assert not at.exception
+    # the last 28 days of a 24 Feb - 9 Mar export, or its second half: 3 - 9 March
+    assert at.date_input(key="ch_period").value == (dt.date(2025, 3, 3), dt.date(2025, 3, 9))
+    assert "ch_period" in defaults and defaults["ch_period"] is None

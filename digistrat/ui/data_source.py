@@ -30,7 +30,7 @@ SAMPLES = {"survey": datasets.SAMPLE_PANEL, "traffic": datasets.SAMPLE_SESSIONS}
 # to filter, so only the upload page shows it.
 PAGE_KINDS = {
     "survey": ("survey",),
-    "traffic": ("traffic", "traffic_by_channel", "traffic_by_source_medium"),
+    "traffic": ("traffic", "traffic_by_channel", "traffic_by_source_medium", "traffic_by_device"),
 }
 SAMPLE = "sample"
 UPLOADS_KEY = "uploads"

@@ -247,12 +247,17 @@ def _mix_section(
 
 
 def _device_section(
-    counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str
+    counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str | None
 ) -> export.Section | None:
+    """Devices next to the reference, and per `view` key (None: no channels to split them by)."""
     st.subheader(t("channels.devices_chart"))
     if "device" not in counts.columns or mix.devices.is_empty():
         st.info(t("channels.no_device"), icon=":material/devices:")
         return None
+    if view is None:
+        devices = _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"), "ch_devices")
+        source_caption(datasets.provenance()["datasets"][datasets.REFERENCE_DEVICES])
+        return devices
     left, right = st.columns(2)
     with left:
         devices = _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"), "ch_devices")
@@ -328,8 +333,9 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, k
 
 def _date_range(title: str, key: str, default: tuple[dt.date, dt.date], span: tuple[dt.date, dt.date]):
     url_state.bind(key, default, "dates", bounds=span)
+    # No value= here: bind() seeded the state, and both would make Streamlit warn.
     chosen = st.date_input(
-        title, value=default, min_value=span[0], max_value=span[1], key=key,
+        title, min_value=span[0], max_value=span[1], key=key,
         format="DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD",
     )
     return tuple(chosen) if isinstance(chosen, (tuple, list)) and len(chosen) == 2 else None
@@ -511,6 +517,14 @@ def render() -> None:
         return
     mix = traffic.mix(counts, settings)
     st.markdown("**" + t("channels.total", n=format_number(mix.sessions, lang())) + "**")
+    if counts.height and counts["channel"].null_count() == counts.height:
+        # A device report: its device split only; every other section needs channels.
+        st.info(t("channels.devices_only"), icon=":material/devices:")
+        downloads = st.container()
+        devices = _device_section(counts, mix, settings, None)
+        if devices is not None:
+            _downloads(downloads, dataset, settings, "bucket", mix, [devices])
+        return
     url_state.bind(VIEW_KEY, "bucket", "choice", choices=("bucket", "channel"))
     view = st.segmented_control(
         t("channels.view"), ["bucket", "channel"], key=VIEW_KEY, required=True,

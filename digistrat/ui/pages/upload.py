@@ -286,11 +286,13 @@ def _bad_weights(upload: Upload, dataset: datasets.Dataset) -> None:
               on_change=_choose_exclusion, args=(upload, key))
 
 
-def _share_frame(keys: list[str], shares: list[float | None], extra: dict[str, list[str]]) -> pl.DataFrame:
+def _share_frame(
+    keys: list[str], shares: list[float | None], extra: dict[str, list[str]], decimals: int = 1
+) -> pl.DataFrame:
     language = lang()
     return pl.DataFrame({
         t("column.segment"): [SEGMENT_BY_KEY[k].label(language) if k in SEGMENT_BY_KEY else k for k in keys],
-        t("column.share"): [format_percent(s, language, 1) if s is not None else "–" for s in shares],
+        t("column.share"): [format_percent(s, language, decimals) if s is not None else "–" for s in shares],
         **extra,
     })
 
@@ -323,21 +325,30 @@ def _survey_preview(dataset: datasets.Dataset) -> None:
 
 
 def _table_preview(dataset: datasets.Dataset) -> None:
-    measure = dataset.roles.column_for("count") or dataset.roles.column_for("share")
-    if measure is None or "segment" not in dataset.frame.columns:
+    if datasets.table_measure(dataset) is None or "segment" not in dataset.frame.columns:
         st.info(t("upload.no_measure"))
         return
-    sums = (
-        dataset.frame.group_by(pl.col("segment").cast(pl.String).alias("key"))
-        .agg(pl.col(measure).cast(pl.Float64).sum().alias("total"))
-        .drop_nulls("key")
-    )
-    total = sums["total"].sum()
-    order = {k: i for i, k in enumerate(SEGMENT_KEYS)}
-    sums = sums.sort(pl.col("key").replace_strict(order, default=len(order)))
-    shares = [100 * v / total if total else None for v in sums["total"].to_list()]
-    st.table(_share_frame(sums["key"].to_list(), shares, {}), hide_index=True)
-    st.caption(t("upload.preview_table", column=measure) + " " + t("upload.table_only"))
+    language = lang()
+    table = datasets.table_shares(dataset)
+    rows = table.rows
+    extra = {}
+    if table.base is not None:
+        extra = {
+            t("column.interval"): [
+                "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
+                for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
+            ],
+            t("column.base"): [format_number(c, language) for c in rows["count"].to_list()],
+        }
+    shares = [None if s is None else s * 100 for s in rows["share"].to_list()]
+    # published shares keep their own precision (7.75 %); shares of counts one decimal
+    decimals = 2 if table.base is None else 1
+    st.table(_share_frame(rows["key"].to_list(), shares, extra, decimals), hide_index=True)
+    if table.base is None:
+        caption = t("upload.preview_table", column=table.column) + " " + t("table.shares_only")
+    else:
+        caption = t("upload.preview_counts", column=table.column, n=format_number(table.base, language))
+    st.caption(caption + " " + t("upload.table_only"))
 
 
 def _traffic_preview(dataset: datasets.Dataset) -> None:
