@@ -67,7 +67,7 @@ def test_a_baseline_that_runs_out_of_memory_is_a_note_not_a_number() -> None:
     line = bench.table([failed]).splitlines()[-1]
     assert "| ran out of memory | — |" in line
     judged = bench.targets([failed])
-    assert judged == [("4 × 1000 MB streamed under a 750 MB cap", "2.00 s, peak 300 MB; eager read: ran out of memory",
+    assert judged == [("4 × 1000 MB streamed under a 900 MB cap", "2.00 s, peak 300 MB; eager read: ran out of memory",
                        True)]
 
 
