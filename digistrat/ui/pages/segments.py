@@ -133,7 +133,7 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
         for column, (low, high) in bounds.items():
             full = _slider_value(low, high)
             url_state.bind(_filter_key(column), full, "range", bounds=full)
-            picked = st.slider(_column_title(column), full[0], full[1], value=full, key=_filter_key(column))
+            picked = st.slider(_column_title(column), full[0], full[1], key=_filter_key(column))
             if tuple(picked) != tuple(full):
                 ranges[column] = (float(picked[0]), float(picked[1]))
         st.button(
