@@ -9,6 +9,7 @@ Anything unusable raises `InputError` with a sentence a person can act on.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import csv
 import io
 import re
@@ -89,6 +90,11 @@ class ReadReport:
     columns: tuple[str, ...]
     percent_columns: tuple[str, ...]
     notes: tuple[str, ...]
+    dropped_lines: tuple[int, ...] = ()  # file lines (sheet rows) left out: total rows
+
+    def __post_init__(self) -> None:
+        # a report saved as JSON comes back with a list here (the workspace restores reports)
+        object.__setattr__(self, "dropped_lines", tuple(self.dropped_lines))
 
 
 @dataclass(frozen=True)
@@ -781,6 +787,71 @@ def _number_series(text: pl.Series, plain: pl.Series, filled: int, percent: bool
 
 
 # ----------------------------------------------------------------------------------------
+# Total rows (a spreadsheet or Universal Analytics 'Total' line would count everything twice)
+
+
+TOTAL_LABELS = frozenset({"total", "totals", "totaux", "grand total", "total général", "total general",
+                          "totale", "sum", "somme", "summe", "gesamt", "gesamtsumme", "insgesamt"})
+
+
+def _is_total_row(frame: pl.DataFrame) -> bool:
+    """Whether the last row is the total of the rows above: its first cell is empty or a total
+    word, every whole-number cell is its column's sum above, every decimal cell its column's sum
+    within rounding or, once a whole-number column adds up, an average (between the column's
+    smallest and largest value: a bounce rate, pages per session). Never a row that does not add up."""
+    if frame.height < 3:
+        return False
+    columns = frame.get_columns()
+    label = columns[0][-1]
+    if label is not None and not (isinstance(label, str) and label.strip().rstrip(":").strip().casefold()
+                                  in TOTAL_LABELS):
+        return False
+    counts_add_up = decimals_add_up = averages = False
+    for column in columns:
+        total = column[-1]
+        if total is None or not column.dtype.is_numeric():
+            continue
+        above = column.head(column.len() - 1).drop_nulls()
+        if above.len() < 2:
+            return False
+        if column.dtype.is_integer():
+            if total != above.sum():
+                return False
+            counts_add_up = counts_add_up or total != 0
+        elif abs(total - above.sum()) <= _rounding_slack(column.drop_nulls(), above.len()) + 1e-9 * abs(total):
+            decimals_add_up = decimals_add_up or total != 0
+        elif above.min() <= total <= above.max():
+            averages = True
+        else:
+            return False
+    return counts_add_up or (decimals_add_up and not averages)
+
+
+def _rounding_slack(values: pl.Series, count: int) -> float:
+    """How far a sum of `count` rounded numbers may drift from their rounded total: half a step
+    per number and for the total, at most 3·√(count + 1) half steps (rounding errors cancel out
+    in long columns; 199.06 is not 200 in a column of 200 weights)."""
+    step = 1e-6
+    for decimals in range(7):  # 1, 0.1, 0.01…: the step the numbers are written to
+        scaled = values * 10**decimals
+        if float((scaled - scaled.round()).abs().max()) < 1e-6:
+            step = 10.0**-decimals
+            break
+    return step / 2 * min(count + 1, 3 * (count + 1) ** 0.5)
+
+
+def _without_total(frame: pl.DataFrame, decimal: str | None) -> tuple[pl.DataFrame, str | None]:
+    """The frame without its last row; a first column that was text only because of the total
+    word is typed again (dates ending with 'Total'). Returns the typing note, if any."""
+    frame = frame.head(frame.height - 1)
+    label = frame.get_columns()[0]
+    if label.dtype != pl.String:
+        return frame, None
+    typed = _type_column(label, decimal)
+    return frame.with_columns(typed.series), typed.note
+
+
+# ----------------------------------------------------------------------------------------
 # CSV
 
 
@@ -993,6 +1064,12 @@ class _CsvReader:
             if result.note:
                 self.notes.append(result.note)
         frame = pl.DataFrame([results[c.name].series if c.name in results else c for c in columns])
+        dropped: tuple[int, ...] = ()
+        if _is_total_row(frame):
+            dropped = (self._last_row_line(region, sep, frame.row(-1), header_line if tables else 1),)
+            frame, note = _without_total(frame, decimal)
+            self.notes.extend(filter(None, [note, f"Line {dropped[0]} is a total row (the sums of the rows "
+                                                  "above); left out so nothing is counted twice."]))
         thousands = thousands or (Counter(seen_thousands).most_common(1)[0][0] if seen_thousands else None)
         if decimal == ",":
             self.notes.append("Numbers use a decimal comma.")
@@ -1007,8 +1084,17 @@ class _CsvReader:
             file_name=self.name, format="csv", encoding=encoding.name, separator=sep, decimal=decimal,
             thousands=thousands, header_line=header_line, preamble=tuple(preamble), tables=infos,
             table_index=index, sheets=(), sheet=None, rows=frame.height, columns=tuple(frame.columns),
-            percent_columns=tuple(percent_columns), notes=tuple(self.notes))
+            percent_columns=tuple(percent_columns), notes=tuple(self.notes), dropped_lines=dropped)
         return ReadResult(frame, report)
+
+    def _last_row_line(self, region: bytes | Path, sep: str, row: tuple[object, ...], first_line: int) -> int:
+        """File line where the last row starts: newlines before the region's last non-blank
+        byte, less those inside the row's quoted cells (runs only when a total row is dropped)."""
+        raw = self._whole() if isinstance(region, Path) else region
+        tail_start = max(0, len(raw) - SNIFF_BYTES)
+        tail = re.sub(rb"[\s" + re.escape(sep.encode()) + rb"]+\Z", b"", raw[tail_start:])
+        inside = sum(cell.count("\n") for cell in row if isinstance(cell, str))
+        return first_line + raw.count(b"\n", 0, tail_start + len(tail)) - inside
 
     # -- parsing --------------------------------------------------------------------------
 
@@ -1186,6 +1272,9 @@ def _utf8_head(path: Path, encoding: _Encoding) -> bytes:
 # Excel and Parquet
 
 
+EXCEL_PROBE_ROWS = 100  # rows read as text to find the header
+
+
 def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits: Limits) -> ReadResult:
     import fastexcel  # the engine polars.read_excel uses; also lists the sheets
 
@@ -1199,45 +1288,105 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     if not sheets:
         raise InputError(f"The workbook '{name}' has no sheets; save it again with its data.")
     position = _sheet_position(sheet, sheets, name)
+    title = sheets[position]
+    damaged = InputError(f"Sheet '{title}' of '{name}' cannot be read (the workbook may be damaged); "
+                         "open it in Excel, save it again, and retry.")
     try:
-        header = workbook.load_sheet(position, header_row=None, n_rows=1).to_polars()
-        frame = pl.read_excel(raw, sheet_id=position + 1, engine="calamine", infer_schema_length=None,
-                              drop_empty_cols=False, raise_if_empty=False)
+        # as text, so that no column is typed (fastexcel warns on stderr about columns it cannot type)
+        probe = workbook.load_sheet(position, header_row=None, skip_rows=0, n_rows=EXCEL_PROBE_ROWS,
+                                    dtypes="string").to_polars()
     except Exception:
-        raise InputError(f"Sheet '{sheets[position]}' of '{name}' cannot be read (the workbook may be "
-                         "damaged); open it in Excel, save it again, and retry.") from None
-    if header.height == 0 or frame.width == 0:
-        raise InputError(f"Sheet '{sheets[position]}' of '{name}' is empty; choose another sheet: "
-                         f"{', '.join(sheets)}.")
-    if frame.height == 0:
-        raise InputError(f"Sheet '{sheets[position]}' of '{name}' has a header but no data rows; "
+        raise damaged from None
+    rows = [["" if v is None else str(v).strip() for v in row] for row in probe.iter_rows()]
+    header, preamble = _excel_header(rows)
+    if header is None:
+        raise InputError(f"Sheet '{title}' of '{name}' is empty; choose another sheet: {', '.join(sheets)}.")
+    empty = {j for j in range(probe.width) if not any(row[j] for row in rows[header + 1:])}
+    try:
+        frame = workbook.load_sheet(position, header_row=header, schema_sample_rows=None,
+                                    dtypes={j: "string" for j in empty} or None).to_polars()
+    except Exception:
+        raise damaged from None
+    raw_names = (rows[header] + [""] * frame.width)[:frame.width]
+    names, notes = _clean_names(raw_names)
+    frame = frame.rename(dict(zip(frame.columns, names)))
+    if header:
+        above = "the row above it was" if header == 1 else f"the {header} rows above it were"
+        notes.append(f"The header is on row {header + 1} of sheet '{title}'; {above} skipped "
+                     "(a title, '#' lines or blank rows).")
+
+    blank = frame.select(pl.all_horizontal(
+        pl.col(c.name).is_null() | (pl.col(c.name).str.strip_chars() == "") if c.dtype == pl.String
+        else pl.col(c.name).is_null() for c in frame.get_columns())).to_series()
+    filled = (~blank).arg_true()
+    if filled.len() == 0:
+        raise InputError(f"Sheet '{title}' of '{name}' has a header (row {header + 1}) but no data rows; "
                          "add data or choose another sheet.")
+    last_row = header + 2 + int(filled[-1])  # sheet row of the last data row
+    if filled.len() < frame.height:
+        skipped = frame.height - filled.len() - (frame.height - 1 - int(filled[-1]))
+        frame = frame.filter(~blank)
+        if skipped:
+            notes.append(f"Skipped {skipped} blank row{'s' if skipped > 1 else ''}.")
     if frame.height > limits.max_rows:
-        raise InputError(f"Sheet '{sheets[position]}' of '{name}' has {frame.height:,} rows, above the "
+        raise InputError(f"Sheet '{title}' of '{name}' has {frame.height:,} rows, above the "
                          f"{limits.max_rows:,} limit; keep fewer rows.")
-    raw_names = ["" if v is None else str(v) for v in header.row(0)]
-    notes: list[str] = []
-    if len(raw_names) == frame.width:
-        names, notes = _clean_names(raw_names)
-        frame = frame.rename(dict(zip(frame.columns, names)))
-    typed, percent_columns = [], []
-    for column in _stripped(frame).get_columns():
-        if column.dtype == pl.String:
-            result = _type_column(column, None)
-            typed.append(result.series)
-            if result.percent:
-                percent_columns.append(column.name)
-            if result.note:
-                notes.append(result.note)
-        else:
-            typed.append(column)
-    frame = pl.DataFrame(typed)
+
+    columns = _stripped(frame).get_columns()
+    texts = [c for c in columns if c.dtype == pl.String]
+    results = dict(zip((c.name for c in texts), _type_columns(texts, None)))
+    percent_columns = [n for n, r in results.items() if r.percent]
+    notes.extend(r.note for r in results.values() if r.note)
+    frame = pl.DataFrame([results[c.name].series if c.name in results else c for c in columns])
+    dropped: tuple[int, ...] = ()
+    if _is_total_row(frame.select(_excel_refined(c) for c in frame.get_columns())):
+        frame, note = _without_total(frame, None)
+        dropped = (last_row,)
+        notes.extend(filter(None, [note, f"Row {last_row} is a total row (the sums of the rows above); "
+                                         "left out so nothing is counted twice."]))
+    frame = frame.select(_excel_refined(c) for c in frame.get_columns())
     report = ReadReport(
         file_name=name, format="xlsx", encoding=None, separator=None, decimal=None, thousands=None,
-        header_line=1, preamble=(), tables=(), table_index=0, sheets=sheets, sheet=sheets[position],
-        rows=frame.height, columns=tuple(frame.columns), percent_columns=tuple(percent_columns),
-        notes=tuple(notes))
+        header_line=header + 1, preamble=tuple(preamble), tables=(), table_index=0, sheets=sheets,
+        sheet=title, rows=frame.height, columns=tuple(frame.columns), percent_columns=tuple(percent_columns),
+        notes=tuple(notes), dropped_lines=dropped)
     return ReadResult(frame, report)
+
+
+def _excel_header(rows: list[list[str]]) -> tuple[int | None, list[str]]:
+    """(index of the header row, text of the rows above it) among a sheet's first rows. Skipped:
+    empty rows, '#' lines (a GA4 export opened in Google Sheets) and a title (one filled cell in a
+    wider sheet, followed by a blank row or by a row of headers)."""
+    preamble: list[str] = []
+    wide = max((len(row) for row in rows), default=0) > 1
+    for i, row in enumerate(rows):
+        filled = [cell for cell in row if cell]
+        if not filled:
+            continue
+        if row[0].startswith("#") and (len(filled) == 1 or len(row[0]) > 1):
+            preamble.append(row[0][1:].strip())
+            continue
+        following = [cell for cell in rows[i + 1] if cell] if i + 1 < len(rows) else None
+        if len(filled) == 1 and wide and following is not None and (
+                not following or (len(following) > 1 and 2 * sum(map(_looks_numeric, following)) < len(following))):
+            preamble.append(filled[0])
+            continue
+        return i, preamble
+    return None, preamble
+
+
+def _excel_refined(column: pl.Series) -> pl.Series:
+    """Excel stores numbers as floats and dates as date-times: whole numbers become Int64 and
+    midnight date-times dates, as polars.read_excel does."""
+    values = column.drop_nulls()
+    if values.len() == 0:
+        return column
+    if column.dtype.is_float():
+        if bool((values.is_finite() & (values.floor() == values) & (values.abs() < 2**53)).all()):
+            return column.cast(pl.Int64)
+    elif column.dtype == pl.Datetime and bool((values.dt.time() == dt.time(0)).all()):
+        return column.cast(pl.Date)
+    return column
 
 
 def _sheet_position(sheet: str | int | None, sheets: tuple[str, ...], name: str) -> int:

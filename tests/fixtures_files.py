@@ -130,3 +130,19 @@ def blank_line_tables(preamble: Sequence[str], tables: Sequence[tuple[Sequence[s
         head += newline
     parts = [csv_text(header, rows, newline=newline) for header, rows in tables]
     return (head + newline.join(parts)).encode("utf-8")
+
+
+def xlsx_rows(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
+    """A workbook written row by row as given: titles, blank rows ([]) and '#' lines included."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row, start=1):
+                sheet.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -25,6 +25,7 @@ from tests.fixtures_files import (
     matomo_export,
     parquet_bytes,
     segment_panel_fr,
+    xlsx_rows,
     xlsx_workbook,
 )
 
@@ -572,6 +573,143 @@ def test_mixed_currencies_stay_text_with_a_note():
 def test_text_with_a_currency_sign_is_not_an_amount():
     data = csv_text(["id", "offre"], [["R1", "12 € par mois"], ["R2", "gratuit"]]).encode()
     assert read_table(data, file_name="o.csv").frame["offre"].to_list() == ["12 € par mois", "gratuit"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks with rows above the header
+
+
+def test_xlsx_title_and_blank_row_above_the_header(capfd):
+    rows = [["Résultats de l'enquête réseaux sociaux (mars 2025)"], [], ["Identifiant", "Segment", "Pondération"],
+            ["R1", "Convaincus", 0.35130830489192266], ["R2", "Attentistes", 1.5], ["R3", "Convaincus", 2]]
+    result = read_table(xlsx_rows({"Données": rows}), file_name="enquete.xlsx")
+    report = result.report
+    assert report.header_line == 3
+    assert report.preamble == ("Résultats de l'enquête réseaux sociaux (mars 2025)",)
+    assert report.columns == ("Identifiant", "Segment", "Pondération")
+    # the cells' own floats, not their text (which keeps nine decimals: 0.351308305)
+    assert result.frame["Pondération"].to_list() == pytest.approx([0.35130830489192266, 1.5, 2.0], rel=1e-15)
+    assert result.frame["Segment"].to_list() == ["Convaincus", "Attentistes", "Convaincus"]
+    assert "Could not determine dtype" not in capfd.readouterr().err
+
+
+def test_xlsx_title_directly_above_the_header(capfd):
+    rows = [["Panel entreprises – export du 01/03/2025"], ["Identifiant", "Segment", "Pondération"]]
+    rows += [[f"R{i}", ("Attentiste", "Convaincu")[i % 2], 1] for i in range(6)]
+    result = read_table(xlsx_rows({"Panel": rows}), file_name="panel.xlsx")
+    assert result.report.header_line == 2
+    assert result.report.columns == ("Identifiant", "Segment", "Pondération")
+    assert result.frame.height == 6 and result.frame["Pondération"].dtype == pl.Int64
+    assert result.frame["Segment"].to_list().count("Attentiste") == 3
+    captured = capfd.readouterr()
+    assert "Could not determine dtype" not in captured.err and "falling back" not in captured.err
+
+
+def test_ga4_export_opened_in_google_sheets(capfd):
+    rows = [["# ----------------------------------------"],
+            ["# Traffic acquisition: Session primary channel group (Default Channel Group)"],
+            ["#"], ["# Start date: 20250101", None, None],
+            ["Session primary channel group (Default Channel Group)", "Sessions", "Engagement rate"],
+            ["Organic Search", 100, 0.5], ["Direct", 50, 0.4], ["Referral", 25, 0.3]]
+    result = read_table(xlsx_rows({"Sheet1": rows}), file_name="ga4.xlsx")
+    assert result.report.header_line == 5
+    assert result.report.preamble == ("----------------------------------------",
+                                      "Traffic acquisition: Session primary channel group (Default Channel Group)",
+                                      "", "Start date: 20250101")
+    assert result.frame["Sessions"].to_list() == [100, 50, 25]
+    assert result.frame["Engagement rate"].to_list() == [0.5, 0.4, 0.3]
+    assert "Could not determine dtype" not in capfd.readouterr().err
+
+
+def test_xlsx_leading_blank_rows_and_blank_rows_inside():
+    rows = [[], [], ["Canal", "Visites"], ["Direct", 31], [], ["Recherche", 29], [], []]
+    result = read_table(xlsx_rows({"S": rows}), file_name="b.xlsx")
+    assert result.report.header_line == 3
+    assert result.frame["Visites"].to_list() == [31, 29]
+    assert "Skipped 1 blank row." in result.report.notes
+
+
+def test_xlsx_header_with_a_single_cell_over_numeric_rows_stays_the_header():
+    rows = [["Visites", None], [31, 2], [29, 3]]
+    result = read_table(xlsx_rows({"S": rows}), file_name="h.xlsx")
+    assert result.report.header_line == 1 and result.report.columns == ("Visites", "column_2")
+    assert result.frame["Visites"].to_list() == [31, 29]
+
+
+# ---------------------------------------------------------------------------------------------
+# Total rows
+
+
+def test_universal_analytics_total_row_is_left_out():
+    header, rows = UA_CHANNELS
+    total = ["", "14,890", "17,900", "46.00%"]  # 10234+3456+800+400; 12500+4000+900+500; a mean rate
+    data = blank_line_tables(UA_PREAMBLE, [(header, [*rows, total]), UA_DAYS])
+    result = read_table(data, file_name="ua.csv")
+    assert result.frame["Sessions"].to_list() == [12500, 4000, 900, 500]
+    assert result.report.rows == 4 and result.report.dropped_lines == (12,)
+    assert "Line 12 is a total row (the sums of the rows above); left out so nothing is counted twice." \
+        in result.report.notes
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTAL", "Grand total", "Total général", "Totaux", "Total :"])
+def test_labelled_total_row_is_left_out_and_the_dates_come_back(label):
+    data = f"Date;Source;Support;Sessions\n2025-01-01;google;organic;40\n2025-01-02;(direct);(none);60\n" \
+           f"2025-01-03;bing;organic;5\n{label};;;105\n"
+    result = read_table(data.encode("utf-8"), file_name="t.csv")
+    assert result.frame["Sessions"].to_list() == [40, 60, 5]
+    assert result.frame["Date"].dtype == pl.Date and result.frame["Date"][2] == dt.date(2025, 1, 3)
+    assert result.report.dropped_lines == (5,)
+
+
+def test_french_totals_row_with_shares_and_counts():
+    rows = "Nouveaux venus;6 %;102\r\nConvaincus;7,75 %;132\r\nAdaptateurs;10,5 %;179\r\n" \
+           "Insatisfaits;21 %;357\r\nAttentistes;54,75 %;931\r\n"
+    data = f"Segment;Part;Effectif\r\n{rows}Totaux;100 %;1 701\r\n\r\n"
+    result = read_table(data.encode("cp1252"), file_name="agg.csv")
+    assert result.frame["Effectif"].to_list() == [102, 132, 179, 357, 931]
+    assert result.frame["Part"].sum() == pytest.approx(100.0)
+    assert result.report.dropped_lines == (7,)
+
+
+@pytest.mark.parametrize("last", ["Total;;;99", ";;;18162", "Total;;;105,5", "R4;;;105"])
+def test_a_last_row_that_does_not_add_up_or_is_no_total_is_kept(last):
+    data = f"Date;Source;Support;Sessions\n2025-01-01;google;organic;40\n2025-01-02;(direct);(none);60\n" \
+           f"2025-01-03;bing;organic;5\n{last}\n"
+    result = read_table(data.encode("utf-8"), file_name="t.csv")
+    assert result.frame.height == 4 and result.report.dropped_lines == ()
+    assert not any("total row" in note for note in result.report.notes)
+
+
+def test_rounded_shares_still_add_up_to_their_total():
+    data = "Canal;Part\nDirect;33,3 %\nRecherche;33,3 %\nLiens;33,3 %\nTotal;100 %\n"  # 99,9 written as 100
+    result = read_table(data.encode(), file_name="parts.csv")
+    assert result.frame["Part"].to_list() == [33.3, 33.3, 33.3] and result.report.dropped_lines == (5,)
+
+
+def test_a_count_of_respondents_under_their_weights_is_no_sum():
+    rows = "".join(f"R{i:03d};Convaincus;{'0,99' if i % 2 else '1,00'}\r\n" for i in range(200))
+    data = f"Identifiant;Segment;Pondération\r\n{rows}Total;;200\r\n"  # the weights add up to 199,00
+    result = read_table(data.encode("cp1252"), file_name="panel.csv")
+    assert result.frame.height == 201 and result.report.dropped_lines == ()
+    assert result.frame["Pondération"].head(200).sum() == pytest.approx(199.0)
+
+
+def test_rates_alone_never_make_a_total_row():
+    data = "Canal,Taux de rebond\nDirect,30 %\nRecherche,50 %\n,40 %\n"
+    result = read_table(data.encode(), file_name="r.csv")
+    assert result.frame["Taux de rebond"].to_list() == [30.0, 50.0, 40.0] and result.report.dropped_lines == ()
+
+
+def test_xlsx_total_row_is_left_out_and_dates_stay_dates():
+    rows = [["Date", "Source", "Support", "Sessions"]]
+    rows += [[dt.datetime(2025, 1, day), "google", "organic", 10 * day] for day in range(1, 11)]
+    rows.append(["Total", None, None, 550])  # 10 + 20 + … + 100
+    result = read_table(xlsx_rows({"Trafic": rows}), file_name="trafic.xlsx")
+    assert result.frame.height == 10 and result.frame["Sessions"].sum() == 550
+    assert result.frame["Date"].dtype == pl.Date and result.frame["Date"][0] == dt.date(2025, 1, 1)
+    assert result.report.dropped_lines == (12,)
+    assert "Row 12 is a total row (the sums of the rows above); left out so nothing is counted twice." \
+        in result.report.notes
 
 
 # ---------------------------------------------------------------------------------------------
