@@ -9,8 +9,8 @@ Anything unusable raises `InputError` with a sentence a person can act on.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -460,10 +460,16 @@ def _number_marks(cells: list[str], sep: str) -> tuple[str | None, str | None]:
     marks: Counter[str] = Counter()
     for cell in cells:
         text = cell.strip().removesuffix("%").strip()
-        if text and not (text[-1].isdigit() and (text[0].isdigit() or text[0] in "+-.,")):
-            text = _CURRENCY_EDGES.sub("", text)  # amounts vote like other numbers
-        if not text or not text[-1].isdigit():
+        if not text:
             continue
+        if not text[-1].isdigit():  # text, or an amount such as '1 234,50 €' (votes like a number)
+            if text[-1] not in "€$£¥" and text[-3:] not in CURRENCIES:
+                continue
+            text = _CURRENCY_EDGES.sub("", text)
+            if not text or not text[-1].isdigit():
+                continue
+        elif not text[0].isdigit() and _currency_first(text):  # '€1,234.50', 'USD 1,234'
+            text = _CURRENCY_EDGES.sub("", text)
         space = _SPACE_GROUP.search(text)
         if space:
             marks[space.group(1)] += 1
@@ -614,7 +620,7 @@ def _type_columns(texts: list[pl.Series], decimal: str | None) -> list[_Typed]:
             typed[i] = dated
         elif _all_match(probe, NUMBER_SHAPE):
             fast[i] = _fast_number(probe, decimal)
-        elif _all_match(probe, CURRENCY_SHAPE):
+        elif _CURRENCY_CELL.match(probe[0]) and _all_match(probe, CURRENCY_SHAPE):  # first cell: cheap no
             typed[i] = _as_amount(text, filled, decimal)
         else:
             typed[i] = _Typed(text)
@@ -639,7 +645,14 @@ CURRENCIES = {"€": "€", "EUR": "€", "$": "$", "USD": "$", "£": "£", "GBP
               "CHF": "CHF", "CAD": "CAD", "AUD": "AUD"}
 CURRENCY_TOKEN = "(?:" + "|".join(re.escape(c) for c in CURRENCIES) + ")"
 CURRENCY_SHAPE = (rf"^[+\-\u2212]?\s*{CURRENCY_TOKEN}?\s*[+\-\u2212]?[\d.,\s]*\d[\d.,\s]*\s*{CURRENCY_TOKEN}?$")
+_CURRENCY_CELL = re.compile(CURRENCY_SHAPE)
 _CURRENCY_EDGES = re.compile(rf"^[+\-\u2212]?\s*{CURRENCY_TOKEN}\s*|\s*{CURRENCY_TOKEN}$")
+
+
+def _currency_first(text: str) -> bool:
+    """Whether a currency symbol or code opens the cell (string slicing: cheaper than a regex)."""
+    start = text.lstrip("+-\u2212 ")
+    return start[:1] in ("€", "$", "£", "¥") or start[:3] in CURRENCIES
 
 
 def _as_amount(text: pl.Series, filled: int, decimal: str | None) -> _Typed:
@@ -1324,8 +1337,8 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
                          "add data or choose another sheet.")
     last_row = header + 2 + int(filled[-1])  # sheet row of the last data row
     if filled.len() < frame.height:
-        skipped = frame.height - filled.len() - (frame.height - 1 - int(filled[-1]))
         frame = frame.filter(~blank)
+        skipped = int(filled[-1]) + 1 - filled.len()  # blank rows between data rows
         if skipped:
             notes.append(f"Skipped {skipped} blank row{'s' if skipped > 1 else ''}.")
     if frame.height > limits.max_rows:
@@ -1337,14 +1350,14 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     results = dict(zip((c.name for c in texts), _type_columns(texts, None)))
     percent_columns = [n for n, r in results.items() if r.percent]
     notes.extend(r.note for r in results.values() if r.note)
-    frame = pl.DataFrame([results[c.name].series if c.name in results else c for c in columns])
+    frame = pl.DataFrame([_excel_refined(results[c.name].series if c.name in results else c) for c in columns])
     dropped: tuple[int, ...] = ()
-    if _is_total_row(frame.select(_excel_refined(c) for c in frame.get_columns())):
+    if _is_total_row(frame):
         frame, note = _without_total(frame, None)
+        frame = frame.with_columns(_excel_refined(frame.get_columns()[0]))
         dropped = (last_row,)
         notes.extend(filter(None, [note, f"Row {last_row} is a total row (the sums of the rows above); "
                                          "left out so nothing is counted twice."]))
-    frame = frame.select(_excel_refined(c) for c in frame.get_columns())
     report = ReadReport(
         file_name=name, format="xlsx", encoding=None, separator=None, decimal=None, thousands=None,
         header_line=header + 1, preamble=tuple(preamble), tables=(), table_index=0, sheets=sheets,
