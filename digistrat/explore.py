@@ -631,7 +631,7 @@ def _category_profile(
     col_n, col_w, col_w2 = counts.sum(axis=0), w.sum(axis=0), w2.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         if weighted:
-            rest_w, rest_w2 = w.sum() - col_w, w2.sum() - col_w2
+            rest_w = w.sum() - col_w
             col_eff = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
             share = w / col_w
             rest = (w.sum(axis=1, keepdims=True) - w) / rest_w

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from digistrat import datasets, traffic
