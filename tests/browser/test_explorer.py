@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import AppServer, wait_for_app
+from tests.browser.conftest import REPO, AppServer, wait_for_app
 
 
 def test_overview_draws_the_reference_charts(page: Page, app_server: AppServer):
@@ -36,10 +37,8 @@ def test_segment_chart_is_drawn_and_a_filter_click_changes_the_figures(page: Pag
     expect(count).not_to_have_text("n = 400 of 400 respondents", timeout=20_000)
     n = int(re.search(r"n = (\d+)", count.inner_text()).group(1))
     # the sample panel's Retail companies, counted from the CSV itself
-    import csv
-    from tests.browser.conftest import REPO
     with open(REPO / "data" / "sample_panel.csv", newline="", encoding="utf-8") as handle:
         retail = sum(1 for row in csv.DictReader(handle) if row["sector"] == "Retail")
     assert n == retail
-    # the filter lives in the URL so the view can be shared
-    assert "f_sector=Retail" in page.url
+    # the filter lives in the URL so the view can be shared (written at the end of the rerun)
+    page.wait_for_url(re.compile(r"f_sector=Retail"), timeout=20_000)
