@@ -334,35 +334,11 @@ def _stream_capped_eager(path: Path) -> Run:
 
 
 def _app_segments_digistrat(path: Path) -> Run:
-    """The segments page through Streamlit's AppTest with the survey injected as an upload
-    (what digistrat.ui.data_source keeps in the session); each run changes a filter."""
+    """The segments page rerun through Streamlit's AppTest (in the UI package: it imports Streamlit)."""
+    from digistrat.ui.rerun_bench import segments_page_rerun
+
     os.environ.setdefault("DIGISTRAT_WORKSPACE", tempfile.mkdtemp(prefix="digistrat-bench-ws-"))
-    from streamlit.testing.v1 import AppTest
-
-    from digistrat import datasets
-    from digistrat.ui.data_source import Upload
-
-    data = path.read_bytes()
-    content = datasets.content_id(data)
-    app = Path(__file__).resolve().parents[1] / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=900)
-    at.session_state["lang"] = "en"
-    at.session_state["uploads"] = {content: Upload(id=content, name=path.name, data=data, kind="survey")}
-    at.session_state["active_sources"] = {"survey": content}
-    at.run()
-    at.switch_page("digistrat/ui/pages/segments.py").run()  # reads, prepares and caches the dataset once
-    if at.exception:
-        raise RuntimeError(f"the segments page failed: {[e.value for e in at.exception]}")
-    choices = ([], list(SURVEY_FILTERS[0]["company_size"]))
-
-    def run(i: int) -> Figures:
-        at.multiselect(key="f_company_size").set_value(choices[1 - i % 2]).run()
-        if at.exception:
-            raise RuntimeError(f"the segments page failed: {[e.value for e in at.exception]}")
-        shown = at.dataframe[0].value
-        return {f"shown:{k}": float(n) for k, n in enumerate(shown.shape)}
-
-    return run
+    return segments_page_rerun(path, (list(SURVEY_FILTERS[0]["company_size"]), []))
 
 
 def _stream_figures(sources: list, devices: list, counts: list) -> Figures:
