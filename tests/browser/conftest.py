@@ -9,11 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -96,6 +96,23 @@ def wait_for_app(page: Page) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
     page.wait_for_timeout(300)
+
+
+def first_table_rows(
+    page: Page, columns: int, ready: Callable[[list[list[str]]], bool], timeout_s: float = 20
+) -> list[list[str]]:
+    """The first table's rows, read from the grid's accessible cells once `ready(rows)` holds (the
+    grid draws on a canvas and fills its hidden table as it renders); the last rows seen on timeout."""
+    table = page.locator("[data-testid='stDataFrame']").first
+    expect(table).to_be_visible(timeout=20_000)
+    table.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cells = table.locator("td").all_inner_texts()
+        rows = [cells[i : i + columns] for i in range(0, len(cells) - columns + 1, columns)]
+        if ready(rows) or time.monotonic() > deadline:
+            return rows
+        page.wait_for_timeout(250)
 
 
 @pytest.fixture

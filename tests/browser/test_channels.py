@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from tests.browser.conftest import REPO, AppServer, wait_for_app
+from tests.browser.conftest import REPO, AppServer, first_table_rows, wait_for_app
 from tests.test_traffic import SAMPLE_CHANNELS
 
 COLUMNS = 5  # Channel, Bucket, Push / pull, Sessions, Share
 
 
-def channel_sessions(page: Page, expected: dict[str, float], timeout_s: float = 20) -> dict[str, float]:
-    """The first table's Channel -> Sessions, read from the grid's accessible cells once they
-    hold `expected` (the grid draws on a canvas and fills its hidden table as it renders)."""
-    table = page.locator("[data-testid='stDataFrame']").first
-    expect(table).to_be_visible(timeout=20_000)
-    table.scroll_into_view_if_needed()
-    deadline = time.monotonic() + timeout_s
-    while True:
-        cells = table.locator("td").all_inner_texts()
-        rows = [cells[i : i + COLUMNS] for i in range(0, len(cells) - COLUMNS + 1, COLUMNS)]
-        shown = {row[0]: float(row[3].replace(",", "")) for row in rows if row[3].replace(",", "").isdigit()}
-        if all(shown.get(k) == v for k, v in expected.items()) or time.monotonic() > deadline:
-            return shown
-        page.wait_for_timeout(250)
+def channel_sessions(page: Page, expected: dict[str, float]) -> dict[str, float]:
+    """The first table's Channel -> Sessions, once it holds `expected`."""
+
+    def shown(rows: list[list[str]]) -> dict[str, float]:
+        return {row[0]: float(row[3].replace(",", "")) for row in rows if row[3].replace(",", "").isdigit()}
+
+    return shown(first_table_rows(page, COLUMNS, lambda rows: all(shown(rows).get(k) == v for k, v in expected.items())))
 
 
 def test_own_domain_turns_its_referrals_into_direct(page: Page, app_server: AppServer):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from digistrat.datasets import content_id
-from tests.browser.conftest import AppServer, wait_for_app
+from tests.browser.conftest import AppServer, first_table_rows, wait_for_app
 from tests.browser.test_upload import ENGLISH, PANEL, survey_bytes
 
 SIZE_COLUMN = "Taille d'entreprise"
@@ -49,19 +48,13 @@ def number(text: str) -> float:
     return float(text.replace("\u202f", "").replace("\u00a0", "").replace("%", "").replace(",", ".").strip())
 
 
-def segment_shares(page: Page, timeout_s: float = 20) -> dict[str, float]:
-    """The segment table's first two columns (read from the grid's accessible cells)."""
-    table = page.locator("[data-testid='stDataFrame']").first
-    expect(table).to_be_visible(timeout=20_000)
-    table.scroll_into_view_if_needed()
-    deadline = time.monotonic() + timeout_s
-    while True:
-        cells = table.locator("td").all_inner_texts()
-        rows = [cells[i : i + SEGMENT_COLUMNS] for i in range(0, len(cells) - SEGMENT_COLUMNS + 1, SEGMENT_COLUMNS)]
-        shown = {row[0].strip(): number(row[1]) for row in rows if "%" in row[1]}
-        if len(shown) == len(ENGLISH) or time.monotonic() > deadline:
-            return shown
-        page.wait_for_timeout(250)
+def segment_shares(page: Page) -> dict[str, float]:
+    """The segment table's first two columns, once every segment is there."""
+
+    def shown(rows: list[list[str]]) -> dict[str, float]:
+        return {row[0].strip(): number(row[1]) for row in rows if "%" in row[1]}
+
+    return shown(first_table_rows(page, SEGMENT_COLUMNS, lambda rows: len(shown(rows)) == len(ENGLISH)))
 
 
 def copied_link(page: Page, holding: str) -> str:
