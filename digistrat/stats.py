@@ -538,23 +538,10 @@ def share_table_from_cells(
     _require(cells.schema, [by])
     agg = _roll_up(cells, [pl.col(by).cast(pl.String).alias("key")])
     _check_weights(agg, weight)
-    missing = agg.filter(pl.col("key").is_null())
     answered = agg.filter(pl.col("key").is_not_null())
-    weighted = _is_weighted(answered, weight)
-    base_n = int(answered["count"].sum())
-    base_w = float(answered["sum_w"].sum())
-    n_eff, deff = _base_figures(base_n, base_w, float(answered["sum_w2"].sum()), weighted)
-    cells = _order_keys(answered.select("key", "count", "sum_w", "sum_w2"), keys, "key")
-    return ShareTable(
-        rows=_share_rows(cells, base_n, base_w, n_eff, weighted, thresholds),
-        base_rows=base_n,
-        sum_w=base_w,
-        n_eff=n_eff,
-        deff=deff,
-        weighted=weight is not None,
-        level=thresholds.level,
-        n_missing=int(missing["count"].sum()),
-    )
+    options = answered.select("key", "count", "sum_w", "sum_w2")
+    n_missing = int(agg.filter(pl.col("key").is_null())["count"].sum())
+    return _table_of(options, answered, n_missing, weight, thresholds, keys)
 
 
 def weighted_shares(
@@ -616,7 +603,19 @@ def _multi_table(
     thresholds: Thresholds,
     keys: Sequence[str] | None,
 ) -> ShareTable:
-    answered = base.filter(pl.col("answered"))
+    n_missing = int(base.filter(~pl.col("answered"))["count"].sum())
+    return _table_of(options, base.filter(pl.col("answered")), n_missing, weight, thresholds, keys)
+
+
+def _table_of(
+    options: pl.DataFrame,
+    answered: pl.DataFrame,
+    n_missing: int,
+    weight: str | None,
+    thresholds: Thresholds,
+    keys: Sequence[str] | None,
+) -> ShareTable:
+    """A ShareTable from per-key sums (`options`) and the sums of the rows that answered (the base)."""
     base_n = int(answered["count"].sum())
     base_w = float(answered["sum_w"].sum())
     weighted = _is_weighted(answered, weight)
@@ -630,7 +629,7 @@ def _multi_table(
         deff=deff,
         weighted=weight is not None,
         level=thresholds.level,
-        n_missing=int(base.filter(~pl.col("answered"))["count"].sum()),
+        n_missing=n_missing,
     )
 
 
