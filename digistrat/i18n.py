@@ -44,6 +44,141 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "device.mobile": ("Mobile", "Mobile"),
     "device.tablet": ("Tablet", "Tablette"),
     "device.other": ("Other", "Autre"),
+    # ---- what the core says (digistrat.messages): role reasons
+    "msg.role.header": ("header '{column}' means {role}", "l'en-tête « {column} » désigne : {role}"),
+    "msg.role.not_numbers": (
+        "header '{column}' suggests {role}, but its values are not numbers",
+        "l'en-tête « {column} » évoque : {role}, mais ses valeurs ne sont pas des nombres",
+    ),
+    "msg.role.source_of_channels": (
+        "header '{column}' names sources, but its values are channel names",
+        "l'en-tête « {column} » parle de sources, mais ses valeurs sont des noms de canaux",
+    ),
+    "msg.role.row_level_measure": (
+        "header '{column}' may be a {role}, but {evidence}: an other number",
+        "l'en-tête « {column} » pourrait être : {role}, mais {evidence} : un autre nombre",
+    ),
+    "msg.role.evidence.id_or_weight": ("the table has an id or weight column", "le tableau a une colonne d'identifiant ou de poids"),
+    "msg.role.evidence.shared_labels": (
+        "several rows share the same labels, like respondents",
+        "plusieurs lignes ont les mêmes libellés, comme des répondants",
+    ),
+    "msg.role.evidence.one_unique_label": (
+        "one label column differs on every row while another repeats, like respondents",
+        "une colonne de libellés change à chaque ligne quand une autre se répète, comme des répondants",
+    ),
+    "msg.role.aggregated_count": (
+        "header '{column}' means a count, one row per category",
+        "l'en-tête « {column} » désigne un effectif, une ligne par catégorie",
+    ),
+    "msg.role.aggregated_share": (
+        "header '{column}' means a share, one row per category",
+        "l'en-tête « {column} » désigne une part, une ligne par catégorie",
+    ),
+    "msg.role.dates": ("values are dates", "les valeurs sont des dates"),
+    "msg.role.whole_all_different": ("whole numbers, all different, like an id", "nombres entiers tous différents, comme un identifiant"),
+    "msg.role.numbers": ("numbers", "des nombres"),
+    "msg.role.yes_no": ("yes/no values", "valeurs oui/non"),
+    "msg.role.type": ("values of type {type} are not used", "les valeurs de type {type} ne sont pas utilisées"),
+    "msg.role.no_values": ("no values in the first rows", "aucune valeur dans les premières lignes"),
+    "msg.role.urls": ("web addresses", "des adresses web"),
+    "msg.role.paths": ("values are page paths, like landing pages", "les valeurs sont des chemins de pages, comme des pages de destination"),
+    "msg.role.source_medium_values": (
+        "values look like 'source / medium' pairs", "les valeurs ressemblent à des couples « source / support »",
+    ),
+    "msg.role.channel_values": ("{share_pct} of its distinct values are channel names", "{share_pct} de ses valeurs distinctes sont des noms de canaux"),
+    "msg.role.device_values": ("{share_pct} of its distinct values are device names", "{share_pct} de ses valeurs distinctes sont des noms d'appareils"),
+    "msg.role.segment_values": ("{share_pct} of its distinct values are segment names", "{share_pct} de ses valeurs distinctes sont des noms de segments"),
+    "msg.role.aggregated_labels": ("text labels of an aggregated table", "libellés d'un tableau agrégé"),
+    "msg.role.joined": (
+        "several answers per cell, joined by '{separator}': a multi-answer question",
+        "plusieurs réponses par cellule, séparées par « {separator} » : une question à choix multiples",
+    ),
+    "msg.role.text_all_different": ("every value is different, like an id", "toutes les valeurs sont différentes, comme un identifiant"),
+    "msg.role.categories": ("text with {values} distinct values", "texte à {values} valeurs distinctes"),
+    "msg.role.free_text": (
+        "free text ({values} distinct values, more than {cap}): not a category to filter by",
+        "texte libre ({values} valeurs distinctes, plus de {cap}) : pas une catégorie pour filtrer",
+    ),
+    "msg.role.source_hint": ("header '{column}' lists {hint} sources of visits", "l'en-tête « {column} » liste des sources de visites : {hint}"),
+    "msg.hint.search": ("search-engine", "moteurs de recherche"),
+    "msg.hint.social": ("social-network", "réseaux sociaux"),
+    "msg.hint.referral": ("website", "sites web"),
+    "msg.role.source_values": (
+        "header '{column}' names sources, and {share_pct} of its values are sources or host names",
+        "l'en-tête « {column} » désigne des sources, et {share_pct} de ses valeurs sont des sources ou des noms de sites",
+    ),
+    "msg.role.option_of": (
+        "one option of the multi-answer question '{question}' (ticked or not)",
+        "une option de la question à choix multiples « {question} » (cochée ou non)",
+    ),
+    "msg.role.tool_metadata": ("written by the survey tool, not an answer", "écrit par l'outil d'enquête, pas une réponse"),
+    "msg.role.declared_weight": ("the file declares it as the weight", "le fichier la déclare comme poids"),
+    "msg.role.survey_question": ("a question of the survey", "une question de l'enquête"),
+    "msg.role.weight_empty": (
+        "header '{column}' says weight, but it holds no numbers: check it, or set its role to weight",
+        "l'en-tête « {column} » dit poids, mais la colonne ne contient aucun nombre : vérifiez-la, ou donnez-lui le rôle poids",
+    ),
+    "msg.role.weight_text": (
+        "header '{column}' says weight, but most of its values are not numbers: confirm its role",
+        "l'en-tête « {column} » dit poids, mais la plupart de ses valeurs ne sont pas des nombres : confirmez son rôle",
+    ),
+    "msg.role.weight_not_positive": (
+        "header '{column}' says weight, but many values are not positive: confirm its role",
+        "l'en-tête « {column} » dit poids, mais beaucoup de valeurs ne sont pas positives : confirmez son rôle",
+    ),
+    "msg.role.weight_ones_and_blanks": (
+        "header '{column}' says weight, but it holds only 1s and blanks, like a ticked answer: set its role to weight if it is one",
+        "l'en-tête « {column} » dit poids, mais la colonne ne contient que des 1 et des vides, comme une réponse cochée : donnez-lui le rôle poids si c'en est un",
+    ),
+    "msg.role.weight_few_values": (
+        "header '{column}' says weight, but its values are a few whole numbers, like an answer (grams, codes): set its role to weight if it is the survey weight",
+        "l'en-tête « {column} » dit poids, mais ses valeurs sont quelques nombres entiers, comme une réponse (grammes, codes) : donnez-lui le rôle poids si c'est le poids de l'enquête",
+    ),
+    "msg.role.weight_like_values": (
+        "numbers averaging about 1 with decimals, like weights: set its role to weight if it is the survey weight",
+        "nombres autour de 1 avec décimales, comme des poids : donnez-lui le rôle poids si c'est le poids de l'enquête",
+    ),
+    "msg.role.landing_urls": (
+        "web addresses, {host_pct} on one site and {utm_pct} with utm_ tags, like landing pages",
+        "adresses web, {host_pct} sur un même site et {utm_pct} avec des balises utm_, comme des pages de destination",
+    ),
+    "msg.role.referrer_urls": ("web addresses on many sites, like referrers", "adresses web de nombreux sites, comme des référents"),
+    "msg.role.rival": (
+        "'{winner}' was chosen as the {role} column; this one is an other value",
+        "« {winner} » a été choisie comme colonne {role} ; celle-ci est une autre valeur",
+    ),
+    "msg.role.origin": (
+        "each company's own visits from one source, for the segments × channels tab ({role})",
+        "visites propres à chaque entreprise depuis une origine, pour l'onglet segments × canaux ({role})",
+    ),
+    "msg.role.moved": ("you chose '{chosen}' as the {role} column", "vous avez choisi « {chosen} » comme colonne {role}"),
+    "msg.role.set_by_you": ("set by you", "choisi par vous"),
+    # input errors
+    "msg.input.no_columns": (
+        "The table has no columns; check that the file holds a header row.",
+        "Le tableau n'a aucune colonne ; vérifiez que le fichier contient une ligne d'en-tête.",
+    ),
+    "msg.input.no_such_column": (
+        "There is no column '{column}' in the data; choose one of: {columns}.",
+        "Il n'y a pas de colonne « {column} » dans les données ; choisissez parmi : {columns}.",
+    ),
+    "msg.input.unknown_role": (
+        "'{given}' is not a column role (column '{column}'); choose one of: {roles}.",
+        "« {given} » n'est pas un rôle de colonne (colonne « {column} ») ; choisissez parmi : {roles}.",
+    ),
+    "msg.input.role_needs_numbers": (
+        "Column '{column}' holds text, so it cannot be the {role}; choose a column of numbers.",
+        "La colonne « {column} » contient du texte, elle ne peut donc pas être : {role} ; choisissez une colonne de nombres.",
+    ),
+    "msg.input.role_twice": (
+        "Columns {columns} are all set as {role}; choose one.",
+        "Les colonnes {columns} ont toutes le rôle {role} ; choisissez-en une.",
+    ),
+    "msg.input.group_needs_option": (
+        "Column '{column}' is not an option column; give it the role 'option of a multi-answer question' first.",
+        "La colonne « {column} » n'est pas une colonne d'option ; donnez-lui d'abord le rôle « option d'une question à choix multiples ».",
+    ),
     # application
     "app.title": ("digistrat — digital strategy explorer", "digistrat — explorer la stratégie digitale"),
     "lang.en": ("English", "English"),
@@ -259,6 +394,13 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "role.dimension": ("Category to filter by", "Catégorie pour filtrer"),
     "role.measure": ("Other number", "Autre nombre"),
     "role.ignore": ("Ignore", "Ignorer"),
+    "role.psu": ("Cluster (sampling unit)", "Grappe (unité d'échantillonnage)"),
+    "role.stratum": ("Stratum", "Strate"),
+    "role.multi": ("Multi-answer question (one cell)", "Question à choix multiples (une cellule)"),
+    "role.option": ("Option of a multi-answer question", "Option d'une question à choix multiples"),
+    "role.origin_search": ("Own visits: search engines", "Visites propres : moteurs de recherche"),
+    "role.origin_external": ("Own visits: external links", "Visites propres : liens externes"),
+    "role.origin_direct": ("Own visits: direct access", "Visites propres : accès directs"),
     "sep.comma": ("comma", "virgule"),
     "sep.semicolon": ("semicolon", "point-virgule"),
     "sep.tab": ("tab", "tabulation"),

@@ -91,16 +91,29 @@ class ReadReport:
     percent_columns: tuple[str, ...]
     notes: tuple[str, ...]
     dropped_lines: tuple[int, ...] = ()  # file lines (sheet rows) left out: total rows
+    tool: str | None = None  # the survey tool that wrote the file, when recognised
+    header_rows: int = 1
+    declared_weight: str | None = None  # a weight variable the file declares (SPSS, Stata)
+    metadata_columns: tuple[str, ...] = ()  # written by the survey tool, never answers
 
-    def __post_init__(self) -> None:
-        # a report saved as JSON comes back with a list here (the workspace restores reports)
-        object.__setattr__(self, "dropped_lines", tuple(self.dropped_lines))
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What the file says of one column beyond its name (survey tools' question structure)."""
+
+    name: str
+    question_id: str | None = None  # the same for every column of one logical question
+    question: str | None = None  # the question's text as the tool wrote it
+    option: str | None = None  # the option / sub-question this column stands for
+    value_labels: tuple[tuple[str, str], ...] = ()  # code -> label, already applied to the values
+    missing: tuple[str, ...] = ()  # values that meant "missing" here and were turned to null
 
 
 @dataclass(frozen=True)
 class ReadResult:
     frame: pl.DataFrame
     report: ReadReport
+    columns: tuple[ColumnInfo, ...] = ()  # one per frame column when the file says more than names
 
 
 # ----------------------------------------------------------------------------------------

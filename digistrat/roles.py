@@ -1,96 +1,130 @@
-"""What kind of dataset a frame is, and what role each column plays.
+"""What kind of dataset a frame is, the role each column plays, and the schema built from them.
 
-Headers are read first (English and French, GA4 and Matomo names; case, accents and
-punctuation do not matter), then the values of a sample (the first 10 000 rows) for
-columns whose header says nothing.
+`guess_roles` reads each header first (English and French, GA4, Matomo and survey-tool names;
+case, accents and punctuation do not matter; a header is read as a whole name, never from one
+word inside a question's text), then the values of a sample (the first 10 000 rows) for the
+columns whose header says nothing, and what the reader knew of the columns (`read.ColumnInfo`:
+the survey tool's question texts, option labels and question ids). The user corrects any role
+in the role editor (`with_roles`); `schema_of` then builds the typed schema
+(`digistrat.schema`) that everything downstream reads. Reasons are `Message`s: codes the front
+ends render in their language.
 
 Decisions where the brief was silent:
 
-- Roles that a dataset holds once (all but dimension, measure, ignore) go to one column:
-  a header match beats a value match, then the leftmost column wins; the others become
+- Roles that a dataset holds once (all but dimension, measure, ignore, multi, option) go to one
+  column: a header match beats a value match, then the leftmost column wins; the others become
   dimension (text, dates, booleans) or measure (numbers), with the reason said.
-- `count` and `share` need a numeric column; `weight` may be text (the bad values are
-  reported by normalise). One `count` is chosen: sessions, then visits, then visitors, then
-  users (EN FR DE ES), then a generic count ("Count", "Respondents"), then an everyday word
-  ("Effectif", "Nb", "Total", "Nombre d'entreprises", "Companies"), then new users; other
-  metrics (Engaged sessions, Event count...) are measures. Everyday words are a count only
-  where the rows are not respondents (`_row_level`: no id or weight column, no two rows with
-  the same labels, no label column different on every row beside one that repeats).
-- Sources named by their header: "Source" always; a referrer header ("Referrer(s)", "Nom du
-  référent") over host names rather than URLs (Umami); in an aggregated table, Matomo's
-  detail headers ("Website", "Social Network", "Search engine", "Moteur de recherche",
-  "Réseaux sociaux", "Site web"; digistrat.channels.source_hint) and a bare "name" (Plausible)
-  whose values are mostly sources or host names. digistrat.channels fills the medium such a
-  table lacks.
-- Channel columns by value: most distinct values are labels digistrat.channels maps (GA4,
-  Matomo EN FR DE, the article's buckets "search / external / direct" in their words).
-- Dates by header include survey tools' answer times ("Horodateur", "Timestamp", "Submitted
-  at", "Submit Date (UTC)", "Date de soumission"), even when read as text; a submission time
+- `count` and `share` need a numeric column; `weight` may be text (the bad values are reported
+  by normalise). One `count` is chosen: sessions, then visits, then visitors, then users (EN FR
+  DE ES), then a generic count ("Count", "Respondents"), then an everyday word ("Effectif",
+  "Nb", "Total", "Nombre d'entreprises", "Companies"), then new users; other metrics (Engaged
+  sessions, Event count...) are measures. Everyday count words and share words other than the
+  bare "%" / "Share" / "Part" are a count or a share only where the rows are not respondents
+  (`_row_level`: no id or weight column, no two rows with the same labels, no label column
+  different on every row beside one that repeats).
+- A weight is a survey weight only when its header says so in the words survey tools and
+  statisticians use (weight, poids, pondération, wt, wgt, weighting factor...) and its values
+  look like weights: positive, more than a handful of distinct values or some with decimals,
+  not a column of 1s and blanks. A "Weight" header over answer-like values (grams: a few round
+  numbers) stays a measure, marked unsure so the page asks the user to confirm; numbers that
+  merely average 1 without such a header are a measure, marked unsure too.
+- A header that reads like a question (a "?", or more than six words once parenthesised parts
+  are set aside) gives no role by itself: its values decide.
+- In a survey tool's export (`read.ReadReport.tool`), the tool's metadata columns (respondent
+  ids, start / end times, IP addresses...) are an id, a date or ignored, and no column gets a
+  traffic role: a device question is a question, not a device split of sessions.
+- Multi-answer questions: a text column whose cells join options with ";", "|", ", " or ","
+  (most joined cells made only of pieces found in other answers too) is `multi`; a single
+  answer that holds a separator but whose pieces never recur ("Moderate; middle of the road")
+  stays one answer. Columns the reader grouped into one question (`ColumnInfo.question_id`)
+  whose cells only say ticked / not ticked (the option's label, Y, 1, true, x / blank, 0, N,
+  "Not selected") are its `option` columns; grouped columns holding answers (a grid) are each a
+  single question.
+- Sources named by their header: "Source" always; a referrer header over host names rather than
+  URLs (Umami); in an aggregated table, Matomo's detail headers (digistrat.channels.source_hint)
+  and a bare "name" (Plausible) whose values are mostly sources or host names.
+- Channel columns by value: most distinct values are labels digistrat.channels maps.
+- Dates by header include survey tools' answer times, even when read as text; a submission time
   beats a start time, which beats an end time.
-- URLs by value: android-app:// values, or URLs spread over many hosts, are referrers;
-  URLs mostly on one host (>= 80 % of rows) or carrying utm_ tags (>= 5 %) are landing
-  pages; values that are paths ("/contact") are landing pages. With two URL columns the
-  more landing-like one is the landing page and the other the referrer.
-- Weight by value (row-level data only, when no header names one): numbers all > 0 whose
-  mean is within 0.15 of 1, with decimals (or all exactly 1). Whole numbers that are all
-  different, in row-level data, are an id.
-- A column of all-different values is an id only in row-level data (no count or share
-  column): in an aggregated table it is the grouping key, a dimension. Text columns of
-  row-level data with more than 200 distinct values and repeats are free text: ignore.
-- Kinds (`infer_kind`): a segment column makes a survey, or a survey_table when a count or
-  share column exists and no id or weight does. Otherwise, with a count: source / medium
-  -> traffic_by_source_medium (finer than the channel, so it wins when both exist),
-  channel -> traffic_by_channel; a device column and no other traffic column ->
-  traffic_by_device (GA4's device report: a device split, no channels). Otherwise any
-  aggregated one-category table (category + share, or category + count: the article's tables,
-  a landing-page report) is a survey_table. Without count or share, source / medium / campaign / channel / referrer /
-  landing page / device columns make row-level `traffic`. Anything else is `unknown`.
-- `RoleGuess` also records `numeric_columns`; `with_roles` uses it to refuse a text column
-  as count or share and to turn a column whose role moved to another one back into a
-  measure or dimension. It refuses unknown columns and roles, and one role given to two
-  columns in the same call.
+- URLs by value: android-app:// values, or URLs spread over many hosts, are referrers; URLs
+  mostly on one host (>= 80 % of rows) or carrying utm_ tags (>= 5 %) are landing pages; values
+  that are paths are landing pages. With two URL columns the more landing-like one is the
+  landing page and the other the referrer.
+- A column of all-different values is an id only in row-level data. Text columns of row-level
+  data with more than `MAX_CATEGORIES` distinct values (and not multi-answer) are free text:
+  ignore. The same cap decides what the segments page can filter by: one number, here.
+- A survey's own visit origins: numeric columns named for a bucket (search / external / direct,
+  EN FR) and for a share or a count of visits, all three found, are `origin_search`,
+  `origin_external`, `origin_direct`.
+- Kinds (`infer_kind`): a segment column, a header-confirmed weight or a survey tool make a
+  survey (a survey_table when a count or share column exists and no id or weight does).
+  Otherwise, with a count: source / medium -> traffic_by_source_medium, channel ->
+  traffic_by_channel; a device column and no other traffic column -> traffic_by_device.
+  Otherwise any aggregated one-category table is a survey_table. Without count or share,
+  traffic columns make row-level `traffic`. Anything else is `unknown`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from digistrat.channels import is_source_like, map_channel_label, source_hint
 from digistrat.errors import InputError
-from digistrat.normalise import device_key, fold, segment_key
+from digistrat.messages import Message, message
+from digistrat.read import ColumnInfo
+from digistrat.schema import (
+    FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, JOINED, NOT_TICKED, OPTIONS, SINGLE,
+    TICKED, Question, Schema, Skipped, SurveySchema, TableSchema, TrafficSchema, UnknownSchema,
+)
+from digistrat.vocabulary import device_key, fold, segment_key
 
+ORIGIN_ROLES: tuple[str, ...] = ("origin_search", "origin_external", "origin_direct")
 ROLES: tuple[str, ...] = (
-    "segment", "weight", "id", "channel", "source", "medium", "source_medium", "campaign",
-    "referrer", "landing_page", "device", "date", "count", "share", "dimension", "measure",
-    "ignore",
+    "segment", "weight", "id", "psu", "stratum", "channel", "source", "medium", "source_medium", "campaign",
+    "referrer", "landing_page", "device", "date", "count", "share", *ORIGIN_ROLES, "dimension", "multi",
+    "option", "measure", "ignore",
 )
 KINDS: tuple[str, ...] = (
     "survey", "traffic", "traffic_by_channel", "traffic_by_source_medium", "traffic_by_device",
     "survey_table", "unknown",
 )
-_MANY_ROLES = frozenset({"dimension", "measure", "ignore"})
+_MANY_ROLES = frozenset({"dimension", "measure", "ignore", "multi", "option"})
+_TRAFFIC_ROLES = frozenset(
+    {"channel", "source", "medium", "source_medium", "campaign", "referrer", "landing_page", "device"}
+)
 SAMPLE_ROWS = 10_000
-_MOSTLY = 0.6           # share of distinct values that must match a vocabulary
-_MAX_CATEGORIES = 200   # more distinct values than this is not a category column
+_MOSTLY = 0.6  # share of distinct values that must match a vocabulary
+MAX_CATEGORIES = 200  # more distinct answers than this is free text, not a category to filter by
 _MIN_ID_ROWS = 10
+SEPARATORS = (";", "|", ", ", ",")  # joined multi-answer cells, in the order they are tried
+SURVEY_TOOLS = frozenset({"surveymonkey", "qualtrics", "google_forms", "microsoft_forms", "limesurvey",
+                          "typeform", "kobo", "wenjuanxing", "spss", "stata", "sas"})
 
 
 @dataclass(frozen=True)
 class RoleGuess:
     kind: str
     roles: dict[str, str]
-    reasons: dict[str, str]
-    # Columns holding numbers (set by guess_roles): a role moved away from a column falls
-    # back to measure or dimension, and only they can be a count or a share.
+    reasons: dict[str, Message]
+    # Columns holding numbers: a role moved away from a column falls back to measure or
+    # dimension, and only they can be a count or a share.
     numeric_columns: frozenset[str] = field(default=frozenset())
+    separators: dict[str, str] = field(default_factory=dict)  # multi column -> what joins its options
+    groups: dict[str, str] = field(default_factory=dict)  # option column -> the question it belongs to
+    unsure: frozenset[str] = field(default=frozenset())  # columns whose role the user should confirm
+    tool: str | None = None  # the survey tool that wrote the file, from the reader
 
     def column_for(self, role: str) -> str | None:
         """The (first) column playing `role`, or None."""
         return next((c for c, r in self.roles.items() if r == role), None)
+
+
+def _reason(code: str, column: str, **params: object) -> Message:
+    return message(f"role.{code}", column=column, **params)
 
 
 # ---------------------------------------------------------------- header vocabulary
@@ -127,7 +161,12 @@ _LANDING = re.compile(
     r"\blanding page\b|\bpage de destination\b|\bpage d atterrissage\b|\bentry page\b"
     r"|\bpage d entree\b|^url$|^page url$|^landing url$"
 )
-_WEIGHT = re.compile(r"\bweights?\b|\bpoids\b|\bponderations?\b|\bweighting\b|^wt$|^pond$")
+# Survey weights in the words tools and statisticians use, as a whole header.
+_WEIGHT = re.compile(
+    r"^(?:(?:final |survey |sample |design |post |raking |calibration |calibrated )?weights?(?: final| var| variable)?"
+    r"|weighting(?: factor| variable)?|poids(?: final| de sondage| d echantillonnage| de redressement)?"
+    r"|ponderations?|coef(?:ficient)? (?:de )?ponderation|facteur (?:de )?ponderation|wt|wgt|wts|wght|pond|pw|pweight)$"
+)
 _SHARE_WORDS = frozenset("share part parts pourcentage percent percentage proportion pct".split())
 _SHARE_EXACT = frozenset({"%", "share", "part", "pourcentage", "percent", "percentage", "pct",
                           "proportion", "part %", "share %", "part en %", "pourcentage %"})
@@ -180,8 +219,20 @@ _EVERYDAY_COUNT = frozenset(
 _EVERYDAY_COUNT_PREFIX = re.compile(r"^(?:number|nombre|nb|nbre) [a-z]")
 
 
+_PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+QUESTION_WORDS = 6
+
+
+def reads_like_a_question(name: str) -> bool:
+    """A question's text, not a column name: a '?', or more than six words once parenthesised
+    parts are set aside ("Session primary channel group (Default Channel Group)" is a name)."""
+    return "?" in name or len(fold(_PARENTHESISED.sub(" ", name)).split()) > QUESTION_WORDS
+
+
 def _header_role(name: str) -> tuple[str, int] | None:
     """(role, rank) a header alone means, or None; rank orders rivals for one role."""
+    if reads_like_a_question(name):
+        return None
     folded = _fold_header(name)
     core = _core(folded)
     if _CHANNEL.search(folded):
@@ -205,7 +256,7 @@ def _header_role(name: str) -> tuple[str, int] | None:
         return "date", 1 if date["start"] else 2 if date["end"] else 0
     if folded in _SEGMENT or core in _SEGMENT:
         return "segment", 0
-    if _WEIGHT.search(folded):
+    if _WEIGHT.match(folded) or _WEIGHT.match(core):
         return "weight", 0
     if name.strip().lower() in _ID:  # "N°", "#": before counts, whose "n" they fold to
         return "id", 0
@@ -250,55 +301,69 @@ def _url_profile(sample: pl.Series) -> tuple[bool, float, float]:
     )
 
 
-def _value_role(sample: pl.Series, aggregated: bool) -> tuple[str, str]:
+def _value_role(sample: pl.Series, aggregated: bool, column: str) -> tuple[str, Message]:
     """(role, reason) from the values of a column whose header said nothing."""
     dtype = sample.dtype
     if dtype == pl.Date or isinstance(dtype, pl.Datetime):
-        return "date", "values are dates"
+        return "date", _reason("dates", column)
     if dtype.is_numeric():
         values = sample.drop_nulls()
-        if len(values) and not aggregated:
-            mean = float(values.mean())
-            fractional = bool((values != values.round(0)).any()) if dtype.is_float() else False
-            if float(values.min()) > 0 and abs(mean - 1) <= 0.15 and (fractional or mean == 1):
-                return "weight", f"positive numbers averaging {mean:.2f}, like weights"
-            if (not dtype.is_float() and values.n_unique() == len(sample) >= _MIN_ID_ROWS):
-                return "id", "whole numbers, all different, like an id"
-        return "measure", "numbers"
+        if len(values) and not aggregated and not dtype.is_float() and values.n_unique() == len(sample) >= _MIN_ID_ROWS:
+            return "id", _reason("whole_all_different", column)
+        return "measure", _reason("numbers", column)
     if dtype == pl.Boolean:
-        return "dimension", "yes/no values"
+        return "dimension", _reason("yes_no", column)
     if dtype != pl.String:
-        return "ignore", f"values of type {dtype} are not used"
+        return "ignore", _reason("type", column, type=str(dtype))
 
     texts = sample.drop_nulls().str.strip_chars()
     texts = texts.filter(texts != "")
     distinct = texts.unique().to_list()
     if not distinct:
-        return "ignore", "no values in the first rows"
+        return "ignore", _reason("no_values", column)
     is_url = lambda v: bool(_URL.match(v))  # noqa: E731
     if sum(map(is_url, distinct)) / len(distinct) >= _MOSTLY:
-        return "url", ""  # resolved into referrer / landing_page by the caller
+        return "url", _reason("urls", column)  # resolved into referrer / landing_page by the caller
     if sum(1 for v in distinct if v.startswith("/")) / len(distinct) >= _MOSTLY:
-        return "landing_page", "values are page paths, like landing pages"
+        return "landing_page", _reason("paths", column)
     if sum(1 for v in distinct if _SOURCE_MEDIUM_VALUE.match(v)) / len(distinct) >= _MOSTLY:
-        return "source_medium", "values look like 'source / medium' pairs"
-    if len(distinct) <= _MAX_CATEGORIES:
-        share, _ = _share_matching(distinct, map_channel_label)
-        if share >= _MOSTLY:
-            return "channel", f"{share:.0%} of its distinct values are channel names"
-        share, keys = _share_matching(distinct, device_key)
-        if share >= _MOSTLY and keys - {"other"}:
-            return "device", f"{share:.0%} of its distinct values are device names"
-        share, _ = _share_matching(distinct, segment_key)
-        if share >= _MOSTLY:
-            return "segment", f"{share:.0%} of its distinct values are segment names"
+        return "source_medium", _reason("source_medium_values", column)
+    if len(distinct) <= MAX_CATEGORIES:
+        for role, to_key in (("channel", map_channel_label), ("device", device_key), ("segment", segment_key)):
+            share, keys = _share_matching(distinct, to_key)
+            if share >= _MOSTLY and (role != "device" or keys - {"other"}):
+                return role, _reason(f"{role}_values", column, share_pct=share * 100)
     if aggregated:
-        return "dimension", "text labels of an aggregated table"
+        return "dimension", _reason("aggregated_labels", column)
+    if separator := joined_separator(texts):
+        return "multi", _reason("joined", column, separator=separator.strip() or separator)
     if texts.n_unique() == len(sample) >= _MIN_ID_ROWS:
-        return "id", "every value is different, like an id"
-    if len(distinct) <= _MAX_CATEGORIES:
-        return "dimension", f"text with {len(distinct)} distinct values"
-    return "ignore", f"free text ({len(distinct)}+ distinct values)"
+        return "id", _reason("text_all_different", column)
+    if len(distinct) <= MAX_CATEGORIES:
+        return "dimension", _reason("categories", column, values=len(distinct))
+    return "ignore", _reason("free_text", column, values=len(distinct), cap=MAX_CATEGORIES)
+
+
+def joined_separator(texts: pl.Series) -> str | None:
+    """The separator that joins several options in one cell ("A;B"), or None for one answer a cell.
+
+    A separator counts when at least two cells hold it and most of those cells are made only of
+    pieces found elsewhere too (alone or in other combinations): a single answer that holds the
+    separator ("Moderate; middle of the road") has pieces found nowhere else.
+    """
+    distinct = texts.drop_nulls().unique()
+    for separator in SEPARATORS:
+        joined = distinct.filter(distinct.str.contains(separator, literal=True))
+        if joined.len() < 2:
+            continue
+        pieces = distinct.str.split(separator).list.eval(pl.element().str.strip_chars()).list.unique()
+        seen = pieces.explode().filter(pieces.explode() != "").value_counts()
+        recurring = set(seen.filter(pl.col("count") >= 2).to_series(0).to_list())
+        composite = joined.str.split(separator).list.eval(pl.element().str.strip_chars()).to_list()
+        recombined = sum(1 for parts in composite if all(p in recurring for p in parts if p))
+        if recombined >= max(2, 0.5 * len(composite)) and seen.height <= MAX_CATEGORIES:
+            return separator
+    return None
 
 
 _GENERIC_SOURCE_HEADERS = frozenset({"name", "nom", "site", "label", "libelle"})
@@ -312,7 +377,7 @@ def _source_header(name: str) -> str | None:
     return "generic" if _core(_fold_header(name)) in _GENERIC_SOURCE_HEADERS else None
 
 
-def _source_column(sample: pl.Series, column: str, how: str, aggregated: bool) -> str | None:
+def _source_column(sample: pl.Series, column: str, how: str, aggregated: bool) -> Message | None:
     """Why a column whose header names referrers or sources holds sources, or None.
 
     Referrer columns of host names (Umami) are sources whatever the table; Matomo's detail
@@ -327,9 +392,9 @@ def _source_column(sample: pl.Series, column: str, how: str, aggregated: bool) -
     urls = sum(1 for v in distinct if _URL.match(v)) / len(distinct)
     like = sum(1 for v in distinct if is_source_like(v)) / len(distinct)
     if how == "hint" and urls < _MOSTLY:
-        return f"header '{column}' lists {source_hint(column)} sources of visits"
+        return _reason("source_hint", column, hint=source_hint(column))
     if urls < _MOSTLY and like >= _MOSTLY:
-        return f"header '{column}' names sources, and {like:.0%} of its values are sources or host names"
+        return _reason("source_values", column, share_pct=like * 100)
     return None
 
 
@@ -338,7 +403,7 @@ def _channel_names(sample: pl.Series) -> bool:
     if sample.dtype != pl.String:
         return False
     distinct = [v for v in sample.drop_nulls().str.strip_chars().unique().to_list() if v]
-    if not distinct or len(distinct) > _MAX_CATEGORIES:
+    if not distinct or len(distinct) > MAX_CATEGORIES:
         return False
     channels, _ = _share_matching(distinct, map_channel_label)
     sources, _ = _share_matching(distinct, is_source_like)
@@ -346,24 +411,25 @@ def _channel_names(sample: pl.Series) -> bool:
 
 
 def _row_level(sample: pl.DataFrame, roles: Mapping[str, str]) -> str | None:
-    """Why the rows look like respondents or sessions rather than one row per category, or None.
+    """Why the rows look like respondents or sessions rather than one row per category (a code
+    of `msg.role.evidence.*`), or None.
 
     Evidence: an id or weight column; rows sharing all their labels (text, dates); or, from
     10 rows, one label column different on every row (a timestamp, an e-mail) beside one that
     repeats. Without label columns there is no evidence.
     """
     if {"id", "weight"} & set(roles.values()):
-        return "the table has an id or weight column"
+        return "id_or_weight"
     labels = [c for c, t in sample.schema.items() if not t.is_numeric() and t != pl.Null]
     if not labels or sample.height < 2:
         return None
     frame = sample.select(labels)
     if frame.is_duplicated().any():
-        return "several rows share the same labels, like respondents"
+        return "shared_labels"
     if sample.height >= _MIN_ID_ROWS and len(labels) > 1:
         all_different = [frame[c].n_unique() == sample.height for c in labels]
         if any(all_different) and not all(all_different):
-            return "one label column differs on every row while another repeats, like respondents"
+            return "one_unique_label"
     return None
 
 
@@ -371,8 +437,104 @@ def _fallback(column: str, numeric: frozenset[str]) -> str:
     return "measure" if column in numeric else "dimension"
 
 
-def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
-    """Guess the kind and every column's role from the header and the first 10 000 rows."""
+def as_numbers(values: pl.Series) -> pl.Series:
+    """Numbers of a column read as numbers or as text (a decimal comma allowed); null elsewhere."""
+    if values.dtype.is_numeric():
+        return values.cast(pl.Float64)
+    if values.dtype != pl.String:
+        return pl.Series(values.name, [None] * len(values), dtype=pl.Float64)
+    return values.str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+
+
+WEIGHT_FEW_VALUES = 10  # whole numbers taking at most this many values are answers, not weights
+
+
+def weight_doubt(values: pl.Series) -> str | None:
+    """Why a column named like a weight does not hold survey weights (a code), or None.
+
+    Weights are positive numbers with decimals or many values; a column of 1s and blanks,
+    a handful of round numbers (grams, answer codes) or text are not.
+    """
+    numbers = as_numbers(values)
+    filled = values.drop_nulls()
+    if values.dtype == pl.String:
+        filled = filled.filter(filled.str.strip_chars() != "")
+    read = numbers.drop_nulls()
+    if read.len() == 0:
+        return "weight_empty"
+    if read.len() < 0.9 * filled.len():
+        return "weight_text"
+    if float((read > 0).mean()) < 0.9:
+        return "weight_not_positive"
+    whole = bool((read == read.round(0)).all())
+    if whole and read.n_unique() == 1 and float(read[0]) == 1:
+        return "weight_ones_and_blanks" if numbers.null_count() else None
+    if whole and read.n_unique() <= WEIGHT_FEW_VALUES:
+        return "weight_few_values"
+    return None
+
+
+def _looks_like_weights(values: pl.Series) -> bool:
+    """Positive numbers with decimals averaging about 1: what weights often are (only a hint)."""
+    read = as_numbers(values).drop_nulls()
+    if read.len() < 2 or read.null_count() or float(read.min()) <= 0:
+        return False
+    return abs(float(read.mean()) - 1) <= 0.15 and bool((read != read.round(0)).any())
+
+
+_BUCKET_WORDS = {
+    "origin_search": re.compile(r"search|recherche|seo|moteur", re.I),
+    "origin_external": re.compile(r"external|externe|social|referr|lien", re.I),
+    "origin_direct": re.compile(r"direct", re.I),
+}
+_ORIGIN_SHARE = re.compile(r"share|part|pct|percent|%|taux", re.I)
+_ORIGIN_COUNT = re.compile(r"session|visit|count|nombre|nb_", re.I)
+
+
+def _origin_columns(candidates: Sequence[str]) -> dict[str, str]:
+    """role -> column: one numeric column per bucket, all shares or all session counts; none
+    unless all three are found."""
+    for kind in (_ORIGIN_SHARE, _ORIGIN_COUNT):
+        named = [c for c in candidates if kind.search(c)]
+        found: dict[str, str] = {}
+        for role, words in _BUCKET_WORDS.items():
+            match = next((c for c in named if words.search(c) and c not in found.values()), None)
+            if match:
+                found[role] = match
+        if len(found) == len(_BUCKET_WORDS):
+            return found
+    return {}
+
+
+def _ticked_only(values: pl.Series, option: str | None) -> bool:
+    """True when every filled cell only says the option is ticked or not."""
+    text = values.cast(pl.String).drop_nulls().str.strip_chars()
+    lower = set(text.str.to_lowercase().unique().to_list())
+    allowed = set(TICKED) | set(NOT_TICKED)
+    labels = {v for v in text.unique().to_list() if v.lower() not in allowed}
+    return len(labels) <= 1 and (not labels or option is None or labels == {option}) and bool(lower or labels)
+
+
+def _question_groups(columns: Sequence[ColumnInfo], frame: pl.DataFrame) -> dict[str, list[str]]:
+    """question id -> its columns, for the questions the reader found spread over several columns."""
+    groups: dict[str, list[str]] = {}
+    for info in columns:
+        if info.question_id is not None and info.name in frame.columns:
+            groups.setdefault(info.question_id, []).append(info.name)
+    return {question: names for question, names in groups.items() if len(names) > 1}
+
+
+def guess_roles(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    columns: Sequence[ColumnInfo] = (),
+    tool: str | None = None,
+    metadata: Sequence[str] = (),
+    declared_weight: str | None = None,
+) -> RoleGuess:
+    """Guess the kind and every column's role from the header, the first 10 000 rows and what the
+    reader knew of the columns (`columns`: question ids and texts; `tool`: the survey tool;
+    `metadata`: the tool's metadata columns; `declared_weight`: a weight the file declares)."""
     sample = (frame.head(SAMPLE_ROWS).collect() if isinstance(frame, pl.LazyFrame)
               else frame.head(SAMPLE_ROWS))
     # Categorical text is read like any other text.
@@ -381,48 +543,87 @@ def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
         if isinstance(t, (pl.Categorical, pl.Enum))
     )
     if not sample.columns:
-        raise InputError("The table has no columns; check that the file holds a header row.")
+        raise InputError(message("input.no_columns"))
+    survey_tool = tool in SURVEY_TOOLS
     numeric = frozenset(c for c, t in sample.schema.items() if t.is_numeric())
     roles: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    # (role, from_header, rank, position) for rivals of roles held once
+    reasons: dict[str, Message] = {}
+    unsure: set[str] = set()
+    groups: dict[str, str] = {}
+    # (from_value, rank, position, column) of rivals for the roles held once
     claims: dict[str, list[tuple[int, int, int, str]]] = {}
 
-    everyday_counts: list[tuple[int, str]] = []
+    def claim(role: str, column: str, from_value: int, rank: int = 0) -> None:
+        claims.setdefault(role, []).append((from_value, rank, sample.columns.index(column), column))
+
+    info = {c.name: c for c in columns}
+    for question, names in _question_groups(columns, sample).items():
+        if all(_ticked_only(sample[c], info[c].option) for c in names):
+            for column in names:
+                roles[column] = "option"
+                groups[column] = question
+                reasons[column] = _reason("option_of", column, question=info[column].question or question)
+    for column in metadata:
+        if column in sample.columns and column not in roles:
+            found = _header_role(column)
+            if found and found[0] in ("date", "id"):
+                roles[column] = found[0]
+                reasons[column] = _reason("header", column, role=found[0])
+                claim(found[0], column, 0, found[1])
+            else:
+                roles[column] = "ignore"
+                reasons[column] = _reason("tool_metadata", column, tool=tool or "")
+    if declared_weight in sample.columns and declared_weight not in roles:
+        roles[declared_weight] = "weight"
+        reasons[declared_weight] = _reason("declared_weight", declared_weight)
+        claim("weight", declared_weight, 0)
+
+    everyday: list[tuple[str, str, int]] = []  # (column, role, rank) of count / share words needing row evidence
     named_sources: dict[str, str] = {}  # column -> referrer | hint | generic, decided below
-    for position, column in enumerate(sample.columns):
+    for column in sample.columns:
+        if column in roles:
+            continue
         found = _header_role(column)
         if found is None:
             if how := _source_header(column):
                 named_sources[column] = how
             continue
         role, rank = found
+        if survey_tool and role in _TRAFFIC_ROLES:
+            continue  # a survey's question about devices or sources is a question
         if role in ("count", "share") and column not in numeric:
             roles[column] = "dimension"
-            reasons[column] = f"header '{column}' suggests {role}, but its values are not numbers"
+            reasons[column] = _reason("not_numbers", column, role=role)
             continue
-        if role == "count" and rank == _EVERYDAY_COUNT_RANK:
-            everyday_counts.append((position, column))
+        if (role == "count" and rank == _EVERYDAY_COUNT_RANK) or (role == "share" and rank > 0):
+            everyday.append((column, role, rank))
             continue
+        if role == "weight":
+            doubt = weight_doubt(sample[column])
+            if doubt:
+                roles[column] = _fallback(column, numeric)
+                reasons[column] = _reason(doubt, column)
+                unsure.add(column)
+                continue
         if role == "referrer":
             named_sources[column] = "referrer"
         roles[column] = role
-        reasons[column] = f"header '{column}' means {role.replace('_', ' ')}"
+        reasons[column] = _reason("header", column, role=role)
         if role == "source" and _channel_names(sample[column]):
             # "Source du trafic: Moteurs de recherche, Accès direct...": the article's table
             role = roles[column] = "channel"
-            reasons[column] = f"header '{column}' names sources, but its values are channel names"
-        claims.setdefault(role, []).append((0, rank, position, column))
+            reasons[column] = _reason("source_of_channels", column)
+        claim(role, column, 0, rank)
 
-    row_level = _row_level(sample, roles) if everyday_counts else None
-    for position, column in everyday_counts:
+    row_level = _row_level(sample, roles) if everyday else None
+    for column, role, rank in everyday:
         if row_level:
             roles[column] = "measure"
-            reasons[column] = f"header '{column}' may be a count, but {row_level}: a measure"
+            reasons[column] = _reason("row_level_measure", column, role=role, evidence=row_level)
         else:
-            roles[column] = "count"
-            reasons[column] = f"header '{column}' means count, one row per category"
-            claims.setdefault("count", []).append((0, _EVERYDAY_COUNT_RANK, position, column))
+            roles[column] = role
+            reasons[column] = _reason("aggregated_" + role, column)
+            claim(role, column, 0, rank)
 
     aggregated = "count" in roles.values() or "share" in roles.values()
     source_named = bool({"source", "source_medium"} & {roles.get(c) for c in sample.columns
@@ -431,26 +632,33 @@ def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
         reason = None if source_named else _source_column(sample[column], column, how, aggregated)
         if not reason:
             continue  # a referrer header keeps its role; the others are read from their values
-        position = sample.columns.index(column)
         if how == "referrer":
-            claims["referrer"].remove((0, 0, position, column))
+            claims["referrer"] = [c for c in claims["referrer"] if c[3] != column]
             if not claims["referrer"]:
                 del claims["referrer"]
         roles[column] = "source"
         reasons[column] = reason
-        claims.setdefault("source", []).append((0, 1, position, column))
+        claim("source", column, 0, 1)
     url_columns: list[tuple[bool, float, float, int, str]] = []
     for position, column in enumerate(sample.columns):
         if column in roles:
             continue
-        role, reason = _value_role(sample[column], aggregated)
+        role, reason = _value_role(sample[column], aggregated, column)
+        if survey_tool and role in (_TRAFFIC_ROLES | {"url"}):
+            role, reason = "dimension", _reason("survey_question", column)
+            if sample[column].cast(pl.String).n_unique() > MAX_CATEGORIES:
+                role, reason = "ignore", _reason("free_text", column, values=sample[column].n_unique(),
+                                                 cap=MAX_CATEGORIES)
         if role == "url":
             url_columns.append((*_url_profile(sample[column]), position, column))
             continue
+        if role == "measure" and _looks_like_weights(sample[column]) and not aggregated:
+            reason = _reason("weight_like_values", column)
+            unsure.add(column)
         roles[column] = role
         reasons[column] = reason
         if role not in _MANY_ROLES:
-            claims.setdefault(role, []).append((1, 0, position, column))
+            claim(role, column, 1)
 
     # With several URL columns, the most landing-like one is the landing page.
     url_columns.sort(key=lambda u: (not u[0], u[2], u[1]), reverse=True)
@@ -461,79 +669,106 @@ def guess_roles(frame: pl.DataFrame | pl.LazyFrame) -> RoleGuess:
             landing = not android and (top_host >= 0.8 or utm >= 0.05)
         if landing:
             roles[column] = "landing_page"
-            reasons[column] = (f"URLs, {top_host:.0%} on one site and {utm:.0%} with utm_ tags, "
-                               "like landing pages")
+            reasons[column] = _reason("landing_urls", column, host_pct=top_host * 100, utm_pct=utm * 100)
         else:
             roles[column] = "referrer"
-            reasons[column] = "URLs on many sites, like referrers"
-        claims.setdefault(roles[column], []).append((1, 0, position, column))
+            reasons[column] = _reason("referrer_urls", column)
+        claim(roles[column], column, 1)
 
     for role, rivals in claims.items():
         winner = min(rivals)[3]
         for _, _, _, column in rivals:
             if column != winner:
                 roles[column] = _fallback(column, numeric)
-                reasons[column] = (f"'{winner}' was chosen as the {role.replace('_', ' ')} "
-                                   f"column; this one is a {roles[column]}")
+                reasons[column] = _reason("rival", column, role=role, winner=winner, fallback=roles[column])
+
+    # A survey's own visit origins: a share (or count) of visits per bucket, the three found.
+    if survey_tool or {"segment", "weight"} & set(roles.values()):
+        candidates = [c for c in sample.columns if c in numeric and roles[c] in ("measure", "share", "count")]
+        for role, column in _origin_columns(candidates).items():
+            roles[column] = role
+            reasons[column] = _reason("origin", column, role=role)
+
+    separators = {}
+    for column in sample.columns:
+        if sample.schema[column] == pl.String:
+            separator = joined_separator(sample[column]) or _most_common_separator(sample[column])
+            if separator:
+                separators[column] = separator
 
     ordered = {c: roles[c] for c in sample.columns}
     return RoleGuess(
-        kind=infer_kind(ordered),
+        kind=infer_kind(ordered, tool=tool),
         roles=ordered,
         reasons={c: reasons[c] for c in sample.columns},
         numeric_columns=numeric,
+        separators=separators,
+        groups=groups,
+        unsure=frozenset(unsure),
+        tool=tool,
     )
 
 
-def with_roles(guess: RoleGuess, overrides: Mapping[str, str]) -> RoleGuess:
-    """The guess with the user's roles applied; a role held once moves, and the kind follows."""
+def _most_common_separator(values: pl.Series) -> str | None:
+    """The separator found in most cells (for a column the user says is multi-answer)."""
+    texts = values.drop_nulls()
+    counts = {s: int(texts.str.contains(s, literal=True).sum()) for s in SEPARATORS}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else None
+
+
+def with_roles(
+    guess: RoleGuess, overrides: Mapping[str, str], groups: Mapping[str, str] | None = None
+) -> RoleGuess:
+    """The guess with the user's roles applied; a role held once moves, and the kind follows.
+
+    `groups` names, for option columns, the question each belongs to (the user's grouping wins
+    over the reader's).
+    """
     roles = dict(guess.roles)
     reasons = dict(guess.reasons)
     for column, role in overrides.items():
         if column not in roles:
-            raise InputError(
-                f"There is no column '{column}' in the data; choose one of: {', '.join(roles)}."
-            )
+            raise InputError(message("input.no_such_column", column=column, columns=list(roles)))
         if role not in ROLES:
-            raise InputError(
-                f"'{role}' is not a column role (column '{column}'); choose one of: "
-                f"{', '.join(ROLES)}."
-            )
-        if role in ("count", "share") and column not in guess.numeric_columns:
-            raise InputError(
-                f"Column '{column}' holds text, so it cannot be the {role}; choose a column of "
-                "numbers."
-            )
+            raise InputError(message("input.unknown_role", column=column, given=role, roles=list(ROLES)))
+        if role in ("count", "share", *ORIGIN_ROLES) and column not in guess.numeric_columns:
+            raise InputError(message("input.role_needs_numbers", column=column, role=role))
     for role in {r for r in overrides.values() if r not in _MANY_ROLES}:
         chosen = [c for c, r in overrides.items() if r == role]
         if len(chosen) > 1:
-            raise InputError(
-                f"Columns {' and '.join(repr(c) for c in chosen)} are both set as {role}; "
-                "choose one."
-            )
+            raise InputError(message("input.role_twice", columns=chosen, role=role))
     for column, role in overrides.items():
         if role not in _MANY_ROLES:
             for other, held in roles.items():
                 if held == role and other != column and other not in overrides:
                     roles[other] = _fallback(other, guess.numeric_columns)
-                    reasons[other] = f"you chose '{column}' as the {role.replace('_', ' ')} column"
+                    reasons[other] = _reason("moved", other, role=role, chosen=column)
         roles[column] = role
-        reasons[column] = "set by you"
-    return replace(guess, kind=infer_kind(roles), roles=roles, reasons=reasons)
+        reasons[column] = _reason("set_by_you", column)
+    kept_groups = {c: q for c, q in guess.groups.items() if roles.get(c) == "option"}
+    for column, question in (groups or {}).items():
+        if column not in roles:
+            raise InputError(message("input.no_such_column", column=column, columns=list(roles)))
+        if roles[column] != "option":
+            raise InputError(message("input.group_needs_option", column=column))
+        kept_groups[column] = question
+    for column in (c for c, r in roles.items() if r == "option" and c not in kept_groups):
+        kept_groups[column] = column  # an option column on its own: a question of one option
+    return replace(
+        guess, kind=infer_kind(roles, tool=guess.tool), roles=roles, reasons=reasons, groups=kept_groups,
+        unsure=frozenset(c for c in guess.unsure if c not in overrides),
+    )
 
 
-_TRAFFIC_ROLES = frozenset(
-    {"channel", "source", "medium", "source_medium", "campaign", "referrer", "landing_page",
-     "device"}
-)
-_CATEGORY_ROLES = _TRAFFIC_ROLES | {"dimension", "segment"}
+_CATEGORY_ROLES = _TRAFFIC_ROLES | {"dimension", "segment", "multi", "option"}
 
 
-def infer_kind(roles: Mapping[str, str]) -> str:
+def infer_kind(roles: Mapping[str, str], tool: str | None = None) -> str:
     """The dataset kind the roles describe (see the module docstring for the rules)."""
     present = set(roles.values())
     aggregated = bool(present & {"count", "share"})
-    if "segment" in present:
+    if "segment" in present or tool in SURVEY_TOOLS or "weight" in present:
         return "survey_table" if aggregated and not present & {"id", "weight"} else "survey"
     if "count" in present:
         if present & {"source_medium", "source", "medium"}:
@@ -547,3 +782,103 @@ def infer_kind(roles: Mapping[str, str]) -> str:
     if present & _TRAFFIC_ROLES:
         return "traffic"
     return "unknown"
+
+
+# ---------------------------------------------------------------- the schema
+
+
+_SURVEY_META_ROLES = frozenset({"segment", "weight", "id", "psu", "stratum", "date", "ignore", "count", "share",
+                                *ORIGIN_ROLES})
+
+
+def schema_of(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[ColumnInfo] = ()) -> Schema:
+    """The typed schema the roles describe, for the whole frame (see `digistrat.schema`)."""
+    column = guess.column_for
+    if guess.kind == "survey":
+        return _survey_schema(guess, frame, columns)
+    if guess.kind.startswith("traffic"):
+        count, share = column("count"), column("share")
+        if column("source_medium") or column("medium"):
+            origin = FROM_SOURCE_MEDIUM
+        elif column("referrer") or column("landing_page"):
+            origin = FROM_URLS
+        elif column("channel"):
+            origin = FROM_CHANNEL
+        elif column("source"):
+            origin = FROM_SOURCE
+        else:
+            origin = FROM_DEVICE
+        return TrafficSchema(
+            kind=guess.kind, origin=origin, source_medium=column("source_medium"), source=column("source"),
+            medium=column("medium"), campaign=column("campaign"), referrer=column("referrer"),
+            landing_page=column("landing_page"), channel=column("channel"), date=column("date"),
+            device=column("device"), sessions=count or share, sessions_are_shares=count is None and share is not None,
+        )
+    if guess.kind == "survey_table":
+        category = next((c for c, r in guess.roles.items() if r in _CATEGORY_ROLES), None)
+        return TableSchema(category=column("segment") or category, segment=column("segment"),
+                           count=column("count"), share=column("share"))
+    return UnknownSchema()
+
+
+def _survey_schema(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> SurveySchema:
+    info = {c.name: c for c in columns}
+    taken = set(frame.columns)
+    questions: list[Question] = []
+    scales: list[str] = []
+    skipped: list[Skipped] = []
+    grouped: dict[str, list[str]] = {}
+    for name, role in guess.roles.items():
+        if role == "option":
+            grouped.setdefault(guess.groups.get(name, name), []).append(name)
+
+    def text_of(name: str) -> str:
+        meta = info.get(name)
+        if meta is None or not meta.question:
+            return name
+        return f"{meta.question} — {meta.option}" if meta.option and meta.question != meta.option else meta.question
+
+    placed: set[str] = set()
+    for name, role in guess.roles.items():
+        if name not in frame.columns or role in _SURVEY_META_ROLES:
+            continue
+        dtype = frame.schema[name]
+        if role == "option":
+            question = guess.groups.get(name, name)
+            if question in placed:
+                continue
+            placed.add(question)
+            members = grouped[question]
+            key = question if question not in taken or members == [question] else f"{question} (options)"
+            first = info.get(members[0])
+            questions.append(Question(
+                name=key, text=(first.question if first and first.question else question), layout=OPTIONS,
+                columns=tuple(members),
+                options=tuple((info[m].option if m in info and info[m].option else m) for m in members),
+            ))
+        elif role == "multi":
+            questions.append(Question(name=name, text=text_of(name), layout=JOINED, columns=(name,),
+                                      separator=guess.separators.get(name, ";")))
+        elif role == "measure" or (dtype.is_numeric() and role not in _CATEGORY_ROLES):
+            if dtype.is_numeric():
+                scales.append(name)
+        else:
+            values = frame[name].n_unique()
+            if frame[name].null_count() == frame.height:
+                skipped.append(Skipped(name, "empty"))
+            elif values > MAX_CATEGORIES + 1:  # + 1: the nulls
+                skipped.append(Skipped(name, "free_text", values))
+            else:
+                questions.append(Question(name=name, text=text_of(name), layout=SINGLE, columns=(name,)))
+    for name, role in guess.roles.items():
+        if role == "ignore":
+            skipped.append(Skipped(name, "ignored"))
+    origins = tuple((role.removeprefix("origin_"), guess.column_for(role)) for role in ORIGIN_ROLES
+                    if guess.column_for(role))
+    counts = bool(origins) and all(_ORIGIN_COUNT.search(c) and not _ORIGIN_SHARE.search(c) for _, c in origins)
+    return SurveySchema(
+        segment=guess.column_for("segment"), weight=guess.column_for("weight"), id=guess.column_for("id"),
+        date=guess.column_for("date"), questions=tuple(questions), scales=tuple(scales),
+        origins=origins if len(origins) == len(ORIGIN_ROLES) else (), origins_are_counts=counts,
+        psu=guess.column_for("psu"), stratum=guess.column_for("stratum"), skipped=tuple(skipped),
+    )

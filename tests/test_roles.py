@@ -48,7 +48,7 @@ def test_ga4_traffic_acquisition_by_channel() -> None:
     expected["Sessions"] = "count"
     assert guess.roles == expected
     assert guess.column_for("count") == "Sessions"
-    assert "Session primary channel group" in guess.reasons[GA4_CHANNEL_HEADER[0]]
+    assert "Session primary channel group" in str(guess.reasons[GA4_CHANNEL_HEADER[0]])
 
 
 def test_header_typed_here_is_the_real_ga4_header() -> None:
@@ -91,7 +91,7 @@ def test_ga4_user_acquisition_counts_total_users_not_new_users() -> None:
     assert guess.kind == "traffic_by_channel"
     assert guess.column_for("count") == "Total users"
     assert guess.roles["New users"] == "measure"
-    assert "Total users" in guess.reasons["New users"]
+    assert "Total users" in str(guess.reasons["New users"])
 
 
 def test_sessions_win_the_count_over_users_and_visits_wherever_they_stand() -> None:
@@ -154,7 +154,7 @@ def test_matomo_raw_referrer_types_are_recognised_from_their_values() -> None:
     guess = guess_roles(frame_of(header, rows))
     assert guess.kind == "traffic_by_channel"
     assert_roles(guess, {"label": "channel", "nb_visits": "count", "nb_uniq_visitors": "measure"})
-    assert "channel names" in guess.reasons["label"]
+    assert "channel names" in str(guess.reasons["label"])
 
 
 def french_survey(rows: int = 60, seed: int = 7) -> pl.DataFrame:
@@ -179,7 +179,7 @@ def test_french_survey_export() -> None:
         "Taille d'entreprise": "dimension", "Secteur d'activité": "dimension",
         "Note de satisfaction": "measure",
     }
-    assert guess.reasons["Pondération"] == "header 'Pondération' means weight"
+    assert str(guess.reasons["Pondération"]) == "header 'Pondération' means Weight"
 
 
 def test_survey_roles_come_from_values_when_headers_say_nothing() -> None:
@@ -193,8 +193,10 @@ def test_survey_roles_come_from_values_when_headers_say_nothing() -> None:
     )
     guess = guess_roles(survey)
     assert guess.kind == "survey"
-    assert guess.roles == {"q0": "id", "q1": "segment", "q2": "weight", "q3": "dimension",
+    # numbers averaging 1 are only a hint of a weight without a header saying so: the user confirms
+    assert guess.roles == {"q0": "id", "q1": "segment", "q2": "measure", "q3": "dimension",
                            "q4": "dimension", "q5": "measure", "q6": "device"}
+    assert guess.unsure == {"q2"} and "weight" in str(guess.reasons["q2"])
 
 
 def session_log(rows: int = 200, seed: int = 11) -> dict[str, list]:
@@ -324,7 +326,7 @@ def test_header_vocabulary(header: str, values: list, role: str) -> None:
 def test_a_count_header_over_text_values_is_not_a_count() -> None:
     guess = guess_roles(pl.DataFrame({"Sessions": ["beaucoup", "peu"]}))
     assert guess.roles["Sessions"] == "dimension"
-    assert "not numbers" in guess.reasons["Sessions"]
+    assert "not numbers" in str(guess.reasons["Sessions"])
 
 
 def test_unique_labels_of_an_aggregated_table_are_a_dimension_not_an_id() -> None:
@@ -359,8 +361,8 @@ def test_only_the_first_ten_thousand_rows_are_sampled() -> None:
 def test_overrides_change_roles_and_recompute_the_kind() -> None:
     guess = guess_roles(french_survey())
     as_dimension = with_roles(guess, {"Segment": "dimension"})
-    assert as_dimension.kind == "unknown"
-    assert as_dimension.reasons["Segment"] == "set by you"
+    assert as_dimension.kind == "survey"  # still weighted respondents, without a segment
+    assert str(as_dimension.reasons["Segment"]) == "set by you"
 
     moved = with_roles(guess, {"Taille d'entreprise": "segment"})
     assert moved.kind == "survey"
@@ -391,7 +393,7 @@ def test_overrides_with_unknown_columns_or_roles_are_refused() -> None:
         with_roles(guess, {"Pondération": "poids"})
     with pytest.raises(InputError, match="'Secteur d'activité'.*text"):
         with_roles(guess, {"Secteur d'activité": "count"})
-    with pytest.raises(InputError, match="both set as segment"):
+    with pytest.raises(InputError, match="all set as Segment"):
         with_roles(guess, {"Segment": "segment", "Secteur d'activité": "segment"})
 
 
@@ -546,7 +548,7 @@ def test_everyday_count_headers_of_respondent_level_data_are_measures(header: st
     # no id, but segments repeat: respondents all the same
     guess = guess_roles(with_id.drop("Répondant"))
     assert guess.roles[header] == "measure" and guess.kind == "survey"
-    assert "respondents" in guess.reasons[header]
+    assert "respondents" in str(guess.reasons[header])
     # a timestamp differs on every row while the segment repeats
     stamped = with_id.drop("Répondant").with_columns(
         pl.Series("Horodateur", [f"2025/03/{i % 28 + 1:02d} 10:{i:02d}:00" for i in range(40)]))
