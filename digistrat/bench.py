@@ -190,8 +190,7 @@ def _survey_digistrat(path: Path, ranged: bool) -> Run:
     from digistrat.query import FilterSpec
 
     dataset = datasets.load_bytes(path.read_bytes(), path.name, limits=_limits())
-    layout = explore.survey_layout(dataset)
-    prepared = explore.prepare(dataset.frame, layout)  # once per dataset; the app caches it
+    prepared = explore.prepare(dataset)  # once per dataset; the app caches it
     specs = [FilterSpec.build(include=f, ranges=SURVEY_RANGE if ranged else None) for f in SURVEY_FILTERS]
 
     def run(i: int) -> Figures:

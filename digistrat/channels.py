@@ -308,7 +308,7 @@ def _norm_expr(expr: pl.Expr) -> pl.Expr:
     return pl.when(text.is_in(list(_NO_VALUE))).then(None).otherwise(text)
 
 
-def _map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.DataType) -> pl.Expr:
+def map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.DataType) -> pl.Expr:
     """Apply a Python function once per distinct non-null value of a column."""
 
     def apply(series: pl.Series) -> pl.Series:
@@ -398,7 +398,7 @@ def classify_frame(
         blank = medium_in.str.strip_chars().fill_null("") == ""
         missing = blank.all() if medium_given is None else pl.lit(True)
         hint = source_hint(source)
-        implied = _map_distinct(
+        implied = map_distinct(
             source_in,
             lambda v: dict(zip(("source", "medium"), implied_origin(v, hint))),
             pl.Struct({"source": pl.String, "medium": pl.String}),
@@ -414,7 +414,7 @@ def classify_frame(
             __ch_c=_norm_expr(pl.col(campaign)) if campaign in schema else pl.lit(None, pl.String),
         )
         .with_columns(
-            __ch_k=_map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
+            __ch_k=map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
         )
         .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k")))
     )
@@ -508,7 +508,7 @@ def implied_origin(source: str | None, hint: str | None = None) -> tuple[str | N
 # ---------------------------------------------------------------------------------------
 
 
-def _query_param(url: pl.Expr, names: str) -> pl.Expr:
+def query_param(url: pl.Expr, names: str) -> pl.Expr:
     return url.str.extract(rf"(?i)[?&](?:{names})=([^&#]*)", 1)
 
 
@@ -567,32 +567,32 @@ def sessions_from_urls(
     url = pl.col("__ch_lp")
 
     def decode(expr: pl.Expr) -> pl.Expr:
-        return _map_distinct(expr, _decode, pl.String())
+        return map_distinct(expr, _decode, pl.String())
 
     pages = (
         lf.select("__ch_lp")
         .unique()
         .with_columns(
-            __ch_us=decode(_query_param(url, "utm_source")),
-            __ch_um=decode(_query_param(url, "utm_medium")),
-            __ch_uc=decode(_query_param(url, "utm_campaign")),
+            __ch_us=decode(query_param(url, "utm_source")),
+            __ch_um=decode(query_param(url, "utm_medium")),
+            __ch_uc=decode(query_param(url, "utm_campaign")),
             __ch_google=url.str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)=").fill_null(False),
             __ch_bing=url.str.contains(r"(?i)[?&]msclkid=").fill_null(False),
-            __ch_lp_host=_map_distinct(url, host_of, pl.String()),
+            __ch_lp_host=map_distinct(url, host_of, pl.String()),
         )
     )
     referrers = (
         lf.select("__ch_ref")
         .unique()
         .with_columns(
-            __ch_r=_map_distinct(
+            __ch_r=map_distinct(
                 pl.col("__ch_ref").str.strip_chars(),
                 lambda v: _referrer_attribution(v, settings) if v else None,
                 pl.Struct({"source": pl.String, "medium": pl.String, "campaign": pl.String}),
             )
         )
         .with_columns(pl.col("__ch_r").struct.unnest().name.prefix("__ch_r_"))
-        .with_columns(__ch_ref_host=_map_distinct(pl.col("__ch_ref"), host_of, pl.String()))
+        .with_columns(__ch_ref_host=map_distinct(pl.col("__ch_ref"), host_of, pl.String()))
     )
     joined = lf.join(pages, on="__ch_lp", how="left", nulls_equal=True, maintain_order="left").join(
         referrers, on="__ch_ref", how="left", nulls_equal=True, maintain_order="left"

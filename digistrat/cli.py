@@ -11,25 +11,22 @@ from pathlib import Path
 from digistrat import datasets, stats, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import DigistratError, InputError
+from digistrat.messages import message
 from digistrat.i18n import LANGUAGES, format_percent, label
 from digistrat.read import describe
-from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
+from digistrat.segments import SEGMENT_BY_KEY
 
 
-def _load(
-    args: argparse.Namespace, role_overrides: dict[str, str] | None = None, exclude_bad_weights: bool = True
-) -> datasets.Dataset:
+def _load(args: argparse.Namespace, settings: datasets.LoadSettings | None = None) -> datasets.Dataset:
     path = Path(args.file)
     if not path.is_file():
-        raise InputError(f"{path}: no such file; check the path.")
+        raise InputError(message("cli.no_file", path=str(path)))
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"{path} cannot be read ({error.strerror}); check its permissions.") from None
-    return datasets.load_bytes(
-        data, path.name, table=args.table, sheet=args.sheet, role_overrides=role_overrides,
-        exclude_bad_weights=exclude_bad_weights,
-    )
+        raise InputError(message("cli.unreadable", path=str(path), reason=error.strerror or "")) from None
+    chosen = settings or datasets.LoadSettings()
+    return datasets.load_bytes(data, path.name, chosen.changed(table=args.table, sheet=args.sheet))
 
 
 def _number(value: float) -> int | float:
@@ -51,13 +48,15 @@ def _inspect(args: argparse.Namespace) -> dict:
         "sheets": list(report.sheets),
         "kind": dataset.kind,
         "roles": dataset.roles.roles,
+        "reasons": {column: reason.text(args.lang) for column, reason in dataset.roles.reasons.items()},
+        "unsure": sorted(dataset.roles.unsure),
         "rows_read": normalised.rows_read,
         "rows_used": normalised.rows_used,
         "left_out": normalised.left_out,
         "unmapped": {u.column: u.values.to_dicts() for u in normalised.unmapped},
         "bad_weight_rows": list(normalised.bad_weight_rows),
         "bad_weight_lines": list(normalised.bad_weight_lines),
-        "notes": [*describe(report), *normalised.notes],
+        "notes": [*describe(report), *(note.text(args.lang) for note in normalised.notes)],
     }
     if not args.json:
         lines = [*result["notes"], f"kind: {dataset.kind}"]
@@ -75,55 +74,13 @@ def _inspect(args: argparse.Namespace) -> dict:
 
 
 def _shares(args: argparse.Namespace) -> dict:
-    overrides = {}
-    if args.weight and args.weight != "none":
-        overrides[args.weight] = "weight"
-    # Unweighted shares keep the rows whose weight is unusable.
-    dataset = _load(args, overrides, exclude_bad_weights=args.weight != "none")
-    frame = dataset.frame
+    roles = {args.weight: "weight"} if args.weight and args.weight != "none" else {}
+    # Unweighted shares keep every row, whatever its weight.
+    settings = datasets.LoadSettings.build(roles=roles, weight_rule="unweighted" if args.weight == "none" else "exclude")
+    dataset = _load(args, settings)
     if args.by:
-        if args.by not in frame.columns:
-            raise InputError(f"--by {args.by}: no such column; the columns are {', '.join(frame.columns)}.")
-        by, keys = args.by, None
-    else:
-        if "segment" not in frame.columns:
-            raise InputError(
-                f"{dataset.name}: no segment column was found; name the column to count with --by COLUMN."
-            )
-        by, keys = "segment", SEGMENT_KEYS
-    if by == "segment" and dataset.kind == "survey_table":
-        return _table_shares(args, dataset)
-    weight = None if args.weight == "none" or "weight" not in frame.columns else "weight"
-    table = stats.share_table(frame, by, weight, keys=keys)
-    rows = []
-    for row in table.rows.iter_rows(named=True):
-        key = str(row["key"])
-        rows.append(
-            {
-                "key": key,
-                "label": SEGMENT_BY_KEY[key].label(args.lang) if by == "segment" and key in SEGMENT_BY_KEY else key,
-                "count": row["count"],
-                "share": None if row["share"] is None else row["share"] * 100,
-                "ci_low": None if row["ci_low"] is None else row["ci_low"] * 100,
-                "ci_high": None if row["ci_high"] is None else row["ci_high"] * 100,
-            }
-        )
-    result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
-    if not args.json:
-        print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
-        for row in rows:
-            interval = "" if row["ci_low"] is None else f"  [{format_percent(row['ci_low'], args.lang, 1)} – {format_percent(row['ci_high'], args.lang, 1)}]"
-            print(f"{row['label']:<32} {row['count']:>8}  {format_percent(row['share'], args.lang):>8}{interval}")
-    return result
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else value * 100
-
-
-def _table_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
-    """An aggregated table: each row counts for its count (or share), not as one respondent."""
-    table = datasets.table_shares(dataset)
+        return _answer_shares(args, dataset)
+    table = datasets.segment_shares(dataset)
     rows = [
         {
             "key": row["key"],
@@ -136,23 +93,53 @@ def _table_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
         for row in table.rows.iter_rows(named=True)
     ]
     base = None if table.base is None else _number(table.base)
-    result = {"base": base, "weighted": False, "rows": rows}
+    result = {"base": base, "weighted": table.weighted, "rows": rows}
     if not args.json:
-        if base is None:
+        if table.column is None:
+            print(f"base {base} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
+        elif base is None:
             print(f"{label('table.shares_only', args.lang)} ('{table.column}')")
         else:
             print(f"base {base} (sum of '{table.column}')")
-        for row in rows:
-            interval = "" if row["ci_low"] is None else f"  [{format_percent(row['ci_low'], args.lang, 1)} – {format_percent(row['ci_high'], args.lang, 1)}]"
-            count = "–" if row["count"] is None else row["count"]
-            print(f"{row['label']:<32} {count:>8}  {format_percent(row['share'], args.lang):>8}{interval}")
+        _print_rows(rows, args.lang)
     return result
+
+
+def _answer_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
+    """Shares of the answers of one column (`--by`), over the same rows as the pages."""
+    frame = datasets.rows(dataset).collect()
+    if args.by not in frame.columns:
+        raise InputError(message("cli.no_such_column", by=args.by, columns=frame.columns))
+    table = stats.share_table(frame, args.by, dataset.weight)
+    rows = [
+        {"key": str(row["key"]), "label": str(row["key"]), "count": row["count"], "share": _percent(row["share"]),
+         "ci_low": _percent(row["ci_low"]), "ci_high": _percent(row["ci_high"])}
+        for row in table.rows.iter_rows(named=True)
+    ]
+    result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
+    if not args.json:
+        print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
+        _print_rows(rows, args.lang)
+    return result
+
+
+def _print_rows(rows: list[dict], lang: str) -> None:
+    for row in rows:
+        interval = "" if row["ci_low"] is None else (
+            f"  [{format_percent(row['ci_low'], lang, 1)} – {format_percent(row['ci_high'], lang, 1)}]")
+        count = "–" if row["count"] is None else row["count"]
+        print(f"{row['label']:<32} {count:>8}  {format_percent(row['share'], lang):>8}{interval}")
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
 
 
 def _channels(args: argparse.Namespace) -> dict:
     dataset = _load(args)
     settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()))
     mix = traffic.channel_mix(dataset, settings)
+    origin = traffic.origin_of(dataset)
 
     def rows(frame):
         return [
@@ -160,11 +147,12 @@ def _channels(args: argparse.Namespace) -> dict:
             for r in frame.iter_rows(named=True)
         ]
 
-    result = {"sessions": mix.sessions, "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
+    result = {"sessions": mix.sessions, "origin": {"from": origin.source, "columns": list(origin.columns),
+                                                   "label": origin.label, "settings_apply": origin.rule_based},
+              "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
     if not args.json:
         print(f"{mix.sessions} sessions")
-        if mix.channels.is_empty() and not mix.devices.is_empty():
-            print(label("channels.devices_only", args.lang))
+        print(origin.message.text(args.lang))
         for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
             if frame.height:
                 print(f"{title}:")
@@ -213,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command(args)
     except DigistratError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.text(args.lang)}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug, not the user's fault: one line; the traceback only in a debug log
         logging.getLogger(__name__).debug("unexpected failure", exc_info=True)

@@ -1,28 +1,35 @@
-"""The one pipeline every dataset goes through: read -> roles -> normalise.
+"""The one pipeline every dataset goes through: read -> roles -> schema -> normalise.
 
-Bundled files and uploads take the very same path; a Dataset is what the pages and the
-CLI work on.
+Bundled files and uploads take the very same path; a Dataset is what the pages, the CLI and
+the exports work on. What shapes a dataset from a file's bytes (table, sheet, roles, value
+mappings, the weight rule) is one frozen `LoadSettings`; the dataset's `version` hashes it
+with the content, and is the only cache key the pages use. `rows` gives the respondents or
+sessions behind a view: the page's counts, its figures, the downloads and the CLI all start
+from it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
 
+from digistrat import stats
 from digistrat.errors import InputError
-from digistrat.normalise import NormaliseReport, normalise
-from digistrat.read import Limits, ReadReport, read_table
-from digistrat.roles import RoleGuess, guess_roles, with_roles
+from digistrat.messages import message
+from digistrat.normalise import WEIGHT_RULES, NormaliseReport, normalise
+from digistrat.query import FilterSpec
+from digistrat.read import ColumnInfo, Limits, ReadReport, read_table
+from digistrat.roles import RoleGuess, guess_roles, schema_of, with_roles
+from digistrat.schema import Schema, SurveySchema, TableSchema, TrafficSchema
 from digistrat.segments import SEGMENT_KEYS
-from digistrat.stats import share_interval
 
 T = TypeVar("T")
 
@@ -36,6 +43,81 @@ SAMPLE_PANEL = "sample_panel"
 SAMPLE_SESSIONS = "sample_sessions"
 
 
+def _pairs(mapping: Mapping[str, Any] | None) -> tuple:
+    return tuple(sorted((mapping or {}).items()))
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What the user chose when loading a file; re-applied exactly after a restart.
+
+    Hashable (a cache key), built from plain mappings with `build`; `as_dict` / `from_dict`
+    are its JSON form (the workspace keeps it as it is).
+    """
+
+    table: int = 0
+    sheet: str | int | None = None
+    roles: tuple[tuple[str, str], ...] = ()  # column -> role the user chose
+    groups: tuple[tuple[str, str], ...] = ()  # option column -> the question it belongs to
+    mappings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # column -> value -> key
+    weight_rule: str = "exclude"  # normalise.WEIGHT_RULES
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        table: int = 0,
+        sheet: str | int | None = None,
+        roles: Mapping[str, str] | None = None,
+        groups: Mapping[str, str] | None = None,
+        mappings: Mapping[str, Mapping[str, str]] | None = None,
+        weight_rule: str = "exclude",
+    ) -> LoadSettings:
+        if weight_rule not in WEIGHT_RULES:
+            raise InputError(message("input.weight_rule", rule=weight_rule))
+        return cls(
+            table=int(table), sheet=sheet, roles=_pairs(roles), groups=_pairs(groups),
+            mappings=tuple(sorted((c, _pairs(m)) for c, m in (mappings or {}).items() if m)),
+            weight_rule=weight_rule,
+        )
+
+    @property
+    def role_overrides(self) -> dict[str, str]:
+        return dict(self.roles)
+
+    @property
+    def group_overrides(self) -> dict[str, str]:
+        return dict(self.groups)
+
+    @property
+    def value_mappings(self) -> dict[str, dict[str, str]]:
+        return {column: dict(values) for column, values in self.mappings}
+
+    def changed(self, **changes: Any) -> LoadSettings:
+        """These settings with some choices changed (mappings as plain dicts)."""
+        current = {"table": self.table, "sheet": self.sheet, "roles": self.role_overrides,
+                   "groups": self.group_overrides, "mappings": self.value_mappings, "weight_rule": self.weight_rule}
+        return LoadSettings.build(**{**current, **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "sheet": self.sheet, "roles": self.role_overrides,
+                "groups": self.group_overrides, "mappings": self.value_mappings, "weight_rule": self.weight_rule}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LoadSettings:
+        # before the weight rule, sidecars said "exclude_bad_weights" and "role_overrides"
+        rule = data.get("weight_rule") or ("exclude" if data.get("exclude_bad_weights", True) else "unweighted")
+        return cls.build(
+            table=int(data.get("table", 0)), sheet=data.get("sheet"),
+            roles=data.get("roles", data.get("role_overrides")), groups=data.get("groups"),
+            mappings=data.get("mappings"), weight_rule=rule,
+        )
+
+    def digest(self) -> str:
+        text = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Dataset:
     id: str  # hash of the file's bytes: the same content is the same dataset
@@ -43,7 +125,10 @@ class Dataset:
     frame: pl.DataFrame  # normalised: canonical columns added, originals kept
     read: ReadReport
     roles: RoleGuess
+    schema: Schema
     normalised: NormaliseReport
+    settings: LoadSettings = field(default_factory=LoadSettings)
+    columns: tuple[ColumnInfo, ...] = ()  # what the file said of its columns (question texts...)
     provenance: Mapping[str, Any] | None = field(default=None)
     # Values computed once from this dataset (a traffic cube, say); never part of its identity.
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -55,8 +140,25 @@ class Dataset:
         return self._derived[key]
 
     @property
+    def version(self) -> str:
+        """The content and the choices that shaped it: the same version is the same figures."""
+        return f"{self.id}-{self.settings.digest()}"
+
+    @property
     def kind(self) -> str:
-        return self.roles.kind
+        return self.schema.kind
+
+    @property
+    def page(self) -> str | None:
+        """Which page shows it: "survey", "traffic", or None (the upload page only)."""
+        return self.schema.page
+
+    @property
+    def weight(self) -> str | None:
+        """The canonical weight column when figures are weighted (a survey with a weight column
+        and the rule that leaves bad weights out), else None."""
+        weighted = isinstance(self.schema, SurveySchema) and self.schema.weight and self.settings.weight_rule == "exclude"
+        return "weight" if weighted else None
 
     @property
     def illustrative(self) -> bool:
@@ -75,45 +177,29 @@ def provenance() -> dict[str, Any]:
 def load_bytes(
     data: bytes,
     file_name: str,
+    settings: LoadSettings = LoadSettings(),
     *,
-    table: int = 0,
-    sheet: str | int | None = None,
-    role_overrides: Mapping[str, str] | None = None,
-    mappings: Mapping[str, Mapping[str, str]] | None = None,
-    exclude_bad_weights: bool = True,
     limits: Limits = Limits(),
     source_provenance: Mapping[str, Any] | None = None,
 ) -> Dataset:
-    """Read, guess roles (with the user's overrides) and normalise one file's bytes."""
+    """Read, guess roles (with the user's choices), build the schema and normalise one file's bytes."""
     # The content hash (about 0.5 s per GB) runs while the file is parsed: hashlib lets go of the GIL.
     with ThreadPoolExecutor(max_workers=1) as pool:
         identity = pool.submit(content_id, data)
-        frame, read, roles, normalised = _load(
-            data, file_name, table, sheet, role_overrides, mappings, exclude_bad_weights, limits)
-    return Dataset(identity.result(), file_name, frame, read, roles, normalised, provenance=source_provenance)
-
-
-def _load(
-    data: bytes,
-    file_name: str,
-    table: int,
-    sheet: str | int | None,
-    role_overrides: Mapping[str, str] | None,
-    mappings: Mapping[str, Mapping[str, str]] | None,
-    exclude_bad_weights: bool,
-    limits: Limits,
-) -> tuple[pl.DataFrame, ReadReport, RoleGuess, NormaliseReport]:
-    """The normalised frame and what each step reported."""
-    result = read_table(data, file_name=file_name, table=table, sheet=sheet, limits=limits)
-    guess = guess_roles(result.frame)
-    if role_overrides:
-        guess = with_roles(guess, role_overrides)
-    frame, report = normalise(result.frame, guess, mappings=mappings or {}, exclude_bad_weights=exclude_bad_weights)
-    if report.bad_weight_rows:  # counting the file's lines costs a pass over the bytes: only when needed
-        offset = _line_offset(data, result.report)
-        if offset is not None:
-            report = replace(report, bad_weight_lines=tuple(row + offset for row in report.bad_weight_rows))
-    return frame, result.report, guess, report
+        result = read_table(data, file_name=file_name, table=settings.table, sheet=settings.sheet, limits=limits)
+        report = result.report
+        guess = guess_roles(result.frame, columns=result.columns, tool=report.tool,
+                            metadata=report.metadata_columns, declared_weight=report.declared_weight)
+        if settings.roles or settings.groups:
+            guess = with_roles(guess, settings.role_overrides, settings.group_overrides)
+        schema = schema_of(guess, result.frame, result.columns)
+        frame, normalised = normalise(
+            result.frame, segment=getattr(schema, "segment", None), device=getattr(schema, "device", None),
+            weight=schema.weight if isinstance(schema, SurveySchema) else None, mappings=settings.value_mappings,
+            weight_rule=settings.weight_rule, line_offset=lambda: _line_offset(data, report),
+        )
+    return Dataset(identity.result(), file_name, frame, report, guess, schema, normalised, settings, result.columns,
+                   provenance=source_provenance)
 
 
 def _line_offset(data: bytes, report: ReadReport) -> int | None:
@@ -143,63 +229,86 @@ def reference_shares(name: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------
-# Aggregated survey tables (kind survey_table): one row per segment with a count or a share
+# The rows behind a view, and segment shares of any survey
 # ---------------------------------------------------------------------------------------
 
 
+def answer_columns(dataset: Dataset) -> dict[str, pl.Expr]:
+    """Each survey question's answer expression by its name (what filters and the cube read)."""
+    schema = dataset.schema
+    return {q.name: q.answers() for q in schema.questions} if isinstance(schema, SurveySchema) else {}
+
+
+def rows(dataset: Dataset, spec: FilterSpec = FilterSpec()) -> pl.LazyFrame:
+    """The respondents (or sessions) behind a view: the dataset's rows that pass `spec`.
+
+    The weight rule was applied once, by normalise: every count, figure and export of a view
+    starts here, so they agree.
+    """
+    return dataset.frame.lazy() if spec.is_empty else dataset.frame.lazy().filter(
+        spec.expression(answer_columns(dataset)))
+
+
 @dataclass(frozen=True)
-class TableShares:
-    """Each segment's share in an aggregated table, from its count column, else its share column."""
+class SegmentShares:
+    """Each segment's share, from respondents or from an aggregated table's counts or shares."""
 
-    rows: pl.DataFrame  # key (SEGMENT_KEYS order, all five), total, share (0–1), count, ci_low, ci_high
-    column: str  # the column summed
-    base: float | None  # Σ counts; None for shares only: the published n is unknown, so no intervals
-
-
-def table_measure(dataset: Dataset) -> str | None:
-    """The column an aggregated table's figures come from: its count column, else its share column."""
-    return dataset.roles.column_for("count") or dataset.roles.column_for("share")
+    rows: pl.DataFrame  # key (SEGMENT_KEYS order, all five), count, share (0–1), ci_low, ci_high
+    base: float | None  # respondents or Σ counts; None for published shares only (n unknown, no intervals)
+    weighted: bool
+    n_eff: float | None  # the effective base of weighted respondents
+    column: str | None  # an aggregated table's count or share column
 
 
-def table_shares(dataset: Dataset, level: float = 0.95) -> TableShares:
+def segment_shares(dataset: Dataset, level: float = 0.95) -> SegmentShares:
+    """The segment shares the upload preview and the CLI show, from the same rows as the pages."""
+    schema = dataset.schema
+    if isinstance(schema, TableSchema):
+        return _table_shares(dataset, schema, level)
+    if not isinstance(schema, SurveySchema) or "segment" not in dataset.frame.columns:
+        raise InputError(message("input.no_segment", name=dataset.name))
+    table = stats.share_table(rows(dataset), "segment", dataset.weight, stats.Thresholds(level=level),
+                              keys=SEGMENT_KEYS)
+    frame = table.rows.select("key", pl.col("count").cast(pl.Float64), "share", "ci_low", "ci_high")
+    return SegmentShares(frame, float(table.base_rows), table.weighted, table.n_eff if table.weighted else None, None)
+
+
+def _table_shares(dataset: Dataset, schema: TableSchema, level: float) -> SegmentShares:
     """Segment shares of a table that already counts (or gives shares of) each segment.
 
     Rows of one segment are summed. With counts, share = count / Σ counts and the interval is
     `stats.share_interval` on that base; with shares only, they are rescaled to add up to 1
     (points or fractions alike) and count and intervals are null.
     """
-    column = table_measure(dataset)
+    column = schema.measure
     if column is None or "segment" not in dataset.frame.columns:
-        raise InputError(
-            f"{dataset.name}: this table has no segment column with a count or share column beside it; "
-            "give one numeric column the role 'count' or 'share'."
-        )
-    counted = column == dataset.roles.column_for("count")
+        raise InputError(message("input.table_without_measure", name=dataset.name))
+    counted = column == schema.count
     value = pl.col(column).cast(pl.Float64)
     negative = dataset.frame.filter(value < 0)
     if negative.height:
-        raise InputError(
-            f"{dataset.name}: column '{column}' holds a negative value ({negative[column][0]}); "
-            "counts and shares cannot be negative, so correct the file."
-        )
+        raise InputError(message("input.negative_measure", name=dataset.name, column=column,
+                                 value=str(negative[column][0])))
     sums = (
         dataset.frame.lazy().filter(pl.col("segment").is_not_null())
         .group_by(pl.col("segment").cast(pl.String).alias("key")).agg(value.sum().alias("total"))
         .collect()
     )
     keys = pl.DataFrame({"key": list(SEGMENT_KEYS)})
-    rows = keys.join(sums, on="key", how="left", maintain_order="left").with_columns(pl.col("total").fill_null(0.0))
-    base = float(rows["total"].sum())
-    rows = rows.with_columns(share=pl.col("total") / base if base > 0 else pl.lit(None, pl.Float64))
+    frame = keys.join(sums, on="key", how="left", maintain_order="left").with_columns(pl.col("total").fill_null(0.0))
+    base = float(frame["total"].sum())
+    frame = frame.with_columns(share=pl.col("total") / base if base > 0 else pl.lit(None, pl.Float64))
     if counted and base > 0:
         # five rows at most: one interval each
-        intervals = [share_interval(p, base, level)[:2] for p in rows["share"].to_list()]
+        intervals = [stats.share_interval(p, base, level)[:2] for p in frame["share"].to_list()]
         low, high = zip(*intervals)
     else:
-        low = high = [None] * rows.height
-    rows = rows.with_columns(
-        count=pl.col("total") if counted else pl.lit(None, pl.Float64),
-        ci_low=pl.Series(low, dtype=pl.Float64),
-        ci_high=pl.Series(high, dtype=pl.Float64),
+        low = high = [None] * frame.height
+    frame = frame.select(
+        "key",
+        (pl.col("total") if counted else pl.lit(None, pl.Float64)).alias("count"),
+        "share",
+        pl.Series("ci_low", low, dtype=pl.Float64),
+        pl.Series("ci_high", high, dtype=pl.Float64),
     )
-    return TableShares(rows=rows, column=column, base=base if counted else None)
+    return SegmentShares(frame, base if counted else None, False, None, column)

@@ -14,7 +14,6 @@ them in one group_by on that integer id. Every figure is then derived from the c
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,23 +21,16 @@ import numpy as np
 import polars as pl
 
 from digistrat import stats
+from digistrat import datasets
 from digistrat.datasets import Dataset
 from digistrat.errors import InputError
+from digistrat.messages import message
 from digistrat.query import FilterSpec
+from digistrat.schema import MULTI_SEPARATOR, SurveySchema
 from digistrat.segments import SEGMENT_KEYS
 
-MULTI_SEPARATOR = ";"
 # A categorical column with more distinct values than this is an identifier or free text, not a filter.
-MAX_FILTER_VALUES = 50
 BUCKETS = ("search", "external", "direct")
-ORIGIN_PATTERNS = {
-    "search": re.compile(r"search|recherche|seo|moteur", re.I),
-    "external": re.compile(r"external|externe|social|referr|lien", re.I),
-    "direct": re.compile(r"direct", re.I),
-}
-# A company's own channel figure is a share (whole percent) or a count of sessions by channel.
-SHARE_NAME = re.compile(r"share|part|pct|percent|%|taux", re.I)
-COUNT_NAME = re.compile(r"session|visit|count|nombre|nb_", re.I)
 CELL = "_cell"
 IN_SEGMENT = "_in_segment"
 ALL = "all"  # key of the "all segments" row of the channel mix
@@ -47,74 +39,51 @@ HIGHER, LOWER, SAME = "higher", "lower", "same"  # verdict of a difference; None
 
 @dataclass(frozen=True)
 class SurveyLayout:
-    """Which columns of a survey the segments page can use, and how."""
+    """The survey schema as the segments page's figures use it: question names and columns."""
 
-    weight: str | None
-    dimensions: tuple[str, ...]  # single-answer categorical columns
-    multi: tuple[str, ...]  # multi-answer columns stored as a delimited list
-    numeric: tuple[str, ...]  # every numeric answer (range filters)
+    weight: str | None  # the canonical weight column when figures are weighted
+    dimensions: tuple[str, ...]  # single-answer questions
+    multi: tuple[str, ...]  # multi-answer questions (answers joined by MULTI_SEPARATOR)
+    numeric: tuple[str, ...]  # numeric answers (range filters)
     origins: tuple[tuple[str, str], ...]  # (bucket key, column of each company's own channel figure)
     origins_are_counts: bool = False  # sessions by channel rather than shares
 
 
 def survey_layout(dataset: Dataset) -> SurveyLayout:
-    frame = dataset.frame
-    dimensions, multi, numeric = [], [], []
-    for column, role in dataset.roles.roles.items():
-        if column not in frame.columns or role in ("segment", "weight", "id", "ignore"):
-            continue
-        dtype = frame.schema[column]
-        if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-            values = frame[column].cast(pl.String).drop_nulls()
-            if values.str.contains(MULTI_SEPARATOR, literal=True).any():
-                multi.append(column)
-            elif values.n_unique() <= MAX_FILTER_VALUES:
-                dimensions.append(column)
-        elif dtype.is_numeric():
-            numeric.append(column)
-    origins, are_counts = _origin_columns(numeric)
+    """The layout of a survey dataset, read from its schema (nothing is decided here)."""
+    schema = dataset.schema
+    if not isinstance(schema, SurveySchema):
+        raise InputError(message("input.not_a_survey", name=dataset.name, kind=dataset.kind))
     return SurveyLayout(
-        weight="weight" if "weight" in frame.columns else None,
-        dimensions=tuple(dimensions),
-        multi=tuple(multi),
-        numeric=tuple(numeric),
-        origins=origins,
-        origins_are_counts=are_counts,
+        weight=dataset.weight,
+        dimensions=tuple(q.name for q in schema.single),
+        multi=tuple(q.name for q in schema.multi),
+        numeric=schema.scales,
+        origins=schema.origins,
+        origins_are_counts=schema.origins_are_counts,
     )
 
 
-def _origin_columns(numeric: list[str]) -> tuple[tuple[tuple[str, str], ...], bool]:
-    """One column per bucket, all shares or all session counts; none unless all three are found."""
-    for name_kind, are_counts in ((SHARE_NAME, False), (COUNT_NAME, True)):
-        candidates = [c for c in numeric if name_kind.search(c)]
-        found: dict[str, str] = {}
-        for bucket in BUCKETS:
-            match = next((c for c in candidates if ORIGIN_PATTERNS[bucket].search(c) and c not in found.values()), None)
-            if match:
-                found[bucket] = match
-        if len(found) == len(BUCKETS):
-            return tuple(found.items()), are_counts
-    return (), False
-
-
-def filter_options(frame: pl.DataFrame, layout: SurveyLayout) -> dict[str, list[str]]:
-    """The values each categorical filter offers, sorted; multi-answer options split."""
-    options = {c: sorted(frame[c].cast(pl.String).drop_nulls().unique().to_list()) for c in layout.dimensions}
-    for column in layout.multi:
-        split = frame[column].drop_nulls().str.split(MULTI_SEPARATOR).explode().str.strip_chars()
-        options[column] = sorted(split.filter(split != "").unique().to_list())
+def filter_options(prepared: PreparedSurvey) -> dict[str, list[str]]:
+    """The answers each categorical filter offers, sorted; multi-answer options split."""
+    cells = prepared.cells
+    options = {c: sorted(cells[c].drop_nulls().unique().to_list()) for c in prepared.layout.dimensions}
+    for column in prepared.layout.multi:
+        split = cells[column].drop_nulls().str.split(MULTI_SEPARATOR).explode()
+        options[column] = sorted(split.unique().to_list())
     return options
 
 
-def numeric_bounds(frame: pl.DataFrame, layout: SurveyLayout) -> dict[str, tuple[float, float]]:
+def numeric_bounds(prepared: PreparedSurvey) -> dict[str, tuple[float, float]]:
     """(smallest, largest) value of each numeric column that has at least two distinct values."""
-    if not layout.numeric:
+    numeric = prepared.layout.numeric
+    if not numeric:
         return {}
-    row = frame.select(
-        [pl.col(c).min().alias(f"{c}\0min") for c in layout.numeric]
-        + [pl.col(c).max().alias(f"{c}\0max") for c in layout.numeric]
+    row = prepared.rows.select(
+        [pl.col(c).min().alias(f"{c}\0min") for c in numeric]
+        + [pl.col(c).max().alias(f"{c}\0max") for c in numeric]
     ).row(0, named=True)
-    bounds = {c: (row[f"{c}\0min"], row[f"{c}\0max"]) for c in layout.numeric}
+    bounds = {c: (row[f"{c}\0min"], row[f"{c}\0max"]) for c in numeric}
     return {c: (float(lo), float(hi)) for c, (lo, hi) in bounds.items() if lo is not None and lo < hi}
 
 
@@ -124,7 +93,7 @@ class PreparedSurvey:
 
     layout: SurveyLayout
     rows: pl.DataFrame  # per respondent: CELL id, weight, numeric answers, own channel shares
-    cells: pl.DataFrame  # per CELL id: segment and categorical answers
+    cells: pl.DataFrame  # per CELL id: segment and each question's answer
     cube: pl.DataFrame  # per CELL id: sums of every respondent (no filter), joined to `cells`
     total_rows: int
     # numeric column -> the cube per (CELL id, value of that column), where it is much smaller
@@ -136,15 +105,19 @@ def _origin_share(bucket: str) -> str:
     return f"_origin_{bucket}"
 
 
-def prepare(frame: pl.DataFrame, layout: SurveyLayout) -> PreparedSurvey:
-    """Number each combination of segment and categorical answers; sum every combination once."""
+def prepare(dataset: Dataset) -> PreparedSurvey:
+    """Number each combination of segment and answers; sum every combination once.
+
+    The respondents are `datasets.rows(dataset)`, the rows every count and export of the
+    dataset start from; each question's answer is read through its schema expression.
+    """
+    layout = survey_layout(dataset)
+    frame = datasets.rows(dataset).collect()
     if "segment" not in frame.columns:
-        raise InputError("This survey has no segment column; name the column that holds each company's segment.")
-    if layout.weight:
-        # rows whose bad weight the user chose to keep have an empty weight: weighted figures leave them out
-        frame = frame.filter(pl.col(layout.weight).is_not_null())
+        raise InputError(message("input.no_segment", name=dataset.name))
+    answers = datasets.answer_columns(dataset)
     keys = ["segment", *layout.dimensions, *layout.multi]
-    categorical = frame.select(pl.col(k).cast(pl.String) for k in keys)
+    categorical = frame.select(pl.col("segment").cast(pl.String), *(answers[k] for k in keys[1:]))
     ids = categorical.select(pl.struct(keys).rank("dense").cast(pl.UInt32).alias(CELL)).to_series()
     origin_columns = [c for _, c in layout.origins]
     if layout.origins_are_counts:
@@ -206,7 +179,7 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class ChannelMix:
+class OriginMeans:
     """Mean of each company's own channel shares (points) per segment, and one contrast.
 
     `mix`: segment (a key or ALL), bucket, mean, ci_low, ci_high, n, n_eff, flag.
@@ -249,7 +222,7 @@ class PageView:
     crosstab_dimension: str | None
     crosstab: stats.Crosstab | None  # segment (rows) × dimension (columns)
     comparison: Comparison | None
-    channels: ChannelMix | None
+    channels: OriginMeans | None
     profile: Profile | None
 
     @property
@@ -268,7 +241,7 @@ def _roll(cube: pl.DataFrame, by: list[str | pl.Expr], layout: SurveyLayout, mea
 def filtered_cube(prepared: PreparedSurvey, spec: FilterSpec) -> pl.DataFrame:
     """The cube of the respondents that pass the filters (per CELL id, or finer: every
     figure is a roll-up of it)."""
-    categorical = FilterSpec(include=spec.include, any_of=spec.any_of, separator=spec.separator)
+    categorical = spec.categorical()
     if not spec.ranges:
         return prepared.cube if categorical.is_empty else prepared.cube.filter(categorical.expression())
     ranges = FilterSpec(ranges=spec.ranges).expression()
@@ -355,7 +328,7 @@ def page_view(
         crosstab_dimension=crosstab_dimension,
         crosstab=crosstab,
         comparison=comparison,
-        channels=None if empty or not layout.origins else channel_mix(by_segment, layout, thresholds, channel_pair),
+        channels=None if empty or not layout.origins else origin_means(by_segment, layout, thresholds, channel_pair),
         profile=(
             None if empty or profiled is None
             else segment_profile(by_segment, per_question, layout, profiled, thresholds)
@@ -482,9 +455,9 @@ def _sum_means(cube: pl.DataFrame, layout: SurveyLayout, by: list[pl.Expr]) -> p
     return cube.group_by(by).agg(pl.col(columns).sum())
 
 
-def channel_mix(
+def origin_means(
     by_segment: pl.DataFrame, layout: SurveyLayout, thresholds: stats.Thresholds, pair: tuple[str, str] | None = None
-) -> ChannelMix:
+) -> OriginMeans:
     """Mean own channel shares per segment (and all) with t intervals; Welch contrast of a pair.
 
     `by_segment`: the cube rolled up to segments, with the mean sums of each bucket.
@@ -521,7 +494,7 @@ def channel_mix(
             )
         contrast, n_tests = _adjust(pl.DataFrame(rows, schema={"bucket": pl.String, **{
             k: pl.Float64 for k in ("mean_a", "mean_b", "diff", "ci_low", "ci_high", "p_value")}}), thresholds.level)
-    return ChannelMix(mix, pair, contrast, n_tests)
+    return OriginMeans(mix, pair, contrast, n_tests)
 
 
 def _welch(a: Mapping | None, b: Mapping | None, level: float) -> stats.Difference | None:

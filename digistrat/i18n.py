@@ -179,6 +179,123 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Column '{column}' is not an option column; give it the role 'option of a multi-answer question' first.",
         "La colonne « {column} » n'est pas une colonne d'option ; donnez-lui d'abord le rôle « option d'une question à choix multiples ».",
     ),
+    # normalisation notes
+    "msg.norm.rows": ("Read {read} {read|row|rows}; {used} used.", "{read} {read|ligne lue|lignes lues} ; {used} {used|utilisée|utilisées}."),
+    "msg.norm.user_excluded": (
+        "{rows} {rows|row is|rows are} left out because you excluded their value.",
+        "{rows} {rows|ligne est écartée|lignes sont écartées} parce que vous avez exclu leur valeur.",
+    ),
+    "msg.norm.no_segment": (
+        "{rows} {rows|row has|rows have} no segment in column '{column}' and {rows|is|are} left out.",
+        "{rows} {rows|ligne n'a|lignes n'ont} pas de segment dans la colonne « {column} » et {rows|est écartée|sont écartées}.",
+    ),
+    "msg.norm.unmapped_segment": (
+        "{values} {values|value|values} of column '{column}' {values|matches|match} no segment ({rows} {rows|row|rows}); these rows are left out until you map or exclude the values.",
+        "{values} {values|valeur|valeurs} de la colonne « {column} » ne {values|correspond|correspondent} à aucun segment ({rows} {rows|ligne|lignes}) ; ces lignes sont écartées tant que vous ne les associez pas ou ne les excluez pas.",
+    ),
+    "msg.norm.unmapped_device": (
+        "{values} {values|value|values} of column '{column}' {values|matches|match} no device ({rows} {rows|row|rows}); these rows stay in with an empty device until you map or exclude the values.",
+        "{values} {values|valeur|valeurs} de la colonne « {column} » ne {values|correspond|correspondent} à aucun appareil ({rows} {rows|ligne|lignes}) ; ces lignes restent, sans appareil, tant que vous ne les associez pas ou ne les excluez pas.",
+    ),
+    "msg.norm.bad_weights_excluded_rows": (
+        "{rows} {rows|row has|rows have} a weight in column '{column}' that is not a positive number (data rows {listed}); {left_out} {left_out|is|are} left out for it (rows already left out for another reason are counted there).",
+        "{rows} {rows|ligne a|lignes ont} un poids dans la colonne « {column} » qui n'est pas un nombre positif (lignes de données {listed}) ; {left_out} {left_out|est écartée|sont écartées} pour cela (les lignes déjà écartées pour une autre raison y sont comptées).",
+    ),
+    "msg.norm.bad_weights_excluded_lines": (
+        "{rows} {rows|row has|rows have} a weight in column '{column}' that is not a positive number (file lines {listed}); {left_out} {left_out|is|are} left out for it (rows already left out for another reason are counted there).",
+        "{rows} {rows|ligne a|lignes ont} un poids dans la colonne « {column} » qui n'est pas un nombre positif (lignes du fichier {listed}) ; {left_out} {left_out|est écartée|sont écartées} pour cela (les lignes déjà écartées pour une autre raison y sont comptées).",
+    ),
+    "msg.norm.bad_weights_unweighted_rows": (
+        "{rows} {rows|row has|rows have} a weight in column '{column}' that is not a positive number (data rows {listed}); every row is kept, so every figure is unweighted.",
+        "{rows} {rows|ligne a|lignes ont} un poids dans la colonne « {column} » qui n'est pas un nombre positif (lignes de données {listed}) ; toutes les lignes sont gardées, donc aucun chiffre n'est pondéré.",
+    ),
+    "msg.norm.bad_weights_unweighted_lines": (
+        "{rows} {rows|row has|rows have} a weight in column '{column}' that is not a positive number (file lines {listed}); every row is kept, so every figure is unweighted.",
+        "{rows} {rows|ligne a|lignes ont} un poids dans la colonne « {column} » qui n'est pas un nombre positif (lignes du fichier {listed}) ; toutes les lignes sont gardées, donc aucun chiffre n'est pondéré.",
+    ),
+    "msg.input.weight_rule": (
+        "'{rule}' is not a rule for unusable weights; use 'exclude' or 'unweighted'.",
+        "« {rule} » n'est pas une règle pour les poids inutilisables ; utilisez « exclude » ou « unweighted ».",
+    ),
+    "msg.input.role_column_gone": (
+        "Column '{column}' chosen for a role is not in the data; choose the roles again.",
+        "La colonne « {column} » choisie pour un rôle n'est pas dans les données ; choisissez les rôles à nouveau.",
+    ),
+    "msg.input.not_mappable": (
+        "Values of column '{column}' cannot be mapped here: only the segment and device columns take mappings; change the column's role or remove the mapping.",
+        "Les valeurs de la colonne « {column} » ne peuvent pas être associées ici : seules les colonnes de segment et d'appareil le peuvent ; changez le rôle de la colonne ou retirez l'association.",
+    ),
+    "msg.input.bad_mapping": (
+        "The mapping of '{value}' in column '{column}' is '{target}', which is not one of {keys}; choose one of those.",
+        "L'association de « {value} » dans la colonne « {column} » est « {target} », qui n'est pas parmi {keys} ; choisissez-en une.",
+    ),
+    "msg.input.no_segment": (
+        "{name}: no segment column was found; give one column the role 'segment' (or count by another column).",
+        "{name} : aucune colonne de segment n'a été trouvée ; donnez le rôle « segment » à une colonne (ou comptez selon une autre colonne).",
+    ),
+    "msg.input.table_without_measure": (
+        "{name}: this table has no segment column with a count or share column beside it; give one numeric column the role 'count' or 'share'.",
+        "{name} : ce tableau n'a pas de colonne de segment avec une colonne d'effectif ou de part à côté ; donnez à une colonne numérique le rôle « effectif » ou « part ».",
+    ),
+    "msg.input.negative_measure": (
+        "{name}: column '{column}' holds a negative value ({value}); counts and shares cannot be negative, so correct the file.",
+        "{name} : la colonne « {column} » contient une valeur négative ({value}) ; un effectif ou une part ne peut pas être négatif, corrigez le fichier.",
+    ),
+    "msg.input.survey_not_traffic": (
+        "{name} is a survey ({kind}), not web traffic with channels: open it on the Segments page, or count its answers with `shares`.",
+        "{name} est une enquête ({kind}), pas du trafic web avec des canaux : ouvrez-la sur la page Segments, ou comptez ses réponses avec `shares`.",
+    ),
+    "msg.input.not_traffic": (
+        "{name} has no column saying where visits come from ({kind}): give one column the role 'channel', 'source / medium' or 'referrer URL'.",
+        "{name} n'est pas du trafic web ({kind}) : donnez à une colonne le rôle « canal », « source / support » ou « URL référente ».",
+    ),
+    "msg.input.not_a_survey": (
+        "{name} is not a survey with one row per respondent ({kind}); open it where that kind of data is shown.",
+        "{name} n'est pas une enquête à une ligne par répondant ({kind}) ; ouvrez-le là où ce type de données est montré.",
+    ),
+    "msg.input.untagged_landing_pages": (
+        "Column '{column}' holds landing pages without utm_ tags or click ids and the file has no channel, source / medium or referrer column, so where visits came from is unknown: export the report by session source / medium or by channel group instead.",
+        "La colonne « {column} » contient des pages de destination sans balises utm_ ni identifiants de clic, et le fichier n'a pas de colonne de canal, de source / support ou de référent : l'origine des visites est inconnue ; exportez plutôt le rapport par source / support de session ou par groupe de canaux.",
+    ),
+    "msg.cli.no_file": ("{path}: no such file; check the path.", "{path} : fichier introuvable ; vérifiez le chemin."),
+    "msg.cli.unreadable": ("{path} cannot be read ({reason}); check its permissions.", "{path} ne peut pas être lu ({reason}) ; vérifiez ses droits."),
+    "msg.cli.no_such_column": ("--by {by}: no such column; the columns are {columns}.", "--by {by} : colonne inconnue ; les colonnes sont {columns}."),
+    # where a traffic dataset's channels come from
+    "msg.origin.source_medium": (
+        "Channels computed with the rules from {columns}.", "Canaux calculés par les règles à partir de {columns}.",
+    ),
+    "msg.origin.source_medium_label": (
+        "Channels computed with the rules from {columns}; the export's own channel labels in '{label}' are used only to check them.",
+        "Canaux calculés par les règles à partir de {columns} ; les libellés de canal de l'export (« {label} ») servent seulement à les vérifier.",
+    ),
+    "msg.origin.source": (
+        "Channels computed with the rules from the sources in {columns} (each source's usual medium).",
+        "Canaux calculés par les règles à partir des sources de {columns} (le support habituel de chaque source).",
+    ),
+    "msg.origin.source_label": (
+        "Channels computed with the rules from the sources in {columns}; the export's own channel labels in '{label}' are used only to check them.",
+        "Canaux calculés par les règles à partir des sources de {columns} ; les libellés de canal de l'export (« {label} ») servent seulement à les vérifier.",
+    ),
+    "msg.origin.urls": (
+        "Channels computed with the rules from the referrer and landing-page addresses in {columns}.",
+        "Canaux calculés par les règles à partir des adresses référentes et des pages de destination de {columns}.",
+    ),
+    "msg.origin.urls_label": (
+        "Channels computed with the rules from the addresses in {columns}; the export's own channel labels in '{label}' are used only to check them.",
+        "Canaux calculés par les règles à partir des adresses de {columns} ; les libellés de canal de l'export (« {label} ») servent seulement à les vérifier.",
+    ),
+    "msg.origin.channel": (
+        "Channels read from the export's own labels in {columns}: your domains, the AI-assistants channel and the rule mode cannot change them (export the source / medium to use them).",
+        "Canaux lus dans les libellés de l'export ({columns}) : vos domaines, le canal assistants IA et le mode des règles ne peuvent pas les changer (exportez la source / le support pour les utiliser).",
+    ),
+    "msg.origin.device": (
+        "This file splits sessions by device only: channels need a channel, source / medium or referrer URL column.",
+        "Ce fichier ne répartit les visites que par appareil : les canaux demandent une colonne de canal, de source / support ou d'URL référente.",
+    ),
+    "channels.surveys_elsewhere": (
+        "Your upload {names} is a survey, not web traffic: it is on the Segments page.",
+        "Votre fichier {names} est une enquête, pas du trafic web : il est sur la page Segments.",
+    ),
     # application
     "app.title": ("digistrat — digital strategy explorer", "digistrat — explorer la stratégie digitale"),
     "lang.en": ("English", "English"),
@@ -318,7 +435,37 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Le rôle deviné pour chaque colonne, et pourquoi (survolez le rôle). Changez un rôle et les chiffres suivent.",
     ),
     "upload.examples": ("e.g. {values}", "ex. {values}"),
-    "upload.set_by_you": ("set by you", "choisi par vous"),
+    "upload.tool": ("Survey tool: {tool} ({header_rows} header rows).", "Outil d'enquête : {tool} ({header_rows} lignes d'en-tête)."),
+    "tool.surveymonkey": ("SurveyMonkey", "SurveyMonkey"),
+    "tool.qualtrics": ("Qualtrics", "Qualtrics"),
+    "tool.google_forms": ("Google Forms", "Google Forms"),
+    "tool.microsoft_forms": ("Microsoft Forms", "Microsoft Forms"),
+    "tool.limesurvey": ("LimeSurvey", "LimeSurvey"),
+    "tool.typeform": ("Typeform", "Typeform"),
+    "tool.kobo": ("KoboToolbox / ODK", "KoboToolbox / ODK"),
+    "tool.wenjuanxing": ("Wenjuanxing (问卷星)", "Wenjuanxing (问卷星)"),
+    "tool.spss": ("SPSS", "SPSS"),
+    "tool.stata": ("Stata", "Stata"),
+    "tool.sas": ("SAS", "SAS"),
+    "upload.skipped": ("Not offered as filters: {columns}.", "Non proposées comme filtres : {columns}."),
+    "upload.skipped.free_text": (
+        "'{column}' ({n} distinct answers: free text; give it the role 'Category to filter by' only if it has fewer)",
+        "« {column} » ({n} réponses distinctes : texte libre)",
+    ),
+    "upload.skipped.empty": ("'{column}' (empty)", "« {column} » (vide)"),
+    "upload.unsure": (
+        "Please confirm the role of {columns} (marked ⚠ below): its values leave a doubt.",
+        "Merci de confirmer le rôle de {columns} (marqué ⚠ ci-dessous) : ses valeurs laissent un doute.",
+    ),
+    "upload.question_of_option": ("Question of this option", "Question de cette option"),
+    "upload.question_of_option_help": (
+        "Option columns with the same question name are the options of one multi-answer question.",
+        "Les colonnes d'option portant le même nom de question sont les options d'une même question à choix multiples.",
+    ),
+    "upload.no_segment": (
+        "No column holds the five segments: give the segment question the role 'Segment' to see the segments page.",
+        "Aucune colonne ne contient les cinq segments : donnez à la question de segment le rôle « Segment » pour voir la page segments.",
+    ),
     "upload.unmapped": ("Values to map", "Valeurs à faire correspondre"),
     "upload.unmapped_segment": (
         "Values of column '{column}' that match none of the five segments: their rows are left out until you "
@@ -342,10 +489,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "upload.bad_weights_lines": ("lines {lines}", "lignes {lines}"),
     "upload.bad_weights_rows": ("data rows {rows}", "lignes de données {rows}"),
-    "upload.exclude_bad_weights": ("Leave these rows out", "Écarter ces lignes"),
+    "upload.exclude_bad_weights": ("Leave these rows out (weighted figures)", "Écarter ces lignes (chiffres pondérés)"),
     "upload.exclude_bad_weights_help": (
-        "Otherwise they stay in, unweighted figures count them and weighted figures leave them out.",
-        "Sinon elles restent : les chiffres non pondérés les comptent, les chiffres pondérés les ignorent.",
+        "Off: every row is kept and every figure is unweighted, so counts and figures cover the same rows.",
+        "Désactivé : toutes les lignes restent et aucun chiffre n'est pondéré, pour que les effectifs et les chiffres portent sur les mêmes lignes.",
     ),
     "upload.preview": ("Preview", "Aperçu"),
     "upload.preview_base": ("Base: {n} rows.", "Base : {n} lignes."),

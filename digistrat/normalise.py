@@ -2,11 +2,8 @@
 
 Decisions where the brief was silent:
 
-- Label matching folds case, accents, punctuation, ``&`` (= "and"), underscores and digits
-  ("1 - Newcomers" matches), drops articles and filler words ("les", "the", "de", "segment",
-  "groupe"...), inclusive endings ("convaincu(e)(s)", "convaincu·e·s") and, per word, a
-  final "s"/"x" then a final "e", so singular/plural and most French genders meet.
-  Codes made only of digits ("1".."5") map to nothing: the user maps them.
+- Labels are matched by `digistrat.vocabulary`. Codes made only of digits ("1".."5") map to
+  nothing: the user maps them.
 - "unsatisfied" and "mécontent(s)" mean dissatisfied; "not satisfied" / "non satisfait"
   stay unmapped, because the adapters are "not satisfied" too.
 - Devices: laptops count as desktop (GA4 and Médiamétrie do the same); "portable" alone is
@@ -19,11 +16,13 @@ Decisions where the brief was silent:
 - A device value that cannot be mapped does not remove the row (the segment is the
   classification that matters): the row stays with an empty device, and the value is
   listed in ``unmapped``. Mapping it to "exclude" removes its rows.
-- Weights that are not positive finite numbers (empty, text, 0, negative, NaN, inf):
-  with ``exclude_bad_weights`` they are left out; without it the rows stay with an empty
-  weight and a note says weighted figures leave them out. Their 1-based data-row numbers
-  (first 1000) are always reported; with ``line_offset`` the file line numbers too
-  (line = row + line_offset, so line_offset is the number of lines before the first
+- Weights that are not positive finite numbers (empty, text, 0, negative, NaN, inf), by
+  the weight rule: ``exclude`` leaves their rows out (counted as ``bad_weight``);
+  ``unweighted`` keeps every row and adds no canonical weight, so every figure is unweighted
+  and counts the same rows (a kept row without a weight cannot be weighted, and a figure
+  that left it out would disagree with the row counts). Their 1-based data-row numbers
+  (first 1000) are always reported; with ``line_offset`` (called only then) the file line
+  numbers too (line = row + offset, the offset being the number of lines before the first
   data row).
 - Original columns called "segment", "device" or "weight" are kept as "<name>_original"
   when the canonical column of that name is added.
@@ -37,32 +36,34 @@ Decisions where the brief was silent:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
 from digistrat.errors import InputError
+from digistrat.messages import Message, message
 from digistrat.segments import SEGMENT_KEYS
-
-if TYPE_CHECKING:
-    from digistrat.roles import RoleGuess
+from digistrat.vocabulary import DEVICE_KEYS, device_key, segment_key
 
 # Why a row is left out, in the order a row's first reason is chosen; rows carry the position.
 REASONS: tuple[str, ...] = ("user_excluded", "no_segment", "unmapped_segment", "bad_weight")
 EXCLUDE = "exclude"
 MAX_REPORTED_ROWS = 1000
+WEIGHT_RULES = ("exclude", "unweighted")  # what rows with an unusable weight do (module docstring)
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Unmapped:
     """Values of one column that map to no key: columns `value` (String) and `rows`."""
 
     column: str
     values: pl.DataFrame
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unmapped) and self.column == other.column and self.values.equals(other.values)
+
+    __hash__ = None  # a frame inside: not a dict key
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class NormaliseReport:
     left_out: dict[str, int]
     unmapped: tuple[Unmapped, ...]
     bad_weight_rows: tuple[int, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Message, ...]
     bad_weight_lines: tuple[int, ...] = ()
 
 
@@ -96,10 +97,8 @@ def _lookup(
     """Map the distinct values of `column`; `left_out_when` says which outcomes drop a row."""
     for raw, target in mapping.items():
         if target != EXCLUDE and target not in allowed:
-            raise InputError(
-                f"The mapping of '{raw}' in column '{column}' is '{target}', which is not one of "
-                f"{', '.join(allowed)}; choose one of those or '{EXCLUDE}'."
-            )
+            raise InputError(message("input.bad_mapping", value=raw, column=column, target=target,
+                                     keys=[*allowed, EXCLUDE]))
     text = pl.col(column).cast(pl.String)
     # grouping by the column itself (not an expression over it) is several times faster
     distinct = (
@@ -153,41 +152,29 @@ def _free_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _rows(count: int, verb: tuple[str, str] | None = None) -> str:
-    """'1 row has' / '2,000 rows have'."""
-    words = "1 row" if count == 1 else f"{count:,} rows"
-    return words if verb is None else f"{words} {verb[0] if count == 1 else verb[1]}"
-
-
-_HAS = ("has", "have")
-_IS = ("is", "are")
-
-
 def normalise(
     frame: pl.DataFrame | pl.LazyFrame,
-    guess: RoleGuess,
     *,
+    segment: str | None = None,
+    device: str | None = None,
+    weight: str | None = None,
     mappings: Mapping[str, Mapping[str, str]] = {},
-    exclude_bad_weights: bool = True,
-    line_offset: int | None = None,
+    weight_rule: str = "exclude",
+    line_offset: Callable[[], int | None] | None = None,
 ) -> tuple[pl.DataFrame, NormaliseReport]:
-    """Add canonical `segment`, `device`, `weight` columns, leave out unusable rows, say why."""
+    """Add canonical `segment`, `device`, `weight` columns read from the columns named, leave
+    out unusable rows, say why."""
     data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    segment_column = guess.column_for("segment")
-    device_column = guess.column_for("device")
-    weight_column = guess.column_for("weight")
+    segment_column, device_column, weight_column = segment, device, weight
+    if weight_rule not in WEIGHT_RULES:
+        raise InputError(message("input.weight_rule", rule=weight_rule))
     for column in (c for c in (segment_column, device_column, weight_column) if c is not None):
         if column not in data.columns:
-            raise InputError(
-                f"Column '{column}' chosen for a role is not in the data; choose the roles again."
-            )
+            raise InputError(message("input.role_column_gone", column=column))
     mappable = {c for c in (segment_column, device_column) if c is not None}
     for column in mappings:
         if column not in mappable:
-            raise InputError(
-                f"Values of column '{column}' cannot be mapped here: only the segment and device "
-                "columns take mappings; change the column's role or remove the mapping."
-            )
+            raise InputError(message("input.not_mappable", column=column))
 
     lookups: dict[str, tuple[str, _Lookup]] = {}
     if segment_column is not None:
@@ -212,8 +199,8 @@ def normalise(
     if weight_column is not None:
         weights = _weight_values(data, weight_column)
         bad_weight = weights.is_null() | ~weights.is_finite() | (weights <= 0)
-        canonical_exprs.append(pl.when(bad_weight).then(None).otherwise(weights).alias("__weight"))
-        if exclude_bad_weights:
+        if weight_rule == "exclude":
+            canonical_exprs.append(pl.when(bad_weight).then(None).otherwise(weights).alias("__weight"))
             reasons.append(pl.when(bad_weight).then(pl.lit(REASONS.index("bad_weight"), pl.UInt8)))
     reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.UInt8)
     # The original columns are shared, not copied: only the small canonical, reason and
@@ -248,44 +235,26 @@ def normalise(
         if lookup.unmapped.height
     )
     rows_read, rows_used = data.height, used.height
-    notes = [f"Read {_rows(rows_read)}; {_rows(rows_used, _IS)} used."]
+    notes = [message("norm.rows", read=rows_read, used=rows_used)]
     if left_out.get("user_excluded"):
-        notes.append(
-            f"{_rows(left_out['user_excluded'], _IS)} left out because you excluded their value."
-        )
+        notes.append(message("norm.user_excluded", rows=left_out["user_excluded"]))
     if left_out.get("no_segment"):
-        notes.append(
-            f"{_rows(left_out['no_segment'], _HAS)} no segment in column '{segment_column}' "
-            "and are left out."
-        )
+        notes.append(message("norm.no_segment", rows=left_out["no_segment"], column=segment_column))
     for item in unmapped:
-        rows = int(item.values["rows"].sum())
-        what, consequence = (
-            ("segment", "are left out") if item.column == segment_column
-            else ("device", "stay in with an empty device")
-        )
-        values = "1 value" if item.values.height == 1 else f"{item.values.height} values"
-        match = "matches" if item.values.height == 1 else "match"
-        notes.append(
-            f"{values} of column '{item.column}' {match} no {what} ({_rows(rows)}); these rows "
-            f"{consequence} until you map or exclude the values."
-        )
+        code = "norm.unmapped_segment" if item.column == segment_column else "norm.unmapped_device"
+        notes.append(message(code, values=item.values.height, column=item.column,
+                             rows=int(item.values["rows"].sum())))
+    # counting the file's lines costs a pass over its bytes: only when there is something to locate
+    offset = line_offset() if bad_weight_total and line_offset is not None else None
     if bad_weight_total:
-        shown = ", ".join(str(r) for r in bad_rows[:10]) + (", …" if bad_weight_total > 10 else "")
-        problem = (
-            f"{_rows(bad_weight_total, _HAS)} a weight in column '{weight_column}' that is not a "
-            f"positive number (data rows {shown})"
-        )
-        if exclude_bad_weights:
-            notes.append(
-                f"{problem}; {_rows(left_out.get('bad_weight', 0), _IS)} left out for it (rows "
-                "already left out for another reason are counted there)."
-            )
+        lines = list(bad_rows) if offset is None else [r + offset for r in bad_rows]
+        where = "lines" if offset is not None else "rows"
+        if weight_rule == "exclude":
+            notes.append(message(f"norm.bad_weights_excluded_{where}", rows=bad_weight_total, column=weight_column,
+                                 listed=lines, left_out=left_out.get("bad_weight", 0)))
         else:
-            notes.append(
-                f"{problem}; they stay in with an empty weight, so weighted figures leave them "
-                "out: exclude them or fix the file."
-            )
+            notes.append(message(f"norm.bad_weights_unweighted_{where}", rows=bad_weight_total, column=weight_column,
+                                 listed=lines))
     report = NormaliseReport(
         rows_read=rows_read,
         rows_used=rows_used,
@@ -293,6 +262,6 @@ def normalise(
         unmapped=unmapped,
         bad_weight_rows=bad_rows,
         notes=tuple(notes),
-        bad_weight_lines=tuple(r + line_offset for r in bad_rows) if line_offset is not None else (),
+        bad_weight_lines=tuple(r + offset for r in bad_rows) if offset is not None else (),
     )
     return used, report

@@ -446,14 +446,15 @@ def as_numbers(values: pl.Series) -> pl.Series:
     return values.str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
 
 
-WEIGHT_FEW_VALUES = 10  # whole numbers taking at most this many values are answers, not weights
+WEIGHT_FEW_VALUES = 10  # at most this many whole values, some above it: answers (grams), not weights
 
 
 def weight_doubt(values: pl.Series) -> str | None:
     """Why a column named like a weight does not hold survey weights (a code), or None.
 
-    Weights are positive numbers with decimals or many values; a column of 1s and blanks,
-    a handful of round numbers (grams, answer codes) or text are not.
+    Weights are positive numbers with decimals, many values, or a few small whole numbers
+    (frequency weights); a column of 1s and blanks, a handful of round numbers above 10
+    (grams) or text are not.
     """
     numbers = as_numbers(values)
     filled = values.drop_nulls()
@@ -464,13 +465,13 @@ def weight_doubt(values: pl.Series) -> str | None:
         return "weight_empty"
     if read.len() < 0.9 * filled.len():
         return "weight_text"
-    if float((read > 0).mean()) < 0.9:
+    if float((read > 0).mean()) < 0.5:  # a few bad weights are reported by normalise
         return "weight_not_positive"
     whole = bool((read == read.round(0)).all())
     if whole and read.n_unique() == 1 and float(read[0]) == 1:
         return "weight_ones_and_blanks" if numbers.null_count() else None
-    if whole and read.n_unique() <= WEIGHT_FEW_VALUES:
-        return "weight_few_values"
+    if whole and read.n_unique() <= WEIGHT_FEW_VALUES and float(read.max()) > WEIGHT_FEW_VALUES:
+        return "weight_few_values"  # 250, 500, 1000 (grams); frequency weights 1, 2, 3 pass
     return None
 
 
@@ -797,28 +798,39 @@ def schema_of(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[ColumnInf
     if guess.kind == "survey":
         return _survey_schema(guess, frame, columns)
     if guess.kind.startswith("traffic"):
-        count, share = column("count"), column("share")
-        if column("source_medium") or column("medium"):
-            origin = FROM_SOURCE_MEDIUM
-        elif column("referrer") or column("landing_page"):
-            origin = FROM_URLS
-        elif column("channel"):
-            origin = FROM_CHANNEL
-        elif column("source"):
-            origin = FROM_SOURCE
-        else:
-            origin = FROM_DEVICE
-        return TrafficSchema(
-            kind=guess.kind, origin=origin, source_medium=column("source_medium"), source=column("source"),
-            medium=column("medium"), campaign=column("campaign"), referrer=column("referrer"),
-            landing_page=column("landing_page"), channel=column("channel"), date=column("date"),
-            device=column("device"), sessions=count or share, sessions_are_shares=count is None and share is not None,
-        )
+        return _traffic_schema(guess, guess.kind)
     if guess.kind == "survey_table":
         category = next((c for c, r in guess.roles.items() if r in _CATEGORY_ROLES), None)
+        if not column("segment") and guess.roles.get(category) in _TRAFFIC_ROLES:
+            # one row per channel, landing page or device (the article's origins table): its
+            # visits can be classified, though no page lists it beside traffic
+            return replace(_traffic_schema(guess, "survey_table"), page=None)
         return TableSchema(category=column("segment") or category, segment=column("segment"),
                            count=column("count"), share=column("share"))
     return UnknownSchema()
+
+
+def _traffic_schema(guess: RoleGuess, kind: str) -> TrafficSchema:
+    """Where the channels come from: source / medium beats URLs, which beat an export's own
+    channel label (then kept to check the rules against it), which beats a source alone."""
+    column = guess.column_for
+    count, share = column("count"), column("share")
+    if column("source_medium") or column("medium"):
+        origin = FROM_SOURCE_MEDIUM
+    elif column("referrer") or column("landing_page"):
+        origin = FROM_URLS
+    elif column("channel"):
+        origin = FROM_CHANNEL
+    elif column("source"):
+        origin = FROM_SOURCE
+    else:
+        origin = FROM_DEVICE
+    return TrafficSchema(
+        kind=kind, origin=origin, source_medium=column("source_medium"), source=column("source"),
+        medium=column("medium"), campaign=column("campaign"), referrer=column("referrer"),
+        landing_page=column("landing_page"), channel=column("channel"), date=column("date"),
+        device=column("device"), sessions=count or share, sessions_are_shares=count is None and share is not None,
+    )
 
 
 def _survey_schema(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> SurveySchema:

@@ -25,18 +25,20 @@ from digistrat.channels import (
     STRATEGY_KEYS,
     ChannelSettings,
     bucket_of,
-    _map_distinct,
-    _query_param,
     classify_frame,
     host_of,
     map_channel_label,
+    map_distinct,
+    query_param,
     sessions_from_urls,
     split_source_medium,
     strategy_of,
 )
 from digistrat.datasets import Dataset
 from digistrat.errors import InputError
-from digistrat.normalise import DEVICE_KEYS
+from digistrat.messages import Message, message
+from digistrat.schema import FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema, TrafficSchema
+from digistrat.vocabulary import DEVICE_KEYS
 from digistrat.stats import benjamini_hochberg, difference
 
 GROUPINGS = ("channel", "bucket", "strategy", "device")
@@ -62,81 +64,108 @@ class ChannelMix:
     strategies: pl.DataFrame  # key in push / pull (+ unassigned when present)
 
 
+def traffic_schema(dataset: Dataset) -> TrafficSchema:
+    """The dataset's traffic schema; InputError (one sentence) for a survey or another kind."""
+    schema = dataset.schema
+    if isinstance(schema, TrafficSchema):
+        return schema
+    code = "input.survey_not_traffic" if isinstance(schema, SurveySchema) else "input.not_traffic"
+    raise InputError(message(code, name=dataset.name, kind=dataset.kind))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which columns a dataset's channels come from, said to the user on the page and in the CLI."""
+
+    source: str  # schema.FROM_*
+    columns: tuple[str, ...]  # the columns the channel is computed from (or read from)
+    label: str | None  # an export's own channel label kept beside them to check the rules
+    rule_based: bool  # the channel settings (own domains, AI assistants, enriched) change the figures
+
+    @property
+    def message(self) -> Message:
+        code = f"origin.{self.source}" + ("_label" if self.label and self.source != FROM_CHANNEL else "")
+        return message(code, columns=list(self.columns), label=self.label or "")
+
+
+def origin_of(dataset: Dataset) -> Origin:
+    schema = traffic_schema(dataset)
+    columns = tuple(c for c in _rule_inputs(schema) if c != schema.channel or schema.origin == FROM_CHANNEL)
+    label = schema.channel if schema.origin != FROM_CHANNEL else None
+    return Origin(schema.origin, columns, label, schema.rule_based)
+
+
 def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
     """The dataset with a `channel` column and a `sessions` count per row.
 
-    An export that already names its channel also gets `label`: its own text, unmapped.
+    An export that names its channel also gets `label`: its own text, unmapped.
     """
-    return _with_channel(dataset.frame.lazy().with_columns(_sessions(dataset).alias("sessions")), dataset, settings)
+    schema = traffic_schema(dataset)
+    return _with_channel(dataset.frame.lazy().with_columns(_sessions(schema).alias("sessions")), schema, settings)
 
 
-def _sessions(dataset: Dataset) -> pl.Expr:
+def _sessions(schema: TrafficSchema) -> pl.Expr:
     # aggregated tables count each row for its sessions, or for its share when that is all
     # they give (the article's own table); row-level logs count one session a row
-    count = dataset.roles.column_for("count") or dataset.roles.column_for("share")
-    return pl.col(count).cast(pl.Float64) if count else pl.lit(1.0)
+    return pl.col(schema.sessions).cast(pl.Float64) if schema.sessions else pl.lit(1.0)
 
 
-def _with_channel(lf: pl.LazyFrame, dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:
+def _labelled(lf: pl.LazyFrame, column: str) -> tuple[pl.LazyFrame, pl.Expr]:
+    """`lf` with the export's own channel text as `label`, and that label mapped to a channel key."""
+    labels = lf.select(pl.col(column).cast(pl.String).drop_nulls().unique()).collect().to_series()
+    mapping = {value: map_channel_label(value) or "unassigned" for value in labels.to_list()}
+    text = pl.col(column).cast(pl.String)
+    return lf.with_columns(text.alias(LABEL_COLUMN)), text.replace_strict(mapping, default="unassigned",
+                                                                           return_dtype=pl.String)
+
+
+def _with_channel(lf: pl.LazyFrame, schema: TrafficSchema, settings: ChannelSettings) -> pl.LazyFrame:
     """`lf` (the dataset's rows, or its origin cube) with `channel` and the rules' inputs
-    under their role names: source / medium / campaign, or `label`."""
-    roles = dataset.roles
-    channel = roles.column_for("channel")
-    if channel:
-        labels = lf.select(pl.col(channel).cast(pl.String).drop_nulls().unique()).collect().to_series()
-        mapping = {value: map_channel_label(value) or "unassigned" for value in labels.to_list()}
-        text = pl.col(channel).cast(pl.String)
-        return lf.with_columns(
-            text.alias(LABEL_COLUMN),
-            text.replace_strict(mapping, default="unassigned", return_dtype=pl.String).alias("channel"),
-        )
-    names = {}
-    if roles.column_for("source_medium"):
-        lf = split_source_medium(lf, roles.column_for("source_medium"))
+    under their role names: source / medium / campaign, and `label` when the export names
+    its own channel (the origin itself, or GA4's label beside the source / medium)."""
+    if schema.origin == FROM_CHANNEL:
+        lf, channel = _labelled(lf, schema.channel)
+        return lf.with_columns(channel.alias("channel"))
+    if schema.origin == FROM_DEVICE:
+        # A device report (GA4's "Device category"): devices without channels.
+        return lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("channel", *ORIGIN_COLUMNS))
+    names: dict[str, str | None] = {}
+    if schema.source_medium:
+        lf = split_source_medium(lf, schema.source_medium)
         names = {"source": "source", "medium": "medium"}
-    elif roles.column_for("source") or roles.column_for("medium"):
-        names = {r: roles.column_for(r) for r in ("source", "medium")}
-    elif roles.column_for("referrer") or roles.column_for("landing_page"):
-        landing = _url_column(dataset, "landing_page")
-        if not roles.column_for("referrer"):
-            _require_tagged_pages(dataset)
-        lf = sessions_from_urls(lf, settings, referrer=_url_column(dataset, "referrer"), landing_page=landing)
-        if not roles.column_for("referrer"):
+    elif schema.origin in (FROM_SOURCE_MEDIUM, FROM_SOURCE):
+        names = {"source": schema.source, "medium": schema.medium}
+    else:
+        landing = schema.landing_page or "landing_page"
+        if not schema.referrer:
+            _require_tagged_pages(lf, landing)
+        lf = sessions_from_urls(lf, settings, referrer=schema.referrer or "referrer", landing_page=landing)
+        if not schema.referrer:
             # Without a referrer an untagged landing page says nothing of where its visit came
             # from: "(not set)" as GA4 writes the unknown, so Unassigned, not Direct.
             untagged = ~_tagged(pl.col(landing))
             lf = lf.with_columns(
                 pl.when(untagged).then(pl.lit("(not set)")).otherwise(pl.col(c)).alias(c) for c in ORIGIN_COLUMNS)
         names = {"source": "source", "medium": "medium", "campaign": "campaign"}
-    elif roles.column_for("device"):
-        # A device report (GA4's "Device category"): devices without channels.
-        return lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("channel", *ORIGIN_COLUMNS))
-    else:
-        raise InputError(
-            "This file has no column saying where visits come from (channel, source/medium or referrer): "
-            "set one column's role to 'channel', 'source' or 'referrer'."
-        )
     for role in ("source", "medium"):
         if not names.get(role):
             lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(role))
             names[role] = role
-    campaign = names.get("campaign") or roles.column_for("campaign")
+    campaign = names.get("campaign") or schema.campaign
     if not campaign:
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("campaign"))
         campaign = "campaign"
     # A medium column that is there but empty follows strict GA4 (Unassigned), not implied media.
     lf = classify_frame(lf, settings, source=names["source"], medium=names["medium"], campaign=campaign,
-                        medium_given=True if roles.column_for("medium") else None)
+                        medium_given=True if schema.medium else None)
+    if schema.channel:  # GA4's own label beside the source / medium: kept to check the rules against it
+        lf, _ = _labelled(lf, schema.channel)
     # The rules' inputs under their role names, whatever the file called them.
     return lf.with_columns(
         pl.col(names["source"]).cast(pl.String).alias("source"),
         pl.col(names["medium"]).cast(pl.String).alias("medium"),
         pl.col(campaign).cast(pl.String).alias("campaign"),
     )
-
-
-def _url_column(dataset: Dataset, role: str) -> str:
-    return dataset.roles.column_for(role) or role
 
 
 def _tagged(url: pl.Expr) -> pl.Expr:
@@ -146,16 +175,10 @@ def _tagged(url: pl.Expr) -> pl.Expr:
         r"(?i)[?&](?:(?:utm_source|utm_medium)=[^&#\s]|(?:gclid|wbraid|gbraid|msclkid)=)").fill_null(False)
 
 
-def _require_tagged_pages(dataset: Dataset) -> None:
+def _require_tagged_pages(lf: pl.LazyFrame, landing: str) -> None:
     """Refuse landing pages alone when none is tagged: nothing in the file says where visits came from."""
-    landing = _url_column(dataset, "landing_page")
-    cube = origin_cube(dataset)  # its landing pages keep every tag the rules read
-    if landing in cube.columns and not cube.select(_tagged(pl.col(landing)).any()).item():
-        raise InputError(
-            f"Column '{landing}' holds landing pages without utm_ tags or click ids and the file has no "
-            "channel, source / medium or referrer column, so where visits came from is unknown: export the "
-            "report by session source / medium or by channel group instead."
-        )
+    if landing in lf.collect_schema() and not lf.select(_tagged(pl.col(landing)).any()).collect().item():
+        raise InputError(message("input.untagged_landing_pages", column=landing))
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,18 +188,17 @@ def _require_tagged_pages(dataset: Dataset) -> None:
 _DATE, _DEVICE, _SESSIONS = "__tr_date", "__tr_device", "__tr_sessions"
 
 
-def _rule_inputs(dataset: Dataset) -> list[str]:
-    """The dataset's columns the channel rules read (whatever the settings)."""
-    roles, columns = dataset.roles, dataset.frame.columns
-    if roles.column_for("channel"):
-        wanted = [roles.column_for("channel")]
-    elif roles.column_for("source_medium"):
-        wanted = [roles.column_for("source_medium"), roles.column_for("campaign")]
-    elif roles.column_for("source") or roles.column_for("medium"):
-        wanted = [roles.column_for(r) for r in ("source", "medium", "campaign")]
+def _rule_inputs(schema: TrafficSchema) -> list[str]:
+    """The columns the channel rules read (whatever the settings), and GA4's own label beside them."""
+    if schema.origin == FROM_CHANNEL:
+        wanted = [schema.channel]
+    elif schema.origin == FROM_URLS:
+        wanted = [schema.referrer, schema.landing_page]
+    elif schema.origin == FROM_DEVICE:
+        wanted = []
     else:
-        wanted = [_url_column(dataset, "referrer"), _url_column(dataset, "landing_page")]
-    return list(dict.fromkeys(c for c in wanted if c and c in columns))
+        wanted = [schema.source_medium, schema.source, schema.medium, schema.campaign, schema.channel]
+    return list(dict.fromkeys(c for c in wanted if c))
 
 
 def origin_cube(dataset: Dataset) -> pl.DataFrame:
@@ -187,30 +209,26 @@ def origin_cube(dataset: Dataset) -> pl.DataFrame:
     set of what the rules read from them (UTM tags, click ids, host; the referrer's host or
     app), so a log with a click id in every URL still gives a small cube.
     """
-    return dataset.derived("traffic.origin_cube", lambda: _build_cube(dataset))
+    schema = traffic_schema(dataset)
+    return dataset.derived("traffic.origin_cube", lambda: _build_cube(dataset.frame, schema))
 
 
-def _build_cube(dataset: Dataset) -> pl.DataFrame:
-    frame = dataset.frame
-    inputs = _rule_inputs(dataset)
+def _build_cube(frame: pl.DataFrame, schema: TrafficSchema) -> pl.DataFrame:
+    inputs = _rule_inputs(schema)
     keys: list[pl.Expr] = [pl.col(c) for c in inputs]
-    date = dataset.roles.column_for("date")
-    if date and date in frame.columns and frame.schema[date].is_temporal():
-        keys.append(pl.col(date).cast(pl.Date).alias(_DATE))
+    if schema.date and frame.schema[schema.date].is_temporal():
+        keys.append(pl.col(schema.date).cast(pl.Date).alias(_DATE))
     if "device" in frame.columns:
         keys.append(pl.col("device").alias(_DEVICE))  # grouped as the Enum it is, text once grouped
-    count = dataset.roles.column_for("count") or dataset.roles.column_for("share")
-    total = _sessions(dataset).fill_null(0).sum() if count else pl.len().cast(pl.Float64)
+    total = _sessions(schema).fill_null(0).sum() if schema.sessions else pl.len().cast(pl.Float64)
     # the streaming engine sums the rows morsel by morsel: a fraction of the in-memory engine's peak
     cube = frame.lazy().group_by(keys).agg(total.alias(_SESSIONS)).collect(engine="streaming")
     if _DEVICE in cube.columns:
         cube = cube.with_columns(pl.col(_DEVICE).cast(pl.String))
-    urls = not dataset.roles.column_for("channel") and not any(
-        dataset.roles.column_for(r) for r in ("source_medium", "source", "medium"))
-    if not urls or not inputs:
+    if schema.origin != FROM_URLS:
         return cube
     for column in inputs:
-        features = _landing_features if column == _url_column(dataset, "landing_page") else _referrer_features
+        features = _landing_features if column == schema.landing_page else _referrer_features
         cube = cube.with_columns(_representative(cube[column], features))
     return cube.group_by(pl.exclude(_SESSIONS)).agg(pl.col(_SESSIONS).sum())
 
@@ -226,10 +244,10 @@ def _representative(urls: pl.Series, features: list[pl.Expr]) -> pl.Series:
 
 # What sessions_from_urls reads from a landing page: UTM tags, click ids, its host.
 _landing_features = [
-    *(_query_param(pl.col("url"), name) for name in ("utm_source", "utm_medium", "utm_campaign")),
+    *(query_param(pl.col("url"), name) for name in ("utm_source", "utm_medium", "utm_campaign")),
     pl.col("url").str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)="),
     pl.col("url").str.contains(r"(?i)[?&]msclkid="),
-    _map_distinct(pl.col("url"), host_of, pl.String()),
+    map_distinct(pl.col("url"), host_of, pl.String()),
 ]
 
 
@@ -245,29 +263,30 @@ def _referrer_key(url: str) -> str:
     return f"host\0{host}"
 
 
-_referrer_features = [_map_distinct(pl.col("url"), _referrer_key, pl.String())]
+_referrer_features = [map_distinct(pl.col("url"), _referrer_key, pl.String())]
 
 
 def session_counts(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> pl.DataFrame:
     """Sessions per distinct (channel, [date], [device], origin): the frame every figure comes from.
 
     Columns: channel, sessions (float), `date` (Date) when the dataset has a date column,
-    `device` when it has a device column, and either source / medium / campaign (rules)
-    or `label` (an export's own channel label). The rules run on the origin cube (one row per
-    distinct rule inputs × date × device), never on the dataset's rows.
+    `device` when it has a device column, source / medium / campaign when the rules gave the
+    channel, and `label` when the export names its own channel (its origin, or GA4's label
+    beside the source / medium). The rules run on the origin cube (one row per distinct rule
+    inputs × date × device), never on the dataset's rows.
     """
-    cube = origin_cube(dataset)
-    lf = _with_channel(cube.lazy(), dataset, settings)
-    schema = lf.collect_schema()
+    schema = traffic_schema(dataset)
+    lf = _with_channel(origin_cube(dataset).lazy(), schema, settings)
+    columns = lf.collect_schema()
     keys: list[pl.Expr] = [pl.col("channel")]
-    if _DATE in schema:
+    if _DATE in columns:
         keys.append(pl.col(_DATE).alias("date"))
-    if _DEVICE in schema:
+    if _DEVICE in columns:
         keys.append(pl.col(_DEVICE).alias("device"))
-    if LABEL_COLUMN in schema:
-        keys.append(pl.col(LABEL_COLUMN))
-    else:
+    if schema.origin != FROM_CHANNEL:
         keys.extend(pl.col(name) for name in ORIGIN_COLUMNS)
+    if LABEL_COLUMN in columns:
+        keys.append(pl.col(LABEL_COLUMN))
     return lf.group_by(keys).agg(pl.col(_SESSIONS).sum().alias("sessions")).collect()
 
 
@@ -336,7 +355,7 @@ def shares(
 
 def unmatched(counts: pl.DataFrame) -> pl.DataFrame:
     """What the rules (or the label mapping) left Unassigned: its origin columns, sessions, share of all sessions."""
-    origin = [LABEL_COLUMN] if LABEL_COLUMN in counts.columns else list(ORIGIN_COLUMNS)
+    origin = list(ORIGIN_COLUMNS) if "source" in counts.columns else [LABEL_COLUMN]
     total = counts["sessions"].sum()
     return (
         counts.lazy().filter(pl.col("channel") == "unassigned")

@@ -23,24 +23,23 @@ import secrets
 import sys
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
 
-from digistrat.datasets import Dataset, content_id, load_bytes
+from digistrat import serial
+from digistrat.datasets import Dataset, LoadSettings, content_id, load_bytes
 from digistrat.errors import DigistratError, InputError
-from digistrat.normalise import NormaliseReport, Unmapped
-from digistrat.read import ReadReport, TableInfo
-from digistrat.roles import RoleGuess
 
 WORKSPACE_ENV = "DIGISTRAT_WORKSPACE"
 QUOTA_ENV = "DIGISTRAT_WORKSPACE_QUOTA_MB"
 DEFAULT_QUOTA_BYTES = 2 * 1024**3
-SIDECAR_VERSION = 1
+SIDECAR_VERSION = 2  # 2: the dataset's reports and schema saved whole (digistrat.serial)
 _ID = re.compile(r"[0-9a-f]{16}")  # datasets.content_id: 16 lower-case hex digits
 _TEMP_SUFFIX = ".tmp"
 _STALE_SECONDS = 3600
@@ -61,36 +60,6 @@ def default_root() -> Path:
 
 
 @dataclass(frozen=True)
-class LoadSettings:
-    """What the user chose when loading a file: re-applied exactly after a restart."""
-
-    table: int = 0
-    sheet: str | int | None = None
-    role_overrides: Mapping[str, str] = field(default_factory=dict)
-    mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    exclude_bad_weights: bool = True
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "table": self.table,
-            "sheet": self.sheet,
-            "role_overrides": dict(self.role_overrides),
-            "mappings": {column: dict(values) for column, values in self.mappings.items()},
-            "exclude_bad_weights": self.exclude_bad_weights,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LoadSettings:
-        return cls(
-            table=int(data.get("table", 0)),
-            sheet=data.get("sheet"),
-            role_overrides=dict(data.get("role_overrides") or {}),
-            mappings={c: dict(v) for c, v in (data.get("mappings") or {}).items()},
-            exclude_bad_weights=bool(data.get("exclude_bad_weights", True)),
-        )
-
-
-@dataclass(frozen=True)
 class SavedDataset:
     """One line of the workspace listing."""
 
@@ -99,6 +68,7 @@ class SavedDataset:
     file_name: str
     rows: int
     kind: str
+    page: str | None  # the page that shows it ("survey", "traffic"), None: the upload page only
     saved_at: datetime  # first save, UTC
     updated_at: datetime  # last change of settings or name, UTC
     size_bytes: int  # on disk: original + Parquet + sidecar
@@ -171,14 +141,11 @@ class Workspace:
                 f"The saved data of “{meta['name']}” cannot be read ({error}): "
                 "delete it from the workspace and upload the file again."
             ) from error
-        return Dataset(
-            id=dataset_id,
-            name=meta["name"],
-            frame=frame,
-            read=_read_report(meta["read"]),
-            roles=_role_guess(meta["roles"]),
-            normalised=_normalise_report(meta["normalised"]),
-        )
+        if meta.get("version") != SIDECAR_VERSION:
+            # saved by an older digistrat: read the original again with the same choices
+            return self.reapply(dataset_id, LoadSettings.from_dict(meta["settings"]))
+        saved = {name: serial.from_json(_DATASET_FIELDS[name], meta["dataset"][name]) for name in _SAVED_FIELDS}
+        return Dataset(id=dataset_id, name=meta["name"], frame=frame, **saved)
 
     def usage_bytes(self) -> int:
         """Bytes the workspace folder holds (what the quota counts)."""
@@ -230,12 +197,11 @@ class Workspace:
                     "updated_at": now,
                     "rows": dataset.frame.height,
                     "kind": dataset.kind,
+                    "page": dataset.page,
                     "original_bytes": len(data),
                     "parquet": parquet_name,
                     "settings": settings.as_dict(),
-                    "read": asdict(dataset.read),
-                    "roles": _role_guess_dict(dataset.roles),
-                    "normalised": _normalise_report_dict(dataset.normalised),
+                    "dataset": {name: serial.to_json(getattr(dataset, name)) for name in _SAVED_FIELDS},
                 }
                 sidecar = self._sidecar(dataset_id)
                 staged.append((_stage(sidecar, _json_writer(meta)), sidecar))
@@ -313,6 +279,7 @@ class Workspace:
             file_name=meta["file_name"],
             rows=int(meta["rows"]),
             kind=meta["kind"],
+            page=meta.get("page", _OLD_PAGES.get(meta["kind"])),
             saved_at=datetime.fromisoformat(meta["saved_at"]),
             updated_at=datetime.fromisoformat(meta["updated_at"]),
             size_bytes=sum(p.stat().st_size for p in files if p.is_file()),
@@ -418,83 +385,19 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None  # deleted meanwhile, or not ours: listed as absent
 
 
-def _read_report(data: Mapping[str, Any]) -> ReadReport:
-    fields = dict(data)
-    fields["tables"] = tuple(
-        TableInfo(**{**t, "columns": tuple(t["columns"])}) for t in data["tables"]
-    )
-    for name in ("preamble", "sheets", "columns", "percent_columns", "notes"):
-        fields[name] = tuple(data[name])
-    return ReadReport(**fields)
-
-
-def _role_guess_dict(guess: RoleGuess) -> dict[str, Any]:
-    return {
-        "kind": guess.kind,
-        "roles": dict(guess.roles),
-        "reasons": dict(guess.reasons),
-        "numeric_columns": sorted(guess.numeric_columns),
-    }
-
-
-def _role_guess(data: Mapping[str, Any]) -> RoleGuess:
-    return RoleGuess(
-        kind=data["kind"],
-        roles=dict(data["roles"]),
-        reasons=dict(data["reasons"]),
-        numeric_columns=frozenset(data["numeric_columns"]),
-    )
-
-
-def _normalise_report_dict(report: NormaliseReport) -> dict[str, Any]:
-    return {
-        "rows_read": report.rows_read,
-        "rows_used": report.rows_used,
-        "left_out": dict(report.left_out),
-        "unmapped": [
-            {"column": u.column, "values": u.values.select("value", "rows").to_dicts()}
-            for u in report.unmapped
-        ],
-        "bad_weight_rows": list(report.bad_weight_rows),
-        "notes": list(report.notes),
-        "bad_weight_lines": list(report.bad_weight_lines),
-    }
-
-
-def _normalise_report(data: Mapping[str, Any]) -> NormaliseReport:
-    unmapped = tuple(
-        Unmapped(
-            column=u["column"],
-            values=pl.DataFrame(u["values"], schema={"value": pl.String, "rows": pl.Int64}, orient="row")
-            if u["values"]
-            else pl.DataFrame(schema={"value": pl.String, "rows": pl.Int64}),
-        )
-        for u in data["unmapped"]
-    )
-    return NormaliseReport(
-        rows_read=data["rows_read"],
-        rows_used=data["rows_used"],
-        left_out=dict(data["left_out"]),
-        unmapped=unmapped,
-        bad_weight_rows=tuple(data["bad_weight_rows"]),
-        notes=tuple(data["notes"]),
-        bad_weight_lines=tuple(data["bad_weight_lines"]),
-    )
+# Sidecars of version 1 said no page: it followed from the kind then.
+_OLD_PAGES = {"survey": "survey", "traffic": "traffic", "traffic_by_channel": "traffic",
+              "traffic_by_source_medium": "traffic", "traffic_by_device": "traffic"}
+# What a saved dataset keeps besides its frame, and the types they come back as.
+_SAVED_FIELDS = ("read", "roles", "schema", "normalised", "settings", "columns")
+_DATASET_FIELDS = typing.get_type_hints(Dataset, vars(sys.modules[Dataset.__module__]))
 
 
 # ---------------------------------------------------------------------- helpers
 
 
 def _load(data: bytes, file_name: str, settings: LoadSettings) -> Dataset:
-    return load_bytes(
-        data,
-        file_name,
-        table=settings.table,
-        sheet=settings.sheet,
-        role_overrides=settings.role_overrides,
-        mappings=settings.mappings,
-        exclude_bad_weights=settings.exclude_bad_weights,
-    )
+    return load_bytes(data, file_name, settings)
 
 
 def _quota_from_env() -> int:

@@ -123,8 +123,8 @@ def ga4_upload() -> tuple[data_source.Upload, dict[str, float]]:
         pytest.skip("shared/reference/real-exports is not next to the repository")
     path = EXPORTS / "ga4_traffic_acquisition_channel__h2oplumbers.csv"
     data = path.read_bytes()
-    kind = datasets.load_bytes(data, path.name).kind
-    upload = data_source.Upload(id=datasets.content_id(data), name=path.name, data=data, kind=kind)
+    page = datasets.load_bytes(data, path.name).page
+    upload = data_source.Upload(id=datasets.content_id(data), name=path.name, data=data, page=page)
     return upload, ga4_export_sessions(path)
 
 

@@ -48,7 +48,7 @@ def open_upload(lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
     # What the upload page leaves in the session (digistrat.ui.data_source).
-    at.session_state["uploads"] = {content: Upload(id=content, name="panel.csv", data=data, kind="survey")}
+    at.session_state["uploads"] = {content: Upload(id=content, name="panel.csv", data=data, page="survey")}
     at.session_state["active_sources"] = {"survey": content}
     at.run()
     at.switch_page(PAGE).run()
@@ -248,7 +248,7 @@ def test_a_survey_with_no_question_but_the_segment_still_shows_every_view(extra)
     content = datasets.content_id(data)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.session_state["lang"] = "en"
-    at.session_state["uploads"] = {content: Upload(id=content, name="bare.csv", data=data, kind="survey")}
+    at.session_state["uploads"] = {content: Upload(id=content, name="bare.csv", data=data, page="survey")}
     at.session_state["active_sources"] = {"survey": content}
     at.run()
     at.switch_page(PAGE).run()

@@ -88,7 +88,7 @@ def test_a_role_the_core_refuses_is_one_error_and_changes_nothing():
     at = uploaded()
     role_box(at, "Segment").set_value("count").run()
     assert not at.exception
-    assert len(at.error) == 1 and "cannot be the count" in at.error[0].value
+    assert len(at.error) == 1 and "cannot be the Count" in at.error[0].value
     assert role_box(at, "Segment").value == "segment"
     assert "Kind of data: survey" in text(at)
 
@@ -114,9 +114,10 @@ def test_bad_weights_are_reported_with_their_line_and_can_be_kept():
     at.toggle[0].set_value(False).run()
     assert not at.exception
     assert f"used: {len(clean_panel()) + 1};" in text(at)
-    # weighted shares still leave the unusable weight out
-    expected = {FRENCH_SEGMENTS[k]: v for k, v in weighted(clean_panel(), 1).items()}
-    assert shown_shares(at) == pytest.approx(expected, abs=0.05)
+    # every row kept: every figure is unweighted, over the same rows the page counts
+    rows = clean_panel() + [DIRTY[2]]
+    counts = {FRENCH_SEGMENTS[k]: v for k, v in counted(rows, 1).items()}
+    assert shown_shares(at) == pytest.approx({k: 100 * n / len(rows) for k, n in counts.items()}, abs=0.05)
 
 
 def test_the_page_speaks_french():

@@ -43,7 +43,7 @@ def survey_csv(rows=ROWS, weights: bool = True) -> bytes:
 
 def prepared(rows=ROWS, weights: bool = True) -> explore.PreparedSurvey:
     dataset = datasets.load_bytes(survey_csv(rows, weights), "panel.csv")
-    return explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    return explore.prepare(dataset)
 
 
 def weighted_share(rows, keep, of) -> float:
@@ -138,7 +138,7 @@ def test_layout_finds_dimensions_multi_answers_numeric_and_channel_columns():
     assert layout.weight == "weight"
     assert layout.dimensions == ("size", "region")
     assert layout.multi == ("tools",)
-    assert set(layout.numeric) == {"score", "search_share", "external_share", "direct_share"}
+    assert layout.numeric == ("score",)  # the origin columns have roles of their own
     assert dict(layout.origins) == {"search": "search_share", "external": "external_share", "direct": "direct_share"}
 
 
@@ -150,7 +150,7 @@ def test_sample_budget_column_is_not_taken_for_social_media_share():
 def test_channel_sessions_are_turned_into_each_company_shares():
     csv = b"segment,search_sessions,social_sessions,direct_sessions\nconvinced,10,30,60\nconvinced,50,50,0\n"
     dataset = datasets.load_bytes(csv, "sessions.csv")
-    ready = explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    ready = explore.prepare(dataset)
     assert ready.layout.origins_are_counts
     view = explore.page_view(ready, FilterSpec(), thresholds=NO_SUPPRESSION)
     mix = view.channels.mix.filter(pl.col("segment") == "convinced")
@@ -359,7 +359,7 @@ def test_unknown_choices_raise_input_errors():
 
 def test_sample_panel_figures_reproduce_the_published_shares():
     dataset = datasets.load_bundled(datasets.SAMPLE_PANEL)
-    ready = explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    ready = explore.prepare(dataset)
     view = explore.page_view(ready, FilterSpec())
     totals: dict[str, float] = defaultdict(float)
     for segment, weight in dataset.frame.select("segment", "weight").iter_rows():
@@ -372,13 +372,20 @@ def test_sample_panel_figures_reproduce_the_published_shares():
         "newcomers": 6, "convinced": 7.75, "adapters": 10.5, "dissatisfied": 21, "wait_and_see": 54.75}
 
 
-def test_rows_kept_with_an_empty_weight_are_left_out_of_weighted_figures():
+@pytest.mark.parametrize(("rule", "rows", "wait_and_see"), [
+    # weights 2 + 1 for wait-and-see, 1 for dissatisfied: the -1 row is left out
+    ("exclude", 3, 3 / 4),
+    # every row kept, each counted once: 2 of 4
+    ("unweighted", 4, 2 / 4),
+])
+def test_the_weight_rule_decides_rows_and_figures_together(rule: str, rows: int, wait_and_see: float):
     data = "segment;weight\nLes attentistes;2\nLes insatisfaits;-1\nLes insatisfaits;1\nLes attentistes;1\n"
-    dataset = datasets.load_bytes(data.encode(), "w.csv", exclude_bad_weights=False)
-    prepared = explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    dataset = datasets.load_bytes(data.encode(), "w.csv", datasets.LoadSettings(weight_rule=rule))
+    prepared = explore.prepare(dataset)
     # bases this small are suppressed by default; the test is about which rows count
     view = explore.page_view(prepared, FilterSpec(), thresholds=stats.Thresholds(min_base=0, low_base=0))
     shares = dict(view.segments.rows.select(pl.col("key").cast(pl.String), "share").rows())
-    # weights 2 + 1 for wait-and-see, 1 for dissatisfied: the -1 row has no weight to count
-    assert shares["wait_and_see"] == pytest.approx(3 / 4)
-    assert shares["dissatisfied"] == pytest.approx(1 / 4)
+    assert shares["wait_and_see"] == pytest.approx(wait_and_see)
+    # the page's count, the rows exported and the CLI's base are the same rows
+    assert view.total_rows == view.base_rows == rows == datasets.rows(dataset).collect().height
+    assert datasets.segment_shares(dataset).base == rows

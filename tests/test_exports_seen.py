@@ -221,6 +221,6 @@ def test_ga4_landing_page_report_with_one_tagged_page_calls_the_rest_unknown():
 
 def test_segment_tables_count_their_count_or_share_column():
     shares_only = "Segment;Part\nNouveaux venus;6 %\nConvaincus;7,75 %\nAdaptateurs;10,5 %\nInsatisfaits;21 %\nAttentistes;54,75 %\n"
-    table = datasets.table_shares(datasets.load_bytes(shares_only.encode(), "segments_fr.csv"))
+    table = datasets.segment_shares(datasets.load_bytes(shares_only.encode(), "segments_fr.csv"))
     assert table.base is None and table.rows["count"].null_count() == 5
     assert table.rows["share"].to_list() == pytest.approx([0.06, 0.0775, 0.105, 0.21, 0.5475])

@@ -1,6 +1,7 @@
 import polars as pl
 
-from digistrat.query import FilterSpec, apply_filter
+from digistrat.query import FilterSpec
+from digistrat.schema import JOINED, SINGLE, Question
 
 FRAME = pl.DataFrame(
     {
@@ -9,10 +10,16 @@ FRAME = pl.DataFrame(
         "tools": ["Hootsuite;Radian6", "Salesforce", None, " Radian6 ; Spredfast", "Hootsuite"],
     }
 )
+# The questions as the schema reads them: answers trimmed, multi-answer options split on ";".
+ANSWERS = {
+    "size": Question("size", "Company size", SINGLE, ("size",)).answers(),
+    "tools": Question("tools", "Tools", JOINED, ("tools",), separator=";").answers(),
+}
 
 
 def kept(spec: FilterSpec) -> list[int]:
-    return apply_filter(FRAME.with_row_index(), spec).collect()["index"].to_list()
+    frame = FRAME.with_row_index()
+    return frame.filter(spec.expression(ANSWERS))["index"].to_list()
 
 
 def test_empty_spec_keeps_everything():
@@ -30,7 +37,7 @@ def test_categorical_range_and_multi_answer_filters_combine_with_and():
 
 def test_filter_on_enum_column_compares_values():
     frame = FRAME.with_columns(pl.col("size").cast(pl.Enum(["1-9", "10-49", "250+"])))
-    assert apply_filter(frame, FilterSpec.build(include={"size": ["10-49"]})).collect().height == 1
+    assert frame.filter(FilterSpec.build(include={"size": ["10-49"]}).expression()).height == 1
 
 
 def test_spec_is_hashable_and_order_independent():

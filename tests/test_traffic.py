@@ -509,7 +509,7 @@ def test_url_log_channels_from_the_cube_match_the_rules_by_hand():
 @pytest.mark.parametrize("overrides", [None, {"source": "ignore", "medium": "ignore", "campaign": "ignore"}])
 def test_counts_from_the_cube_equal_classifying_every_row(settings, overrides):
     data = (REPO / "data" / "sample_sessions.csv").read_bytes()
-    dataset = datasets.load_bytes(data, "sample_sessions.csv", role_overrides=overrides)
+    dataset = datasets.load_bytes(data, "sample_sessions.csv", datasets.LoadSettings.build(roles=overrides))
     keys = ["channel", "date", "device", "source", "medium", "campaign"]
     every_row = (
         traffic.classified(dataset, settings)

@@ -23,7 +23,7 @@ from digistrat.workspace import LoadSettings, Workspace, atomic_write, check_id,
 REPO = Path(__file__).resolve().parents[1]
 SEGMENT_WORDS = ("Les attentistes", "Indécis", "Les convaincues", "Les insatisfaits")
 # Indécis matches no segment: only a user mapping brings its rows in.
-MAPPED = LoadSettings(role_overrides={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
+MAPPED = LoadSettings.build(roles={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
 
 
 def french_panel(rows: int = 40, extra: str = "") -> bytes:
@@ -110,7 +110,7 @@ def test_saving_again_with_new_settings_updates_them_and_keeps_one_frame(tmp_pat
 
 def test_after_a_restart_the_same_frame_roles_and_mappings_come_back(tmp_path):
     data = french_panel()
-    expected = load_bytes(data, "panel.csv", role_overrides=MAPPED.role_overrides, mappings=MAPPED.mappings)
+    expected = load_bytes(data, "panel.csv", MAPPED)
     saved = Workspace(tmp_path).save(data, "panel.csv", MAPPED, dataset=expected)
 
     restarted = Workspace(tmp_path)  # a new object on the same folder: what a server restart sees
@@ -280,7 +280,7 @@ def test_a_save_killed_at_any_step_leaves_the_previous_dataset_loadable(tmp_path
 
         setattr(workspace, name, pausing)
         data = open(sys.argv[4], "rb").read()
-        settings = LoadSettings(role_overrides={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
+        settings = LoadSettings.build(roles={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
         Workspace(sys.argv[1]).save(data, "panel.csv", settings)
     """
     upload = tmp_path / "upload.csv"

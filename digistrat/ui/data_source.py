@@ -1,8 +1,9 @@
 """Which dataset a page works on: the bundled sample or one of the user's uploads.
 
 Uploads live in the session (`st.session_state`), keyed by content id, with the choices the
-user made on the "Your data" page (table, sheet, roles, mappings, bad weights). The dataset
-itself is rebuilt from those through one cached loader, so every page sees the same figures.
+user made on the "Your data" page (one `datasets.LoadSettings`). The dataset itself is rebuilt
+from those through one cached loader keyed by the content id and the settings, so every page
+sees the same figures; which page shows it is its schema's (`Dataset.page`).
 
 Every upload is also saved in the workspace (`digistrat.workspace`): a link with `?ds=<id>`
 opens it in any session, also after a restart. A session lists only the saved datasets it
@@ -11,9 +12,8 @@ saved or opened by link (their ids are kept in the session), never other people'
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -23,15 +23,10 @@ from digistrat.i18n import format_number
 from digistrat.read import Limits, TableInfo
 from digistrat.ui import url_state
 from digistrat.ui.common import bundled, lang, t
-from digistrat.workspace import QUOTA_ENV, WORKSPACE_ENV, LoadSettings, SavedDataset, Workspace, check_id, default_root
+from digistrat.datasets import LoadSettings
+from digistrat.workspace import QUOTA_ENV, WORKSPACE_ENV, SavedDataset, Workspace, check_id, default_root
 
 SAMPLES = {"survey": datasets.SAMPLE_PANEL, "traffic": datasets.SAMPLE_SESSIONS}
-# Dataset kinds each kind of page can show. An aggregated survey table has no respondents
-# to filter, so only the upload page shows it.
-PAGE_KINDS = {
-    "survey": ("survey",),
-    "traffic": ("traffic", "traffic_by_channel", "traffic_by_source_medium", "traffic_by_device"),
-}
 SAMPLE = "sample"
 UPLOADS_KEY = "uploads"
 ACTIVE_KEY = "active_sources"
@@ -48,22 +43,13 @@ class Upload:
     id: str
     name: str
     data: bytes = field(repr=False)
-    table: int = 0
-    sheet: str | None = None
-    role_overrides: dict[str, str] = field(default_factory=dict)
-    mappings: dict[str, dict[str, str]] = field(default_factory=dict)
-    exclude_bad_weights: bool = True
-    kind: str | None = None  # of the last dataset read from it; None until it reads
+    settings: LoadSettings = field(default_factory=LoadSettings)
+    page: str | None = None  # the page that shows the last dataset read from it; None: upload page only
+    read: bool = False  # whether it read at all with the current settings
     # From the last good read, so the pickers stay when a chosen table or sheet is refused.
     tables: tuple[TableInfo, ...] = ()
     sheets: tuple[str, ...] = ()
     saved: LoadSettings | None = None  # the choices last saved to the workspace; None: not saved
-
-    def settings(self) -> LoadSettings:
-        return LoadSettings(
-            table=self.table, sheet=self.sheet, role_overrides=dict(self.role_overrides),
-            mappings={c: dict(m) for c, m in self.mappings.items()}, exclude_bad_weights=self.exclude_bad_weights,
-        )
 
 
 def upload_limits() -> Limits:
@@ -82,26 +68,18 @@ def workspace() -> Workspace:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _load(content_id: str, _data: bytes, name: str, settings: str) -> datasets.Dataset:
-    # Keyed by the content id and the choices (as JSON); the bytes themselves are not hashed.
-    chosen = json.loads(settings)
+def _load(content_id: str, _data: bytes, name: str, settings: LoadSettings) -> datasets.Dataset:
+    # Keyed by the content id and the settings (a frozen value); the bytes themselves are not hashed.
     ws = workspace()
-    if ws.exists(content_id) and ws.settings(content_id) == LoadSettings.from_dict(chosen):
+    if ws.exists(content_id) and ws.settings(content_id) == settings:
         loaded = ws.load(content_id)  # saved with these very choices: the Parquet frame, no re-reading
-        return datasets.Dataset(loaded.id, name, loaded.frame, loaded.read, loaded.roles, loaded.normalised)
-    return datasets.load_bytes(
-        _data, name, table=chosen["table"], sheet=chosen["sheet"], role_overrides=chosen["role_overrides"],
-        mappings=chosen["mappings"], exclude_bad_weights=chosen["exclude_bad_weights"], limits=upload_limits(),
-    )
+        return replace(loaded, name=name)
+    return datasets.load_bytes(_data, name, settings, limits=upload_limits())
 
 
-def load_upload(upload: Upload, **changes: object) -> datasets.Dataset:
-    """The dataset of an upload with its choices (or with `changes` to them); raises InputError."""
-    settings = {
-        "table": upload.table, "sheet": upload.sheet, "role_overrides": upload.role_overrides,
-        "mappings": upload.mappings, "exclude_bad_weights": upload.exclude_bad_weights, **changes,
-    }
-    return _load(upload.id, upload.data, upload.name, json.dumps(settings, sort_keys=True, ensure_ascii=False))
+def load_upload(upload: Upload, settings: LoadSettings | None = None) -> datasets.Dataset:
+    """The dataset of an upload with its choices (or with `settings` instead); raises InputError."""
+    return _load(upload.id, upload.data, upload.name, settings or upload.settings)
 
 
 def uploads() -> dict[str, Upload]:
@@ -120,11 +98,6 @@ def add_upload(name: str, data: bytes) -> Upload:
 def set_active(page_kind: str, upload_id: str) -> None:
     """Make an upload the dataset of every page of this kind ("survey" or "traffic")."""
     st.session_state.setdefault(ACTIVE_KEY, {})[page_kind] = upload_id
-
-
-def page_kind_of(kind: str) -> str | None:
-    """Which kind of page shows a dataset of this kind, if any."""
-    return next((page for page, kinds in PAGE_KINDS.items() if kind in kinds), None)
 
 
 def saved_ids() -> list[str]:
@@ -156,7 +129,7 @@ def display_names() -> dict[str, str]:
 def save(upload: Upload, dataset: datasets.Dataset) -> SavedDataset | None:
     """Keep an upload with its current choices in the workspace; the new entry if this saved
     anything, None if it was saved with these choices already. Raises DigistratError (quota…)."""
-    settings = upload.settings()
+    settings = upload.settings
     if upload.saved == settings:
         return None
     entry = workspace().save(upload.data, upload.name, settings, dataset=dataset)
@@ -173,12 +146,8 @@ def open_saved(dataset_id: str) -> Upload:
     ws = workspace()
     info = ws.info(dataset_id)
     settings = ws.settings(dataset_id)
-    upload = Upload(
-        id=dataset_id, name=info.file_name, data=ws.original(dataset_id), table=settings.table,
-        sheet=settings.sheet, role_overrides=dict(settings.role_overrides),
-        mappings={c: dict(m) for c, m in settings.mappings.items()},
-        exclude_bad_weights=settings.exclude_bad_weights, kind=info.kind, saved=settings,
-    )
+    upload = Upload(id=dataset_id, name=info.file_name, data=ws.original(dataset_id), settings=settings,
+                    page=info.page, read=True, saved=settings)
     uploads()[dataset_id] = upload
     _remember(dataset_id)
     return upload
@@ -192,11 +161,10 @@ def open_linked() -> Upload | None:
     try:
         upload = open_saved(requested[-1])
     except DigistratError as error:
-        st.error(str(error), icon=":material/link_off:")
+        st.error(error.text(lang()), icon=":material/link_off:")
         return None
-    page_kind = page_kind_of(upload.kind or "")
-    if page_kind is not None:
-        set_active(page_kind, upload.id)
+    if upload.page is not None:
+        set_active(upload.page, upload.id)
     return upload
 
 
@@ -241,7 +209,7 @@ def active_dataset(kind: str) -> datasets.Dataset:
     ?ds=<id> chooses a saved one, and the chosen one goes back into the URL.
     """
     open_linked()
-    choices = [SAMPLE] + [u.id for u in uploads().values() if u.kind in PAGE_KINDS[kind]]
+    choices = [SAMPLE] + [u.id for u in uploads().values() if u.page == kind]
     active = st.session_state.setdefault(ACTIVE_KEY, {})
     widget = f"data_source_{kind}"
     # The widget's own state is dropped on pages without it; the choice lives in ACTIVE_KEY.

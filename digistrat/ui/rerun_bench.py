@@ -23,7 +23,7 @@ def segments_page_rerun(path: Path, company_sizes: tuple[list[str], list[str]]) 
     content = datasets.content_id(data)
     at = AppTest.from_file(str(APP), default_timeout=900)
     at.session_state["lang"] = "en"
-    at.session_state["uploads"] = {content: Upload(id=content, name=path.name, data=data, kind="survey")}
+    at.session_state["uploads"] = {content: Upload(id=content, name=path.name, data=data, page="survey")}
     at.session_state["active_sources"] = {"survey": content}
     at.run()
     at.switch_page("digistrat/ui/pages/segments.py").run()  # reads, prepares and caches the dataset once

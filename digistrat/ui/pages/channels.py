@@ -20,7 +20,7 @@ from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent, label
 from digistrat.ui import exports, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
-from digistrat.ui.data_source import PAGE_KINDS, SAMPLES, active_dataset, display_names, load_upload, uploads
+from digistrat.ui.data_source import SAMPLES, active_dataset, display_names, load_upload, uploads
 
 SIGNIFICANCE = 0.05  # adjusted p below which a change is coloured, as the segments page at 95 %
 
@@ -43,13 +43,8 @@ STRATEGY_COLOURS = (("push", "pull", "unassigned"), ("#E08A2E", "#1F6FB2", "#B9B
 # ---------------------------------------------------------------- data
 
 
-def _fingerprint(dataset: Dataset) -> str:
-    # Same bytes loaded with other roles or mappings classify differently: both are in the key.
-    return f"{dataset.id}|{sorted(dataset.roles.roles.items())}|{dataset.normalised!r}"
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _cached_counts(fingerprint: str, settings: ChannelSettings, _dataset: Dataset) -> pl.DataFrame:
+def _cached_counts(version: str, settings: ChannelSettings, _dataset: Dataset) -> pl.DataFrame:
     # Shared across reruns and sessions: callers only read it (polars frames are not mutated in place).
     return traffic.session_counts(_dataset, settings)
 
@@ -57,7 +52,7 @@ def _cached_counts(fingerprint: str, settings: ChannelSettings, _dataset: Datase
 def counts_for(dataset: Dataset, settings: ChannelSettings) -> pl.DataFrame:
     """The classified session counts of a dataset, classified once per (dataset, rule settings)."""
     # Affiliates push/pull only changes the roll-up, not the classification.
-    return _cached_counts(_fingerprint(dataset), replace(settings, affiliates_push=True), dataset)
+    return _cached_counts(dataset.version, replace(settings, affiliates_push=True), dataset)
 
 
 def _display_name(dataset: Dataset) -> str:
@@ -71,7 +66,7 @@ def _traffic_datasets(active: Dataset) -> list[Dataset]:
     sample = bundled(SAMPLES["traffic"])
     found.setdefault(sample.id, sample)
     for upload in uploads().values():
-        if upload.kind in PAGE_KINDS["traffic"] and upload.id not in found:
+        if upload.page == "traffic" and upload.id not in found:
             try:
                 found[upload.id] = load_upload(upload)
             except DigistratError:
@@ -429,7 +424,7 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
     try:
         counts_a, counts_b = counts_for(by_id[first_id], settings), counts_for(by_id[second_id], settings)
     except DigistratError as error:
-        st.error(str(error))
+        st.error(error.text(lang()))
         return
     assigned_only = view == "bucket"
     a = traffic.shares(counts_a, view, settings, assigned_only=assigned_only)
@@ -505,18 +500,28 @@ def _downloads(
         exports.report_downloads(report, stem, "ch_report")
 
 
+def _surveys_elsewhere() -> None:
+    """Say where an uploaded survey went: the data-source list here offers traffic only."""
+    surveys = [display_names().get(u.id, u.name) for u in uploads().values() if u.page == "survey"]
+    if surveys:
+        st.caption(t("channels.surveys_elsewhere", names=", ".join(surveys)))
+
+
 def render() -> None:
     dataset = active_dataset("traffic")
     st.title(t("page.channels"))
     illustrative_banner(dataset)
+    _surveys_elsewhere()
     settings = _settings_sidebar()
     try:
         counts = counts_for(dataset, settings)
+        origin = traffic.origin_of(dataset)
     except DigistratError as error:
-        st.error(str(error))
+        st.error(error.text(lang()))
         return
     mix = traffic.mix(counts, settings)
     st.markdown("**" + t("channels.total", n=format_number(mix.sessions, lang())) + "**")
+    st.caption(origin.message.text(lang()))
     if counts.height and counts["channel"].null_count() == counts.height:
         # A device report: its device split only; every other section needs channels.
         st.info(t("channels.devices_only"), icon=":material/devices:")

@@ -12,7 +12,7 @@ import streamlit as st
 from digistrat import charts, datasets, explore, export, stats
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent
-from digistrat.query import FilterSpec, apply_filter
+from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_KEYS, SEGMENTS
 from digistrat.ui import exports, url_state
 from digistrat.ui.common import fixed, illustrative_banner, lang, reference, t
@@ -37,20 +37,15 @@ def _filter_key(column: str) -> str:
     return f"f_{column}"
 
 
-def _version(dataset: datasets.Dataset) -> str:
-    # The same bytes read with other roles, mappings or weights give other figures: all in the key.
-    return f"{dataset.id}|{sorted(dataset.roles.roles.items())}|{dataset.normalised!r}"
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
+    # Once per dataset version: numbering the answer combinations is the only pass over all rows.
+    return explore.prepare(_dataset)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
-    # Once per dataset: numbering the answer combinations is the only pass over all rows.
-    return explore.prepare(_dataset.frame, explore.survey_layout(_dataset))
-
-
-@st.cache_resource(show_spinner=False)
-def _options(version: str, _dataset: datasets.Dataset, _layout: explore.SurveyLayout):
-    return explore.filter_options(_dataset.frame, _layout), explore.numeric_bounds(_dataset.frame, _layout)
+def _options(version: str, _prepared: explore.PreparedSurvey):
+    return explore.filter_options(_prepared), explore.numeric_bounds(_prepared)
 
 
 def _clear_filters(categorical: list[str], bounds: dict[str, tuple[float, float]]) -> None:
@@ -64,9 +59,14 @@ def _slider_value(low: float, high: float) -> tuple[float, float] | tuple[int, i
     return (int(low), int(high)) if float(low).is_integer() and float(high).is_integer() else (low, high)
 
 
+_TITLES_KEY = "_seg_titles"  # question name -> the text people read, for the dataset on screen
+
+
 def _column_title(column: str) -> str:
     text = t(f"column.{column}")
-    return column if text == f"column.{column}" else text
+    if text != f"column.{column}":
+        return text
+    return st.session_state.get(_TITLES_KEY, {}).get(column, column)
 
 
 def _segment_label(key: str) -> str:
@@ -151,13 +151,12 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
     try:
         thresholds = stats.Thresholds(min_base=min_base, low_base=low_base, level=level)
     except DigistratError as error:
-        st.sidebar.warning(t("seg.bad_settings", error=str(error)))
+        st.sidebar.warning(t("seg.bad_settings", error=error.text(lang())))
         thresholds = DEFAULT
     spec = FilterSpec.build(
         include={"segment": chosen_segments, **{c: chosen[c] for c in layout.dimensions}},
         ranges=ranges,
         any_of={c: chosen[c] for c in layout.multi},
-        separator=explore.MULTI_SEPARATOR,
     )
     return spec, thresholds
 
@@ -280,14 +279,14 @@ def _downloads(
 ) -> None:
     name = display_names().get(dataset.id, dataset.name) if not dataset.provenance else dataset.provenance["title"][lang()]
     stem = exports.slug(f"{t('page.segments')}-{name}")
-    rows = apply_filter(dataset.frame, spec).select(pl.len()).collect().item()
+    rows = view.base_rows  # the respondents of the view: the export holds exactly these
     report = export.Report(
         title=t("report.title_segments", name=name), lang=lang(),
         filters=_filters_in_words(spec, view.focus, view.thresholds),
         sections=[s for s in sections if s is not None], sources=_sources(dataset), methods=_methods(view, dataset),
     )
     with box.expander(t("export.heading"), icon=":material/download:"):
-        exports.data_downloads(lambda: apply_filter(dataset.frame, spec).collect(), rows, stem, "seg_data")
+        exports.data_downloads(lambda: datasets.rows(dataset, spec).collect(), rows, stem, "seg_data")
         exports.report_downloads(report, stem, "seg_report")
 
 
@@ -469,9 +468,9 @@ def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[Filter
         return None
     if by in layout.multi:
         # A multi-answer respondent can hold values of both groups: B is then "none of A's".
-        spec_a = FilterSpec.build(any_of={by: group_a}, separator=explore.MULTI_SEPARATOR)
+        spec_a = FilterSpec.build(any_of={by: group_a})
         rest = group_b or [v for v in values if v not in group_a]
-        spec_b = FilterSpec.build(any_of={by: rest}, separator=explore.MULTI_SEPARATOR)
+        spec_b = FilterSpec.build(any_of={by: rest})
     else:
         spec_a = FilterSpec.build(include={by: group_a})
         spec_b = FilterSpec.build(include={by: group_b or [v for v in values if v not in group_a]})
@@ -625,13 +624,14 @@ def render() -> None:
     language = lang()
     dataset = active_dataset("survey")
     try:
-        prepared = _prepared(_version(dataset), dataset)
+        prepared = _prepared(dataset.version, dataset)
     except DigistratError as error:
         st.title(t("page.segments"))
-        st.error(str(error))
+        st.error(error.text(language))
         return
     layout = prepared.layout
-    options, bounds = _options(_version(dataset), dataset, layout)
+    options, bounds = _options(dataset.version, prepared)
+    st.session_state[_TITLES_KEY] = {q.name: q.text for q in dataset.schema.questions}
 
     st.title(t("page.segments"))
     illustrative_banner(dataset)
@@ -661,7 +661,7 @@ def render() -> None:
             profile_segment=profile_segment, channel_pair=pair,
         )
     except DigistratError as error:
-        st.error(str(error))
+        st.error(error.text(lang()))
         return
 
     with count_line.container():
@@ -683,7 +683,7 @@ def render() -> None:
         )
         st.caption(t("segments.chart_help"))
         count = t("filters.count", n=format_number(view.base_rows, language), total=format_number(view.total_rows, language))
-        design = _design_caption(view, layout.weight)
+        design = _design_caption(view, dataset.schema.weight)
         segment_table = _segment_table(segment_rows, thresholds.level)
         focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
         if focus:

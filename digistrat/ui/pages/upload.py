@@ -8,24 +8,26 @@ is kept; a choice the core refuses is shown as its one-sentence message and not 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
 
-from digistrat import datasets, stats, traffic
+from digistrat import datasets, traffic
+from digistrat.datasets import LoadSettings
 from digistrat.errors import DigistratError, InputError
 from digistrat.i18n import format_number, format_percent, label
-from digistrat.normalise import DEVICE_KEYS, EXCLUDE, MAX_REPORTED_ROWS
+from digistrat.normalise import EXCLUDE, MAX_REPORTED_ROWS
 from digistrat.read import SEPARATOR_NAMES, describe
 from digistrat.roles import ROLES
+from digistrat.schema import SurveySchema
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
 from digistrat.ui import url_state
 from digistrat.ui.common import lang, t
 from digistrat.ui.data_source import (
-    DATASET_PARAM, Upload, add_upload, delete, display_names, load_upload, open_linked, page_kind_of, rename,
+    DATASET_PARAM, Upload, add_upload, delete, display_names, load_upload, open_linked, rename,
     save, saved_datasets, saved_date, set_active, uploads,
 )
+from digistrat.vocabulary import DEVICE_KEYS
 
 LOG = logging.getLogger(__name__)
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
@@ -44,55 +46,59 @@ PAGES = {"survey": "digistrat/ui/pages/segments.py", "traffic": "digistrat/ui/pa
 def _failure_message(error: Exception) -> str:
     """The core's own sentence for bad input; a bug gets a generic sentence and goes to the log."""
     if isinstance(error, InputError):
-        return str(error)
+        return error.text(lang())
     LOG.error("reading an upload failed", exc_info=error)
     return t("upload.unexpected")
 
 
-def _try_choice(upload: Upload, apply: Callable[[], None], **changes: object) -> None:
-    """Keep a choice only if the pipeline accepts it; otherwise say why on the next run."""
+def _try_choice(upload: Upload, settings: LoadSettings) -> None:
+    """Keep new settings only if the pipeline accepts them; otherwise say why on the next run."""
     try:
-        load_upload(upload, **changes)
+        load_upload(upload, settings)
     except Exception as error:  # every failure becomes one sentence on the page
         st.session_state[CHOICE_ERROR_KEY] = _failure_message(error)
         return
     st.session_state.pop(CHOICE_ERROR_KEY, None)
-    apply()
+    upload.settings = settings
 
 
 # ---------------------------------------------------------------- callbacks of the choices
 
 
 def _choose_table(upload: Upload, key: str) -> None:
-    upload.table = st.session_state[key]
-    upload.role_overrides, upload.mappings = {}, {}  # another table has other columns
+    # another table has other columns: its roles and mappings start afresh
+    upload.settings = upload.settings.changed(table=st.session_state[key], roles={}, groups={}, mappings={})
 
 
 def _choose_sheet(upload: Upload, key: str) -> None:
-    upload.sheet = st.session_state[key]
-    upload.role_overrides, upload.mappings = {}, {}
+    upload.settings = upload.settings.changed(sheet=st.session_state[key], roles={}, groups={}, mappings={})
 
 
 def _choose_role(upload: Upload, column: str, key: str) -> None:
     role = st.session_state[key]
-    overrides = {c: r for c, r in upload.role_overrides.items() if r != role or role not in SINGLE_ROLES}
+    chosen = upload.settings
+    overrides = {c: r for c, r in chosen.role_overrides.items() if r != role or role not in SINGLE_ROLES}
     overrides[column] = role
+    groups = {c: g for c, g in chosen.group_overrides.items() if overrides.get(c, "option") == "option"}
     try:
-        probe = load_upload(upload, role_overrides=overrides, mappings={})
+        probe = load_upload(upload, chosen.changed(roles=overrides, groups=groups, mappings={}))
     except Exception as error:  # refused roles are said, not applied
         st.session_state[CHOICE_ERROR_KEY] = _failure_message(error)
         return
     # Mappings belong to the segment and device columns; they go when the role moves away.
-    mappings = {c: m for c, m in upload.mappings.items() if probe.roles.roles.get(c) in ("segment", "device")}
-
-    def apply() -> None:
-        upload.role_overrides, upload.mappings = overrides, mappings
-
-    _try_choice(upload, apply, role_overrides=overrides, mappings=mappings)
+    mappings = {c: m for c, m in chosen.value_mappings.items() if probe.roles.roles.get(c) in ("segment", "device")}
+    _try_choice(upload, chosen.changed(roles=overrides, groups=groups, mappings=mappings))
 
 
-def _choose_exclusion(upload: Upload, key: str) -> None:
-    upload.exclude_bad_weights = st.session_state[key]
+def _choose_group(upload: Upload, column: str, key: str) -> None:
+    """Option columns given the same question name are the options of one question."""
+    name = " ".join(str(st.session_state[key]).split()) or column
+    groups = {**upload.settings.group_overrides, column: name}
+    _try_choice(upload, upload.settings.changed(groups=groups))
+
+
+def _choose_weight_rule(upload: Upload, key: str) -> None:
+    upload.settings = upload.settings.changed(weight_rule="exclude" if st.session_state[key] else "unweighted")
 
 
 def _preset(key: str, value: object) -> None:
@@ -134,7 +140,7 @@ def _table_and_sheet(upload: Upload, dataset: datasets.Dataset | None) -> None:
         upload.sheets = report.sheets
     if len(upload.tables) > 1:
         key = f"table_{upload.id}"
-        _preset(key, upload.table)
+        _preset(key, upload.settings.table)
         titles = {
             info.index: t(
                 "upload.table_option", index=info.index, title=info.title or t("upload.untitled"),
@@ -146,7 +152,7 @@ def _table_and_sheet(upload: Upload, dataset: datasets.Dataset | None) -> None:
                      on_change=_choose_table, args=(upload, key))
     if len(upload.sheets) > 1:
         key = f"sheet_{upload.id}"
-        _preset(key, upload.sheet or upload.sheets[0])
+        _preset(key, upload.settings.sheet or upload.sheets[0])
         st.selectbox(t("upload.sheet"), list(upload.sheets), key=key, on_change=_choose_sheet, args=(upload, key))
 
 
@@ -172,6 +178,8 @@ def _detected(dataset: datasets.Dataset) -> None:
         lines.append(t("upload.format_parquet"))
     if report.percent_columns:
         lines.append(t("upload.percent_columns", columns=", ".join(report.percent_columns)))
+    if report.tool:
+        lines.append(t("upload.tool", tool=t(f"tool.{report.tool}"), header_rows=report.header_rows))
     lines.append(t("upload.kind", kind=t(f"kind.{dataset.kind}")))
     left = sum(normalised.left_out.values())
     lines.append(t("upload.rows", read=format_number(normalised.rows_read, language),
@@ -180,8 +188,17 @@ def _detected(dataset: datasets.Dataset) -> None:
     reasons = [t(f"upload.left_out.{why}", n=format_number(n, language)) for why, n in normalised.left_out.items() if n]
     if reasons:
         st.markdown("\n".join(f"    - {reason}" for reason in reasons))
+    schema = dataset.schema
+    if isinstance(schema, SurveySchema) and schema.skipped:
+        skipped = [s for s in schema.skipped if s.reason != "ignored"]
+        if skipped:
+            st.caption(t("upload.skipped", columns="; ".join(
+                t(f"upload.skipped.{s.reason}", column=s.column, n=format_number(s.values, language)) for s in skipped)))
+    if dataset.roles.unsure:
+        st.warning(t("upload.unsure", columns=", ".join(f"« {c} »" if language == "fr" else f"'{c}'"
+                                                         for c in dataset.roles.unsure)), icon=":material/help:")
     with st.expander(t("upload.details")):
-        st.text("\n".join([*describe(report), *normalised.notes]))
+        st.text("\n".join([*describe(report), *(note.text(language) for note in normalised.notes)]))
 
 
 def _examples(frame: pl.DataFrame, column: str) -> str:
@@ -197,26 +214,33 @@ def _examples(frame: pl.DataFrame, column: str) -> str:
 def _role_editor(upload: Upload, dataset: datasets.Dataset) -> None:
     st.subheader(t("upload.roles"))
     st.caption(t("upload.roles_help"))
-    prefix = f"role_{upload.id}_{upload.table}_{upload.sheet}"
+    prefix = f"role_{upload.id}_{upload.settings.table}_{upload.settings.sheet}"
     # Labels fixed now: a format_func may be called outside the script run (AppTest does).
     role_names = {role: t(f"role.{role}") for role in ROLES}
+    language = lang()
     for index, (column, role) in enumerate(dataset.roles.roles.items()):
         key = f"{prefix}_{index}"
         _preset(key, role)
-        reason = dataset.roles.reasons.get(column, "")
+        reason = dataset.roles.reasons.get(column)
         name, choice = st.columns([2, 3], vertical_alignment="center")
-        name.markdown(f"**{column}**  \n" + t("upload.examples", values=_examples(dataset.frame, column)))
+        flag = " ⚠" if column in dataset.roles.unsure else ""
+        name.markdown(f"**{column}**{flag}  \n" + t("upload.examples", values=_examples(dataset.frame, column)))
         choice.selectbox(
             column, ROLES, key=key, format_func=role_names.get, label_visibility="collapsed",
-            help=t("upload.set_by_you") if reason == "set by you" else reason,
+            help=reason.text(language) if reason else None,
             on_change=_choose_role, args=(upload, column, key),
         )
+        if role == "option":
+            group_key = f"{prefix}_{index}_question"
+            _preset(group_key, dataset.roles.groups.get(column, column))
+            choice.text_input(t("upload.question_of_option"), key=group_key, help=t("upload.question_of_option_help"),
+                              on_change=_choose_group, args=(upload, column, group_key))
 
 
 def _mapping_editor(upload: Upload, dataset: datasets.Dataset) -> None:
     """Unmapped segment / device values, from a read without the user's mappings so the list
     stays put while the user maps it."""
-    raw = load_upload(upload, mappings={}) if upload.mappings else dataset
+    raw = load_upload(upload, upload.settings.changed(mappings={})) if upload.settings.mappings else dataset
     if not raw.normalised.unmapped:
         return
     language = lang()
@@ -232,14 +256,14 @@ def _mapping_editor(upload: Upload, dataset: datasets.Dataset) -> None:
             keys, note = DEVICE_KEYS, "upload.unmapped_device"
             names = {k: label(f"device.{k}", language) for k in keys}
         names[EXCLUDE] = t("upload.exclude")
-        chosen = upload.mappings.get(column, {})
+        chosen = upload.settings.value_mappings.get(column, {})
         values = unmapped.values["value"].to_list()
         table = pl.DataFrame({
             "value": values,
             "rows": unmapped.values["rows"],
             "map_to": pl.Series([chosen.get(v) for v in values], dtype=pl.String),
         })
-        key = f"map_{upload.id}_{upload.table}_{upload.sheet}_{column}"
+        key = f"map_{upload.id}_{upload.settings.table}_{upload.settings.sheet}_{column}"
         st.caption(t(note, column=column))
         edited = st.data_editor(
             table, key=key, hide_index=True, width="stretch", disabled=["value", "rows"],
@@ -257,13 +281,13 @@ def _mapping_editor(upload: Upload, dataset: datasets.Dataset) -> None:
         if mapping != chosen:
             changed.append((column, mapping))
     if changed:
-        mappings = {**upload.mappings, **dict(changed)}
+        settings = upload.settings.changed(mappings={**upload.settings.value_mappings, **dict(changed)})
         try:
-            load_upload(upload, mappings=mappings)
+            load_upload(upload, settings)
         except Exception as error:  # a refused mapping is said and not kept
             st.error(_failure_message(error), icon=":material/error:")
             return
-        upload.mappings = mappings
+        upload.settings = settings
         st.rerun()
 
 
@@ -281,74 +305,42 @@ def _bad_weights(upload: Upload, dataset: datasets.Dataset) -> None:
     st.warning(t("upload.bad_weights", n=total, column=dataset.roles.column_for("weight"), where=where),
                icon=":material/warning:")
     key = f"bad_weights_{upload.id}"
-    _preset(key, upload.exclude_bad_weights)
+    _preset(key, upload.settings.weight_rule == "exclude")
     st.toggle(t("upload.exclude_bad_weights"), key=key, help=t("upload.exclude_bad_weights_help"),
-              on_change=_choose_exclusion, args=(upload, key))
+              on_change=_choose_weight_rule, args=(upload, key))
 
 
-def _share_frame(
-    keys: list[str], shares: list[float | None], extra: dict[str, list[str]], decimals: int = 1
-) -> pl.DataFrame:
-    language = lang()
-    return pl.DataFrame({
-        t("column.segment"): [SEGMENT_BY_KEY[k].label(language) if k in SEGMENT_BY_KEY else k for k in keys],
-        t("column.share"): [format_percent(s, language, decimals) if s is not None else "–" for s in shares],
-        **extra,
-    })
-
-
-def _survey_preview(dataset: datasets.Dataset) -> None:
-    language = lang()
-    frame = dataset.frame
-    weight = "weight" if "weight" in frame.columns else None
-    if weight:
-        # Rows kept with an unusable weight have none: weighted figures leave them out.
-        frame = frame.filter(pl.col(weight).is_not_null())
-    table = stats.share_table(frame, "segment", weight, keys=SEGMENT_KEYS)
-    rows = table.rows
-    shares = [None if s is None else s * 100 for s in rows["share"].to_list()]
-    intervals = [
-        "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
-        for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
-    ]
-    st.table(
-        _share_frame(rows["key"].to_list(), shares, {
-            t("column.interval"): intervals,
-            t("column.base"): [format_number(c, language) for c in rows["count"].to_list()],
-        }),
-        hide_index=True,
-    )
-    caption = t("upload.preview_base", n=format_number(table.base_rows, language))
-    if weight:
-        caption += " " + t("upload.preview_weighted", column=dataset.roles.column_for("weight"))
-    st.caption(caption)
-
-
-def _table_preview(dataset: datasets.Dataset) -> None:
-    if datasets.table_measure(dataset) is None or "segment" not in dataset.frame.columns:
+def _segment_preview(dataset: datasets.Dataset) -> None:
+    """Segment shares as the CLI's `shares` gives them (datasets.segment_shares), with their base."""
+    if dataset.kind == "survey_table" and dataset.schema.measure is None:
         st.info(t("upload.no_measure"))
         return
     language = lang()
-    table = datasets.table_shares(dataset)
+    table = datasets.segment_shares(dataset)
     rows = table.rows
-    extra = {}
+    frame = {
+        t("column.segment"): [SEGMENT_BY_KEY[k].label(language) for k in rows["key"].to_list()],
+        # published shares keep their own precision (7.75 %); shares of respondents two decimals, as on Segments
+        t("column.share"): [format_percent(None if v is None else v * 100, language, 2) for v in rows["share"].to_list()],
+    }
     if table.base is not None:
-        extra = {
-            t("column.interval"): [
-                "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
-                for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
-            ],
-            t("column.base"): [format_number(c, language) for c in rows["count"].to_list()],
-        }
-    shares = [None if s is None else s * 100 for s in rows["share"].to_list()]
-    # published shares keep their own precision (7.75 %); shares of counts one decimal
-    decimals = 2 if table.base is None else 1
-    st.table(_share_frame(rows["key"].to_list(), shares, extra, decimals), hide_index=True)
-    if table.base is None:
+        frame[t("column.interval")] = [
+            "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
+            for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
+        ]
+        frame[t("column.base")] = [format_number(c, language) for c in rows["count"].to_list()]
+    st.table(pl.DataFrame(frame), hide_index=True)
+    if table.column is None:
+        caption = t("upload.preview_base", n=format_number(table.base, language))
+        if table.weighted:
+            caption += " " + t("upload.preview_weighted", column=dataset.schema.weight)
+    elif table.base is None:
         caption = t("upload.preview_table", column=table.column) + " " + t("table.shares_only")
     else:
         caption = t("upload.preview_counts", column=table.column, n=format_number(table.base, language))
-    st.caption(caption + " " + t("upload.table_only"))
+    if table.column is not None:
+        caption += " " + t("upload.table_only")
+    st.caption(caption)
 
 
 def _traffic_preview(dataset: datasets.Dataset) -> None:
@@ -374,20 +366,19 @@ def _traffic_preview(dataset: datasets.Dataset) -> None:
 
 def _preview(upload: Upload, dataset: datasets.Dataset) -> None:
     st.subheader(t("upload.preview"))
-    kind = dataset.kind
     try:
-        if kind == "survey":
-            _survey_preview(dataset)
-        elif kind == "survey_table":
-            _table_preview(dataset)
-        elif page_kind_of(kind) == "traffic":
+        if dataset.kind in ("survey", "survey_table") and "segment" in dataset.frame.columns:
+            _segment_preview(dataset)
+        elif dataset.kind == "survey":
+            st.info(t("upload.no_segment"))
+        elif dataset.page == "traffic":
             _traffic_preview(dataset)
         else:
             st.info(t("upload.kind_unknown"))
     except Exception as error:  # figures the core refuses are said in one sentence
         st.warning(_failure_message(error))
         return
-    page_kind = page_kind_of(kind)
+    page_kind = dataset.page
     if page_kind is None:
         return
     # The file being worked on becomes that page's dataset (its sidebar can switch back).
@@ -406,7 +397,7 @@ def _save(upload: Upload, dataset: datasets.Dataset) -> None:
         with st.spinner(t("ws.saving")):
             entry = save(upload, dataset)
     except DigistratError as error:  # the quota, an unwritable folder: one sentence
-        st.error(str(error), icon=":material/save:")
+        st.error(error.text(lang()), icon=":material/save:")
         return
     if entry is not None:
         st.toast(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
@@ -416,7 +407,7 @@ def _rename(dataset_id: str, key: str) -> None:
     try:
         entry = rename(dataset_id, st.session_state[key])
     except DigistratError as error:
-        st.session_state[CHOICE_ERROR_KEY] = str(error)
+        st.session_state[CHOICE_ERROR_KEY] = error.text(lang())
         return
     st.toast(t("ws.renamed", name=entry.name), icon=":material/edit:")
 
@@ -425,7 +416,7 @@ def _delete(dataset_id: str, name: str) -> None:
     try:
         delete(dataset_id)
     except DigistratError as error:
-        st.session_state[CHOICE_ERROR_KEY] = str(error)
+        st.session_state[CHOICE_ERROR_KEY] = error.text(lang())
         return
     if st.session_state.get(CURRENT_KEY) == dataset_id:
         st.session_state.pop(CURRENT_KEY)
@@ -471,11 +462,11 @@ def _dataset(upload: Upload) -> None:
         with st.spinner(t("upload.reading")):
             dataset = load_upload(upload)
     except Exception as error:  # refusals are one sentence; no traceback reaches the page
-        upload.kind = None
+        upload.page, upload.read = None, False
         st.error(_failure_message(error), icon=":material/error:")
         _table_and_sheet(upload, None)
         return
-    upload.kind = dataset.kind
+    upload.page, upload.read = dataset.page, True
     _save(upload, dataset)
     _table_and_sheet(upload, dataset)
     if CHOICE_ERROR_KEY in st.session_state:
