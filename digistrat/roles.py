@@ -463,7 +463,7 @@ def weight_doubt(values: pl.Series) -> str | None:
     read = numbers.drop_nulls()
     if read.len() == 0:
         return "weight_empty"
-    if read.len() < 0.9 * filled.len():
+    if read.len() < 0.5 * filled.len():  # a few unusable cells are reported by normalise
         return "weight_text"
     if float((read > 0).mean()) < 0.5:  # a few bad weights are reported by normalise
         return "weight_not_positive"
