@@ -31,7 +31,8 @@ def survey_bytes() -> bytes:
 
 def test_french_cp1252_upload_shows_the_right_shares(page: Page, app_server: AppServer):
     total = sum(weight * count for _, weight, count in PANEL)  # 6 + 3 + 10 + 9 + 30 = 58
-    expected = {name: f"{100 * weight * count / total:.1f}%" for name, (_, weight, count) in zip(ENGLISH, PANEL)}
+    # two decimals at most, as on the segments page
+    expected = {name: f"{round(100 * weight * count / total, 2):g}%" for name, (_, weight, count) in zip(ENGLISH, PANEL)}
 
     page.goto(f"{app_server.url}/upload?lang=en")
     wait_for_app(page)
