@@ -504,6 +504,23 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Copiez cette adresse pour partager exactement ce que vous voyez : page, données, filtres, segments "
         "cliqués et réglages. Elle ouvre les mêmes chiffres dans tout navigateur et dans les deux langues.",
     ),
+    "share.unsaved": (
+        "No link: this dataset is not saved in the workspace, so a link could not open it elsewhere; it stays "
+        "open in this session only.",
+        "Pas de lien : ce jeu de données n'est pas enregistré dans l'espace de travail, un lien ne pourrait donc "
+        "pas l'ouvrir ailleurs ; il reste ouvert dans cette session seulement.",
+    ),
+    "share.older": (
+        "The latest changes to this dataset are not saved: the link opens it as it was last saved.",
+        "Les dernières modifications de ce jeu de données ne sont pas enregistrées : le lien l'ouvre tel "
+        "qu'il a été enregistré la dernière fois.",
+    ),
+    "ws.unexpected": (
+        "Saving to the workspace failed unexpectedly; the problem has been logged, and the data stays open in "
+        "this session.",
+        "L'enregistrement dans l'espace de travail a échoué de façon inattendue ; le problème a été consigné, "
+        "et les données restent ouvertes dans cette session.",
+    ),
     "ws.intro": (
         "Upload a survey panel or an analytics export (CSV, TSV, Excel, Parquet; GA4 and Matomo exports as "
         "they come). Check what was detected, correct the column roles, then open it on the segments or "

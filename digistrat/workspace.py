@@ -42,7 +42,6 @@ import polars as pl
 
 from digistrat.datasets import Dataset, content_id, load_bytes
 from digistrat.errors import (
-    DigistratError,
     DiskFullError,
     InputError,
     QuotaExceededError,
@@ -659,7 +658,7 @@ def _quota_from_env() -> int:
     try:
         megabytes = float(raw)
     except ValueError:
-        raise DigistratError(
+        raise WorkspaceError(
             f"{QUOTA_ENV} is “{raw}”, not a number of megabytes: set it to e.g. 2048."
         ) from None
     return int(megabytes * 1024 * 1024)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from digistrat import datasets
-from digistrat.errors import DigistratError
+from digistrat.errors import DigistratError, WorkspaceError
 from digistrat.i18n import format_number
 from digistrat.read import Limits, TableInfo
 from digistrat.ui import url_state
@@ -58,6 +58,7 @@ class Upload:
     tables: tuple[TableInfo, ...] = ()
     sheets: tuple[str, ...] = ()
     saved: LoadSettings | None = None  # the choices last saved to the workspace; None: not saved
+    save_refused: bool = False  # the workspace refused the last save (full disk, quota…)
 
     def settings(self) -> LoadSettings:
         return LoadSettings(
@@ -85,8 +86,11 @@ def workspace() -> Workspace:
 def _load(content_id: str, _data: bytes, name: str, settings: str) -> datasets.Dataset:
     # Keyed by the content id and the choices (as JSON); the bytes themselves are not hashed.
     chosen = json.loads(settings)
-    ws = workspace()
-    if ws.exists(content_id) and ws.settings(content_id) == LoadSettings.from_dict(chosen):
+    try:
+        ws = workspace()
+    except WorkspaceError:
+        ws = None  # no workspace folder: the bytes in the session are read (the save says why)
+    if ws is not None and ws.exists(content_id) and ws.settings(content_id) == LoadSettings.from_dict(chosen):
         loaded = ws.load(content_id)  # saved with these very choices: the Parquet frame, no re-reading
         return datasets.Dataset(loaded.id, name, loaded.frame, loaded.read, loaded.roles, loaded.normalised)
     return datasets.load_bytes(
@@ -159,10 +163,23 @@ def save(upload: Upload, dataset: datasets.Dataset) -> SavedDataset | None:
     settings = upload.settings()
     if upload.saved == settings:
         return None
-    entry = workspace().save(upload.data, upload.name, settings, dataset=dataset)
-    upload.saved = settings
+    try:
+        entry = workspace().save(upload.data, upload.name, settings, dataset=dataset)
+    except WorkspaceError:
+        upload.save_refused = True
+        raise
+    upload.saved, upload.save_refused = settings, False
     _remember(upload.id)
     return entry
+
+
+def link_state(dataset_id: str) -> str:
+    """What a link to this dataset opens elsewhere: "saved" (what this session shows), "older"
+    (the last saved choices: newer ones were refused), "unsaved" (nothing: it is only in this session)."""
+    upload = uploads().get(dataset_id)
+    if upload is None or (upload.saved == upload.settings() and not upload.save_refused):
+        return "saved"
+    return "unsaved" if upload.saved is None else "older"
 
 
 def open_saved(dataset_id: str) -> Upload:
