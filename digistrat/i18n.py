@@ -562,10 +562,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "ws.deleted": ("“{name}” was deleted.", "« {name} » a été supprimé."),
     "export.heading": ("Download the data and a report", "Télécharger les données et un rapport"),
     "export.data_help": (
-        "The data behind this view: {n} rows with every column. Text a spreadsheet would run as a formula "
-        "starts with an apostrophe.",
-        "Les données de cette vue : {n} lignes avec toutes leurs colonnes. Un texte qu'un tableur exécuterait "
-        "comme une formule commence par une apostrophe.",
+        "The data behind this view: {n} rows with every column. In the CSV files, text a spreadsheet would run "
+        "as a formula starts with an apostrophe; the Excel file keeps it as plain text.",
+        "Les données de cette vue : {n} lignes avec toutes leurs colonnes. Dans les CSV, un texte qu'un tableur "
+        "exécuterait comme une formule commence par une apostrophe ; le fichier Excel le garde en texte simple.",
     ),
     "export.nothing": ("No row matches the filters: nothing to download.", "Aucune ligne ne correspond aux filtres : rien à télécharger."),
     "export.csv": ("CSV (UTF-8)", "CSV (UTF-8)"),
