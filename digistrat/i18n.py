@@ -347,6 +347,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.cmp.a": ("Group A", "Groupe A"),
     "seg.cmp.b": ("Group B (empty: all other values)", "Groupe B (vide : toutes les autres valeurs)"),
     "seg.cmp.pick": ("Choose the values of group A.", "Choisissez les valeurs du groupe A."),
+    "seg.cmp.all_in_a": (
+        "Group A holds every answer of “{column}”: take one out, so that group B has someone to compare with.",
+        "Le groupe A contient toutes les réponses de « {column} » : retirez-en une pour que le groupe B ait "
+        "quelqu'un à qui le comparer.",
+    ),
     "seg.cmp.caveat": (
         "The reference study published a base of {n} companies but not how many answered; it is treated as {n} answers, so its interval is at best this narrow.",
         "L'étude de référence publie une base de {n} entreprises mais pas le nombre de réponses ; elle est traitée comme {n} réponses, son intervalle est donc au mieux aussi étroit.",
