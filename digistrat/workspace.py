@@ -346,7 +346,7 @@ class Workspace:
         meta = self._meta_or_none(dataset_id)
         if meta is None:
             raise InputError(
-                f"No saved dataset has the id {dataset_id}: it may have been deleted; "
+                f"No saved dataset has the id {dataset_id}: it was deleted or never saved; "
                 "upload the file again."
             )
         return meta

@@ -58,7 +58,6 @@ class Upload:
     tables: tuple[TableInfo, ...] = ()
     sheets: tuple[str, ...] = ()
     saved: LoadSettings | None = None  # the choices last saved to the workspace; None: not saved
-    save_refused: bool = False  # the workspace refused the last save (full disk, quota…)
 
     def settings(self) -> LoadSettings:
         return LoadSettings(
@@ -163,21 +162,18 @@ def save(upload: Upload, dataset: datasets.Dataset) -> SavedDataset | None:
     settings = upload.settings()
     if upload.saved == settings:
         return None
-    try:
-        entry = workspace().save(upload.data, upload.name, settings, dataset=dataset)
-    except WorkspaceError:
-        upload.save_refused = True
-        raise
-    upload.saved, upload.save_refused = settings, False
+    entry = workspace().save(upload.data, upload.name, settings, dataset=dataset)
+    upload.saved = settings
     _remember(upload.id)
     return entry
 
 
 def link_state(dataset_id: str) -> str:
     """What a link to this dataset opens elsewhere: "saved" (what this session shows), "older"
-    (the last saved choices: newer ones were refused), "unsaved" (nothing: it is only in this session)."""
+    (the choices saved last: the current ones were not kept), "unsaved" (nothing: the workspace
+    never kept it, so it is only in this session)."""
     upload = uploads().get(dataset_id)
-    if upload is None or (upload.saved == upload.settings() and not upload.save_refused):
+    if upload is None or upload.saved == upload.settings():
         return "saved"
     return "unsaved" if upload.saved is None else "older"
 
