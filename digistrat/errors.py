@@ -22,3 +22,31 @@ class DigistratError(Exception):
 
 class InputError(DigistratError):
     """A file or value the user supplied cannot be used as it is."""
+
+
+class WorkspaceError(DigistratError):
+    """The workspace could not keep a change; what the session holds stays usable."""
+
+
+class WorkspaceFolderError(WorkspaceError):
+    """The workspace folder cannot be created."""
+
+
+class DiskFullError(WorkspaceError):
+    """The disk (or the account's disk quota) under the workspace folder is full."""
+
+
+class ReadOnlyWorkspaceError(WorkspaceError):
+    """The workspace folder is on a read-only disk."""
+
+
+class WorkspacePermissionError(WorkspaceError):
+    """The server may not write in the workspace folder."""
+
+
+class QuotaExceededError(WorkspaceError):
+    """Saving would take the workspace past its own quota (DIGISTRAT_WORKSPACE_QUOTA_MB)."""
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another server kept the workspace locked for longer than a save may wait."""

@@ -1,9 +1,11 @@
 """Exports of the current view: data (CSV, French-Excel CSV, .xlsx), charts (PNG, SVG) and a
 one-page report (self-contained HTML, and PDF when WeasyPrint is installed).
 
-Spreadsheet safety: a text cell starting with = + - @ tab or carriage return would be run as a
-formula by Excel / LibreOffice; such cells (and column names) get a leading single quote, the
-OWASP "CSV injection" recommendation. Number columns are never touched: -3 stays the number -3.
+Spreadsheet safety: in a CSV file, text starting with = + - @ tab or carriage return would be run
+as a formula by Excel / LibreOffice; such cells (and column names) get a leading single quote, the
+OWASP "CSV injection" recommendation. An .xlsx workbook stores such text as a text cell, which a
+spreadsheet never evaluates, so it is kept as it is, without the quote. Number columns are never
+touched: -3 stays the number -3.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 import vl_convert as vlc
+import xlsxwriter
 
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
@@ -87,16 +90,20 @@ def to_csv(frame: pl.DataFrame | pl.LazyFrame, *, french: bool = False) -> bytes
 
 
 def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes:
-    """An .xlsx workbook with one sheet; text stays text, numbers and dates stay typed."""
-    safe = neutralise(frame)
-    if safe.height > XLSX_MAX_ROWS:
+    """An .xlsx workbook with one sheet: every text a text cell, as written (never a formula or a
+    link, so no quote is needed), numbers and dates typed."""
+    data = frame.lazy().collect()
+    if data.height > XLSX_MAX_ROWS:
         raise InputError(
-            f"The filtered data has {safe.height:,} rows but an Excel sheet holds at most "
+            f"The filtered data has {data.height:,} rows but an Excel sheet holds at most "
             f"{XLSX_MAX_ROWS:,}: narrow the filters, or download the CSV instead."
         )
     buffer = io.BytesIO()
+    # xlsxwriter would turn text starting with = into a formula and URLs into links.
+    workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     # float_precision only sets the displayed decimals; cells keep the full value.
-    safe.write_excel(buffer, worksheet=sheet[:31], autofilter=True, float_precision=2)
+    data.write_excel(workbook, worksheet=sheet[:31], autofilter=True, float_precision=2)
+    workbook.close()
     return buffer.getvalue()
 
 

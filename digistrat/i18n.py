@@ -636,6 +636,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.cmp.a": ("Group A", "Groupe A"),
     "seg.cmp.b": ("Group B (empty: all other values)", "Groupe B (vide : toutes les autres valeurs)"),
     "seg.cmp.pick": ("Choose the values of group A.", "Choisissez les valeurs du groupe A."),
+    "seg.cmp.all_in_a": (
+        "Group A holds every answer of “{column}”: take one out, so that group B has someone to compare with.",
+        "Le groupe A contient toutes les réponses de « {column} » : retirez-en une pour que le groupe B ait "
+        "quelqu'un à qui le comparer.",
+    ),
     "seg.cmp.caveat": (
         "The reference study published a base of {n} companies but not how many answered; it is treated as {n} answers, so its interval is at best this narrow.",
         "L'étude de référence publie une base de {n} entreprises mais pas le nombre de réponses ; elle est traitée comme {n} réponses, son intervalle est donc au mieux aussi étroit.",
@@ -793,6 +798,23 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Copiez cette adresse pour partager exactement ce que vous voyez : page, données, filtres, segments "
         "cliqués et réglages. Elle ouvre les mêmes chiffres dans tout navigateur et dans les deux langues.",
     ),
+    "share.unsaved": (
+        "No link: this dataset is not saved in the workspace, so a link could not open it elsewhere; it stays "
+        "open in this session only.",
+        "Pas de lien : ce jeu de données n'est pas enregistré dans l'espace de travail, un lien ne pourrait donc "
+        "pas l'ouvrir ailleurs ; il reste ouvert dans cette session seulement.",
+    ),
+    "share.older": (
+        "The latest changes to this dataset are not saved: the link opens it as it was last saved.",
+        "Les dernières modifications de ce jeu de données ne sont pas enregistrées : le lien l'ouvre tel "
+        "qu'il a été enregistré la dernière fois.",
+    ),
+    "ws.unexpected": (
+        "Saving to the workspace failed unexpectedly; the problem has been logged, and the data stays open in "
+        "this session.",
+        "L'enregistrement dans l'espace de travail a échoué de façon inattendue ; le problème a été consigné, "
+        "et les données restent ouvertes dans cette session.",
+    ),
     "ws.intro": (
         "Upload a survey panel or an analytics export (CSV, TSV, Excel, Parquet; GA4 and Matomo exports as "
         "they come). Check what was detected, correct the column roles, then open it on the segments or "
@@ -834,10 +856,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "ws.deleted": ("“{name}” was deleted.", "« {name} » a été supprimé."),
     "export.heading": ("Download the data and a report", "Télécharger les données et un rapport"),
     "export.data_help": (
-        "The data behind this view: {n} rows with every column. Text a spreadsheet would run as a formula "
-        "starts with an apostrophe.",
-        "Les données de cette vue : {n} lignes avec toutes leurs colonnes. Un texte qu'un tableur exécuterait "
-        "comme une formule commence par une apostrophe.",
+        "The data behind this view: {n} rows with every column. In the CSV files, text a spreadsheet would run "
+        "as a formula starts with an apostrophe; the Excel file keeps it as plain text.",
+        "Les données de cette vue : {n} lignes avec toutes leurs colonnes. Dans les CSV, un texte qu'un tableur "
+        "exécuterait comme une formule commence par une apostrophe ; le fichier Excel le garde en texte simple.",
     ),
     "export.nothing": ("No row matches the filters: nothing to download.", "Aucune ligne ne correspond aux filtres : rien à télécharger."),
     "export.csv": ("CSV (UTF-8)", "CSV (UTF-8)"),

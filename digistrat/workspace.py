@@ -9,13 +9,21 @@ Layout of `<root>/datasets/` (flat, every name derived from a validated id):
 - `<id>.json`      the sidecar, and the commit point: names, dates, detection report, roles,
                    settings and which Parquet file is current. A dataset exists iff it exists.
 
+- `.lock`          held (`flock`) by every change, by this server's threads and by other
+                   servers sharing the folder: a save is never seen half-done by another.
+
 Every file is written to a temporary file in the same folder, fsynced, then `os.replace`d, so
-a crash at any moment leaves the previous sidecar and the frame it names intact; leftovers
-(temporary files, Parquet no sidecar names) are removed once they are an hour old.
+a crash at any moment leaves the previous sidecar and the frame it names intact. What a killed
+save leaves (temporary files, data files no sidecar names) is removed when a workspace starts,
+whatever its age: the lock is held then, so no save is running anywhere. Temporary files never
+count against the quota. A write the disk refuses (full, read-only, not allowed) raises the
+`WorkspaceError` that says so in one sentence.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import re
@@ -24,7 +32,8 @@ import sys
 import threading
 import time
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +43,21 @@ import polars as pl
 
 from digistrat import serial
 from digistrat.datasets import Dataset, LoadSettings, content_id, load_bytes
-from digistrat.errors import DigistratError, InputError
+from digistrat.errors import (
+    DiskFullError,
+    InputError,
+    QuotaExceededError,
+    ReadOnlyWorkspaceError,
+    WorkspaceBusyError,
+    WorkspaceError,
+    WorkspaceFolderError,
+    WorkspacePermissionError,
+)
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; an open file cannot be deleted there, so a sweep skips it
+    fcntl = None
 
 WORKSPACE_ENV = "DIGISTRAT_WORKSPACE"
 QUOTA_ENV = "DIGISTRAT_WORKSPACE_QUOTA_MB"
@@ -42,8 +65,10 @@ DEFAULT_QUOTA_BYTES = 2 * 1024**3
 SIDECAR_VERSION = 2  # 2: the dataset's reports and schema saved whole (digistrat.serial)
 _ID = re.compile(r"[0-9a-f]{16}")  # datasets.content_id: 16 lower-case hex digits
 _TEMP_SUFFIX = ".tmp"
-_STALE_SECONDS = 3600
-# One server process serves every session from threads: mutations take turns.
+_LOCK_FILE = ".lock"
+DEFAULT_LOCK_WAIT = 60.0  # seconds a change waits for another server's save before giving up
+# One server process serves every session from threads: mutations take turns (the lock file
+# makes other processes wait too).
 _LOCK = threading.RLock()
 
 
@@ -87,19 +112,33 @@ def check_id(dataset_id: str) -> str:
 class Workspace:
     """Saved datasets in one folder: `Workspace()` uses $DIGISTRAT_WORKSPACE or the user's data dir."""
 
-    def __init__(self, root: str | Path | None = None, *, quota_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        root: str | Path | None = None,
+        *,
+        quota_bytes: int | None = None,
+        lock_wait: float = DEFAULT_LOCK_WAIT,
+    ) -> None:
         configured = root or os.environ.get(WORKSPACE_ENV)
         self.root = Path(configured).expanduser() if configured else default_root()
         self.quota_bytes = quota_bytes if quota_bytes is not None else _quota_from_env()
+        self.lock_wait = lock_wait
         self._folder = self.root / "datasets"
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DigistratError(
-                f"Cannot create the workspace folder {self.root} ({error.strerror}): "
-                f"set {WORKSPACE_ENV} to a folder you can write to."
+            raise WorkspaceFolderError(
+                f"The workspace folder {self.root} cannot be created ({_reason(error)}): "
+                f"set {WORKSPACE_ENV} to a folder the server can write to."
             ) from error
-        self._sweep(older_than=_STALE_SECONDS)
+        # Not waited for: if another server is saving, the sweep runs before this one's first change.
+        self._swept = False
+        try:
+            with self._locked(wait=0) as held:
+                if held:
+                    self._sweep()
+        except OSError:
+            pass  # a folder nothing can be written in has nothing to remove; changes will say why
 
     # ------------------------------------------------------------------ reading
 
@@ -148,8 +187,15 @@ class Workspace:
         return Dataset(id=dataset_id, name=meta["name"], frame=frame, **saved)
 
     def usage_bytes(self) -> int:
-        """Bytes the workspace folder holds (what the quota counts)."""
-        return sum(p.stat().st_size for p in self._folder.iterdir() if p.is_file())
+        """Bytes the saved datasets hold (what the quota counts): not the lock, not temporary files."""
+        total = 0
+        for path in self._folder.iterdir():
+            try:
+                if not path.name.startswith(".") and path.is_file():
+                    total += path.stat().st_size
+            except FileNotFoundError:
+                pass  # deleted meanwhile
+        return total
 
     # ------------------------------------------------------------------ writing
 
@@ -171,7 +217,7 @@ class Workspace:
         dataset_id = content_id(data)
         if dataset.id != dataset_id:
             raise ValueError("dataset was not loaded from these bytes")
-        with _LOCK:
+        with self._changing(f"“{file_name}” was not saved"):
             previous = self._meta_or_none(dataset_id)
             now = _now()
             same_frame = (
@@ -187,7 +233,7 @@ class Workspace:
                 parquet_name = previous["parquet"] if same_frame else f"{dataset_id}-{secrets.token_hex(4)}.parquet"
                 if not same_frame:
                     target = self._folder / parquet_name
-                    staged.append((_stage(target, dataset.frame.write_parquet), target))
+                    staged.append((_stage(target, _parquet_writer(dataset.frame)), target))
                 meta = {
                     "version": SIDECAR_VERSION,
                     "id": dataset_id,
@@ -233,7 +279,7 @@ class Workspace:
             raise InputError("A dataset's name cannot be empty: type at least one letter.")
         if len(name) > 200:
             raise InputError(f"A dataset's name is at most 200 characters; this one has {len(name)}.")
-        with _LOCK:
+        with self._changing(f"“{name}” was not renamed"):
             meta = self._meta(dataset_id)
             meta.update(name=name, updated_at=_now())
             _commit(_stage(self._sidecar(dataset_id), _json_writer(meta)), self._sidecar(dataset_id))
@@ -241,13 +287,14 @@ class Workspace:
 
     def delete(self, dataset_id: str) -> None:
         """Forget a dataset: its sidecar first (the commit), then its data files."""
-        with _LOCK:
+        name = self._meta(dataset_id)["name"]
+        with self._changing(f"“{name}” was not deleted"):
             meta = self._meta(dataset_id)
             self._sidecar(dataset_id).unlink()
             _fsync_dir(self._folder)
             (self._folder / meta["parquet"]).unlink(missing_ok=True)
             self._original(dataset_id).unlink(missing_ok=True)
-            self._sweep(older_than=0, dataset_id=dataset_id)
+            self._sweep()  # anything a killed save of it left
 
     # ------------------------------------------------------------------ internals
 
@@ -265,7 +312,7 @@ class Workspace:
         meta = self._meta_or_none(dataset_id)
         if meta is None:
             raise InputError(
-                f"No saved dataset has the id {dataset_id}: it may have been deleted; "
+                f"No saved dataset has the id {dataset_id}: it was deleted or never saved; "
                 "upload the file again."
             )
         return meta
@@ -288,30 +335,68 @@ class Workspace:
     def _check_quota(self, staged: list[tuple[Path, Path]], freed: Iterable[Path], file_name: str) -> None:
         """Refuse the save if the workspace would hold more than the quota once it is committed."""
         needed = sum(temp.stat().st_size for temp, _ in staged)
-        used = self.usage_bytes() - needed  # before this save: the staged files are on disk already
+        used = self.usage_bytes()  # the staged files are temporary: not counted yet
         replaced = {target for _, target in staged} | set(freed)
         released = sum(path.stat().st_size for path in replaced if path.is_file())
         if used - released + needed > self.quota_bytes:
-            raise InputError(
+            raise QuotaExceededError(
                 f"The workspace is full: saving “{file_name}” needs {_megabytes(needed)} but "
                 f"{_megabytes(used)} of the {_megabytes(self.quota_bytes)} allowed are used; "
                 "delete a saved dataset you no longer need, then save again."
             )
 
-    def _sweep(self, older_than: float, dataset_id: str | None = None) -> None:
-        """Remove temporary files and Parquet files no sidecar names (left by a crash)."""
-        limit = time.time() - older_than
-        named = {m["parquet"] for s in self._folder.glob("*.json") if (m := _read_json(s)) is not None}
-        pattern = f"*{dataset_id}*" if dataset_id else "*"
-        for path in self._folder.glob(pattern):
-            leftover = path.name.endswith(_TEMP_SUFFIX) or (
-                path.suffix == ".parquet" and path.name not in named
-            )
-            try:
-                if leftover and path.stat().st_mtime <= limit:
-                    path.unlink()
-            except FileNotFoundError:
-                pass  # another process swept it first
+    @contextmanager
+    def _locked(self, wait: float) -> Iterator[bool]:
+        """Hold the workspace (this process's threads, then the lock file other servers share);
+        yields whether it is held: False when `wait` seconds went by first."""
+        if not (_LOCK.acquire(timeout=wait) if wait > 0 else _LOCK.acquire(blocking=False)):
+            yield False
+            return
+        try:
+            with open(self._folder / _LOCK_FILE, "ab") as handle:
+                yield _flock(handle, wait)  # closing the file releases the lock, also on kill -9
+        finally:
+            _LOCK.release()
+
+    @contextmanager
+    def _changing(self, outcome: str) -> Iterator[None]:
+        """Make a change with the workspace held; an OSError becomes the WorkspaceError that
+        says what happened, where, and what to do. `outcome`: “x” was not saved…"""
+        try:
+            with self._locked(self.lock_wait) as held:
+                if not held:
+                    raise WorkspaceBusyError(
+                        f"Another server has been saving in the workspace folder {self.root} for over "
+                        f"{self.lock_wait:.0f} seconds, so {outcome}: try again in a minute."
+                    )
+                if not self._swept:
+                    self._sweep()
+                yield
+        except OSError as error:
+            raise _workspace_error(error, self.root, outcome) from error
+
+    def _sweep(self) -> None:
+        """Remove what killed saves left: temporary files, and originals and Parquet frames no
+        sidecar names. Call it with the workspace held: then no save is running anywhere."""
+        names = {path.name for path in self._folder.iterdir()}
+        named: set[str] = set()
+        for name in names:
+            dataset_id = name.removesuffix(".json")
+            if name.endswith(".json") and _ID.fullmatch(dataset_id):
+                meta = _read_json(self._folder / name)
+                if meta is None:  # unreadable now, perhaps readable later: every file of its id stays
+                    named |= {n for n in names if n.startswith(dataset_id)}
+                else:
+                    named |= {meta["parquet"], f"{dataset_id}.original"}
+        for name in names:
+            data_file = _ID.fullmatch(name[:16]) and name.endswith((".parquet", ".original"))
+            leftover = (name.startswith(".") and name.endswith(_TEMP_SUFFIX)) or (data_file and name not in named)
+            if leftover:
+                try:
+                    (self._folder / name).unlink()
+                except OSError:
+                    pass  # gone already, or not removable now (read-only): the next sweep tries again
+        self._swept = True
 
 
 # ---------------------------------------------------------------------- atomic files
@@ -344,6 +429,32 @@ def _stage(target: Path, write: Callable[[IO[bytes]], object]) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def _flock(handle: IO[bytes], wait: float) -> bool:
+    """Take the exclusive lock of an open file within `wait` seconds; False if another holds it."""
+    if fcntl is None:
+        return True
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _parquet_writer(frame: pl.DataFrame) -> Callable[[IO[bytes]], object]:
+    # Through memory: polars reports a failed file write as a ComputeError without its errno,
+    # and the errno is what tells a full disk from a read-only one.
+    def write(handle: IO[bytes]) -> None:
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        handle.write(buffer.getbuffer())
+
+    return write
 
 
 def _commit(temp: Path, target: Path) -> None:
@@ -400,6 +511,49 @@ def _load(data: bytes, file_name: str, settings: LoadSettings) -> Dataset:
     return load_bytes(data, file_name, settings)
 
 
+def _reason(error: OSError) -> str:
+    """Why a file operation failed, in words a person acts on."""
+    reasons = {
+        errno.ENOTDIR: "part of that path is a file, not a folder",
+        errno.EEXIST: "a file already has that name",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOSPC: "the disk is full",
+    }
+    return reasons.get(error.errno) or (error.strerror or str(error)).lower()
+
+
+def _workspace_error(error: OSError, root: Path, outcome: str) -> WorkspaceError:
+    """The one-sentence WorkspaceError for a write the system refused."""
+    code = error.errno
+    if code == errno.ENOSPC:
+        return DiskFullError(
+            f"The disk holding the workspace folder {root} is full, so {outcome}: free space on that "
+            f"disk, or set {WORKSPACE_ENV} to a folder on another disk."
+        )
+    if code == getattr(errno, "EDQUOT", None):
+        return DiskFullError(
+            f"The disk quota of the account running the server is used up on the disk of the workspace "
+            f"folder {root}, so {outcome}: free space or raise that quota, or set {WORKSPACE_ENV} to a "
+            "folder on another disk."
+        )
+    if code == errno.EROFS:
+        return ReadOnlyWorkspaceError(
+            f"The workspace folder {root} is on a read-only disk, so {outcome}: set {WORKSPACE_ENV} to "
+            "a folder on a writable disk."
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        return WorkspacePermissionError(
+            f"The server may not write in the workspace folder {root}, so {outcome}: give the account "
+            f"running it write access there, or set {WORKSPACE_ENV} to a folder it can write to."
+        )
+    return WorkspaceError(
+        f"Writing in the workspace folder {root} failed ({_reason(error)}), so {outcome}: check that "
+        f"disk, or set {WORKSPACE_ENV} to another folder."
+    )
+
+
 def _quota_from_env() -> int:
     raw = os.environ.get(QUOTA_ENV)
     if not raw:
@@ -407,7 +561,7 @@ def _quota_from_env() -> int:
     try:
         megabytes = float(raw)
     except ValueError:
-        raise DigistratError(
+        raise WorkspaceError(
             f"{QUOTA_ENV} is “{raw}”, not a number of megabytes: set it to e.g. 2048."
         ) from None
     return int(megabytes * 1024 * 1024)

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import struct
+import zipfile
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -105,22 +106,64 @@ def ooxml_text(value: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
 
 
-def test_xlsx_read_back_holds_text_never_formulas_and_typed_numbers():
-    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(risky_frame())))
-    sheet = book.active
+def sheet_cells(workbook: bytes) -> dict[str, dict]:
+    """Cell reference -> its type attribute, formula (if any) and text or value, from the XML."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        sheet = ET.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+        names = set(archive.namelist())
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            for item in ET.fromstring(archive.read("xl/sharedStrings.xml")).iter(f"{main}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{main}t")))
+    cells = {}
+    for cell in sheet.iter(f"{main}c"):
+        kind, value = cell.get("t"), cell.find(f"{main}v")
+        if kind == "s":
+            text = shared[int(value.text)]
+        elif kind == "inlineStr":
+            text = "".join(t.text or "" for t in cell.iter(f"{main}t"))
+        else:
+            text = None if value is None else value.text
+        cells[cell.get("r")] = {"type": kind, "formula": cell.find(f"{main}f") is not None, "text": text}
+    return cells
+
+
+def test_xlsx_holds_formula_like_text_as_text_cells_without_the_apostrophe():
+    frame = risky_frame().with_columns(
+        pl.Series("link", ["https://example.com/x"] + ["=HYPERLINK(\"https://evil.example\",\"click\")"] * 11)
+    )
+    workbook = to_xlsx(frame)
+    cells = sheet_cells(workbook)
+    assert not any(cell["formula"] for cell in cells.values())
+    text_cells = {"s", "inlineStr"}
+    assert cells["B1"]["type"] in text_cells and cells["B1"]["text"] == '=HYPERLINK("x")'
+    for row, dangerous in enumerate(DANGEROUS, start=2):
+        assert cells[f"A{row}"]["type"] in text_cells
+        assert ooxml_text(cells[f"A{row}"]["text"]) == dangerous  # as written, no apostrophe
+    assert cells["G2"]["text"] == "https://example.com/x" and cells["G3"]["text"].startswith("=HYPERLINK(")
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        assert b"<hyperlink" not in archive.read("xl/worksheets/sheet1.xml")  # a URL stays text, not a link
+
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
     assert sheet.title == "data"
-    cells = [[cell for cell in row] for row in sheet.iter_rows()]
-    assert all(cell.data_type != "f" for row in cells for cell in row)
-    header = [c.value for c in cells[0]]
-    assert header[1] == "'=HYPERLINK(\"x\")" and cells[0][1].data_type == "s"
-    for row, dangerous in zip(cells[1:7], DANGEROUS, strict=True):
-        assert row[0].data_type == "s"
-        assert ooxml_text(row[0].value) == "'" + dangerous
-    amounts = [row[2] for row in cells[1:12]]
+    rows = list(sheet.iter_rows())
+    assert all(cell.data_type != "f" for row in rows for cell in row)
+    assert all(cell.hyperlink is None for row in rows for cell in row)
+    assert rows[0][1].value == '=HYPERLINK("x")' and rows[0][1].data_type == "s"
+    for row, dangerous in zip(rows[1:7], DANGEROUS, strict=True):
+        assert row[0].data_type == "s" and ooxml_text(row[0].value) == dangerous
+    assert [row[0].value for row in rows[7:12]] == ["ok", "a=b", " =spaced", "Les attentistes", None]
+
+
+def test_xlsx_keeps_numbers_and_dates_typed():
+    rows = list(openpyxl.load_workbook(io.BytesIO(to_xlsx(risky_frame()))).active.iter_rows())
+    amounts = [row[2] for row in rows[1:12]]
     assert all(c.data_type == "n" for c in amounts)
     assert [c.value for c in amounts] == [-3.5, 2.25, -0.5, 1.0, 0.0, 10.0, -7.75, 3.0, 4.0, 5.0, 6.0]
-    assert cells[1][3].value == -6 and cells[1][3].data_type == "n"
-    assert cells[1][5].is_date and cells[1][5].value.date() == date(2014, 12, 1)
+    assert rows[1][3].value == -6 and rows[1][3].data_type == "n"
+    assert rows[1][4].value == "wait_and_see" and rows[12][4].value == "convinced"  # an Enum is its text
+    assert rows[1][5].is_date and rows[1][5].value.date() == date(2014, 12, 1)
 
 
 def test_xlsx_refuses_more_rows_than_a_sheet_holds():

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
 import hashlib
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -17,8 +20,20 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from digistrat.datasets import load_bytes
-from digistrat.errors import DigistratError, InputError
-from digistrat.workspace import LoadSettings, Workspace, atomic_write, check_id, default_root
+from digistrat import workspace as workspace_module
+from digistrat.errors import (
+    DigistratError,
+    DiskFullError,
+    InputError,
+    QuotaExceededError,
+    ReadOnlyWorkspaceError,
+    WorkspaceBusyError,
+    WorkspaceError,
+    WorkspaceFolderError,
+    WorkspacePermissionError,
+)
+from digistrat.datasets import LoadSettings
+from digistrat.workspace import Workspace, atomic_write, check_id, default_root
 
 REPO = Path(__file__).resolve().parents[1]
 SEGMENT_WORDS = ("Les attentistes", "Indécis", "Les convaincues", "Les insatisfaits")
@@ -35,7 +50,8 @@ def french_panel(rows: int = 40, extra: str = "") -> bytes:
 
 
 def files(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / "datasets").iterdir())
+    """What the datasets folder holds besides its lock file."""
+    return sorted(p.name for p in (root / "datasets").iterdir() if p.name != ".lock")
 
 
 # ---------------------------------------------------------------- location
@@ -192,7 +208,7 @@ def test_quota_refuses_a_save_that_would_overflow_with_a_clear_message(tmp_path)
     workspace = Workspace(tmp_path / "ws", quota_bytes=one_dataset + 1000)
     kept = workspace.save(data, "panel.csv")
     before = files(tmp_path / "ws")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(QuotaExceededError) as refused:
         workspace.save(french_panel(extra="7"), "second.csv")
     message = str(refused.value)
     assert "workspace is full" in message and "second.csv" in message and "delete a saved dataset" in message
@@ -203,7 +219,7 @@ def test_quota_refuses_a_save_that_would_overflow_with_a_clear_message(tmp_path)
     workspace.save(data, "panel.csv", MAPPED)
     assert workspace.info(kept.id).rows == 40
 
-    with pytest.raises(InputError, match="workspace is full"):
+    with pytest.raises(QuotaExceededError, match="workspace is full"):
         Workspace(tmp_path / "tiny", quota_bytes=100).save(data, "panel.csv")
     assert files(tmp_path / "tiny") == []
 
@@ -215,17 +231,22 @@ def _start(script: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script), *args],
         cwd=REPO,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def _kill_when_ready(process: subprocess.Popen, signal_line: str) -> None:
+def _wait_for(process: subprocess.Popen, signal_line: str) -> None:
     line = process.stdout.readline()
     if line.strip() != signal_line:
         process.kill()
         raise AssertionError(f"writer did not reach the pause: {line!r} {process.stderr.read()}")
+
+
+def _kill_when_ready(process: subprocess.Popen, signal_line: str) -> None:
+    _wait_for(process, signal_line)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
     assert process.returncode == -signal.SIGKILL
@@ -255,63 +276,255 @@ def test_a_writer_killed_mid_write_leaves_the_previous_file_intact(tmp_path):
     assert len(leftovers) == 1 and leftovers[0].stat().st_size >= 1_000_000  # killed mid-write
 
 
+# A server saving an upload that stops at the n-th call of a step (it prints "paused", then
+# goes on when a line comes on its stdin) — killed there, or let go on.
+SAVER = """
+    import sys
+    from digistrat import workspace
+    from digistrat.workspace import LoadSettings, Workspace
+
+    root, name, wanted, upload = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    real = getattr(workspace, name)
+    calls = []
+
+    def pausing(*args):
+        calls.append(1)
+        if len(calls) == wanted:
+            print("paused", flush=True)
+            sys.stdin.readline()
+        real(*args)
+
+    setattr(workspace, name, pausing)
+    data = open(upload, "rb").read()
+    settings = LoadSettings.build(roles={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
+    Workspace(root).save(data, "panel.csv", settings)
+"""
+
+
+def _paused_save(root: Path, data: bytes, step: str, call: int) -> subprocess.Popen:
+    upload = root.parent / f"{root.name}-upload.csv"
+    upload.write_bytes(data)
+    process = _start(SAVER, str(root), step, str(call), str(upload))
+    _wait_for(process, "paused")
+    return process
+
+
+def _temporary(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "datasets").iterdir() if p.name.endswith(".tmp"))
+
+
 @pytest.mark.parametrize("pause_at", [("_fsync_file", 1), ("_fsync_file", 2), ("_fsync_dir", 1)])
-def test_a_save_killed_at_any_step_leaves_the_previous_dataset_loadable(tmp_path, pause_at):
+def test_a_save_killed_at_any_step_leaves_the_previous_dataset_loadable_and_nothing_else(tmp_path, pause_at):
     """Steps: new frame written (fsync 1), sidecar written (fsync 2), new frame renamed in
     place (first directory fsync); the sidecar rename is the commit."""
     data = french_panel()
     before = Workspace(tmp_path).save(data, "panel.csv")
+    committed = files(tmp_path)
     expected = load_bytes(data, "panel.csv").frame
-    saver = """
-        import sys, time
-        from digistrat import workspace
-        from digistrat.workspace import LoadSettings, Workspace
-
-        name, wanted = sys.argv[2], int(sys.argv[3])
-        real = getattr(workspace, name)
-        calls = []
-
-        def pausing(*args):
-            calls.append(1)
-            if len(calls) == wanted:
-                print("paused", flush=True)
-                time.sleep(60)
-            real(*args)
-
-        setattr(workspace, name, pausing)
-        data = open(sys.argv[4], "rb").read()
-        settings = LoadSettings.build(roles={"Pays": "ignore"}, mappings={"Segment": {"Indécis": "wait_and_see"}})
-        Workspace(sys.argv[1]).save(data, "panel.csv", settings)
-    """
-    upload = tmp_path / "upload.csv"
-    upload.write_bytes(data)
-    process = _start(saver, str(tmp_path), pause_at[0], str(pause_at[1]), str(upload))
-    _kill_when_ready(process, "paused")
+    process = _paused_save(tmp_path, data, *pause_at)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    assert files(tmp_path) != committed  # the killed save left a temporary file or a frame
 
     restarted = Workspace(tmp_path)
+    assert files(tmp_path) == committed  # swept at start, fresh as they are
     assert [e.id for e in restarted.list()] == [before.id]
     assert restarted.settings(before.id) == LoadSettings()
     assert_frame_equal(restarted.load(before.id).frame, expected)
-    # The next save completes normally; leftovers of the killed one are not listed.
+    # The next save completes normally.
     assert restarted.save(data, "panel.csv", MAPPED).rows == 40
     assert restarted.load(before.id).frame.height == 40
 
 
-def test_leftovers_of_a_crash_are_swept_once_stale(tmp_path):
+@pytest.mark.parametrize("pause_at", [("_fsync_file", 1), ("_fsync_dir", 2)])
+def test_a_big_upload_killed_while_saving_leaves_nothing_after_the_next_start(tmp_path, pause_at):
+    """Killed with the original written but not fsynced (a multi-megabyte temporary file), or
+    with the original and the frame in place but no sidecar yet (files nothing names)."""
+    small = Workspace(tmp_path).save(french_panel(), "small.csv")
+    committed = files(tmp_path)
+    used = Workspace(tmp_path).usage_bytes()
+    big = french_panel(rows=120_000)
+    process = _paused_save(tmp_path, big, *pause_at)
+    left = _temporary(tmp_path)
+    assert left and sum(p.stat().st_size for p in left) + Workspace(tmp_path).usage_bytes() >= used + len(big) // 2
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+    restarted = Workspace(tmp_path)
+    assert files(tmp_path) == committed and _temporary(tmp_path) == []
+    assert restarted.usage_bytes() == used
+    assert [e.id for e in restarted.list()] == [small.id]
+
+
+def test_two_servers_sharing_a_folder_never_sweep_each_others_writes(tmp_path):
+    data = french_panel(rows=20_000)
+    other = french_panel(extra="5")
+    writer = _paused_save(tmp_path, data, "_fsync_file", 1)  # original written, not yet fsynced
+    try:
+        [in_flight] = _temporary(tmp_path)
+        size = in_flight.stat().st_size
+        second = Workspace(tmp_path, lock_wait=0.2)  # a second server starts meanwhile
+        assert in_flight.is_file() and in_flight.stat().st_size == size == len(data)
+        assert second.usage_bytes() == 0  # another save's temporary file is not counted
+        with pytest.raises(WorkspaceBusyError) as busy:
+            second.save(other, "other.csv")
+        message = str(busy.value)
+        assert str(tmp_path) in message and "“other.csv” was not saved" in message and "try again" in message
+        assert _temporary(tmp_path) == [in_flight]
+
+        patient = Workspace(tmp_path)  # the default wait: its save waits for the other's
+        outcome: dict[str, object] = {}
+        saving = threading.Thread(target=lambda: outcome.update(entry=patient.save(other, "other.csv")))
+        saving.start()
+        saving.join(0.5)
+        assert saving.is_alive() and not patient.exists(content_id_of(other))
+        writer.stdin.write("go on\n")
+        writer.stdin.flush()
+        assert writer.wait(timeout=60) == 0, writer.stderr.read()
+        saving.join(60)
+        assert not saving.is_alive() and "entry" in outcome
+    finally:
+        writer.kill()
+    restarted = Workspace(tmp_path)
+    assert {e.id for e in restarted.list()} == {content_id_of(data), content_id_of(other)}
+    assert restarted.load(content_id_of(data)).frame.height == 20_000
+    assert restarted.load(content_id_of(other)).frame.height == 30
+    assert _temporary(tmp_path) == []
+
+
+def test_a_server_started_during_another_save_sweeps_before_its_own_first_change(tmp_path):
+    writer = _paused_save(tmp_path, french_panel(rows=5000), "_fsync_file", 1)
+    started = Workspace(tmp_path)  # the lock is held: no sweep now
+    writer.send_signal(signal.SIGKILL)  # the other server dies mid-save
+    writer.wait(timeout=10)
+    assert len(_temporary(tmp_path)) == 1
+    entry = started.save(french_panel(), "panel.csv")
+    assert _temporary(tmp_path) == []
+    assert files(tmp_path) == sorted([f"{entry.id}.json", f"{entry.id}.original", *_parquets(tmp_path)])
+
+
+def content_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- a disk that refuses writes
+
+
+class FakeDisk:
+    """The workspace's disk, faked where the workspace opens files (its module's `open`):
+    `free` bytes left (a write past them fails with ENOSPC after writing what fits, as the
+    kernel does), or every write refused at `refuse_open` / `refuse_write` with that errno."""
+
+    def __init__(self, free: int | None = None, refuse_open: int | None = None, refuse_write: int | None = None):
+        self.free, self.refuse_open, self.refuse_write = free, refuse_open, refuse_write
+
+    def open(self, path, mode="r", *args, **kwargs):
+        writing = any(flag in mode for flag in "wxa+")
+        if writing and self.refuse_open is not None:
+            raise OSError(self.refuse_open, os.strerror(self.refuse_open), str(path))
+        handle = builtins.open(path, mode, *args, **kwargs)
+        return _Metered(handle, self, str(path)) if writing else handle
+
+
+class _Metered:
+    def __init__(self, handle, disk: FakeDisk, path: str):
+        self._handle, self._disk, self._path = handle, disk, path
+
+    def write(self, data) -> int:
+        size = memoryview(data).nbytes
+        disk = self._disk
+        if disk.refuse_write is not None:
+            raise OSError(disk.refuse_write, os.strerror(disk.refuse_write), self._path)
+        if disk.free is not None and size > disk.free:
+            self._handle.write(bytes(memoryview(data).cast("B")[: disk.free]))
+            disk.free = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self._path)
+        if disk.free is not None:
+            disk.free -= size
+        return self._handle.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+
+FAULTS = {
+    "disk full": (FakeDisk(free=20_000), DiskFullError, "is full, so"),
+    "disk quota": (FakeDisk(refuse_write=errno.EDQUOT), DiskFullError, "disk quota of the account running the server is used up"),
+    "read-only": (FakeDisk(refuse_open=errno.EROFS), ReadOnlyWorkspaceError, "is on a read-only disk"),
+    "permission": (FakeDisk(refuse_open=errno.EACCES), WorkspacePermissionError, "may not write in"),
+    "i/o error": (FakeDisk(refuse_write=errno.EIO), WorkspaceError, "failed (input/output error)"),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_write_the_disk_refuses_is_one_sentence_of_its_own_and_loses_nothing(tmp_path, monkeypatch, fault):
+    disk, error_type, words = FAULTS[fault]
+    kept = Workspace(tmp_path).save(french_panel(), "panel.csv")
+    before = files(tmp_path)
+    monkeypatch.setattr(workspace_module, "open", disk.open, raising=False)
+
+    workspace = Workspace(tmp_path)  # a server starting on that disk
+    with pytest.raises(error_type) as refused:
+        workspace.save(french_panel(rows=5000, extra="1"), "big.csv")
+    message = str(refused.value)
+    assert type(refused.value) is error_type
+    assert words in message and str(tmp_path) in message and "“big.csv” was not saved" in message
+    assert "DIGISTRAT_WORKSPACE" in message  # what to do
+    assert message.endswith(".") and message.count(". ") == 0 and "Errno" not in message
+    assert files(tmp_path) == before  # no temporary file, nothing half-written
+    # Reading still works: the saved dataset lists and loads.
+    assert [e.id for e in workspace.list()] == [kept.id]
+    assert workspace.load(kept.id).frame.height == 30
+    with pytest.raises(error_type, match="“Panel” was not renamed"):
+        workspace.rename(kept.id, "Panel")
+    assert workspace.info(kept.id).name == "panel.csv"
+
+    monkeypatch.undo()  # the disk is fixed: the same workspace saves again
+    monkeypatch.setenv("DIGISTRAT_WORKSPACE", str(tmp_path))
+    assert workspace.save(french_panel(rows=5000, extra="1"), "big.csv").rows == 3750
+
+
+def test_a_workspace_folder_that_cannot_be_created_says_so(tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    for root in (blocker / "workspace", blocker):
+        with pytest.raises(WorkspaceFolderError) as refused:
+            Workspace(root)
+        message = str(refused.value)
+        assert message == (
+            f"The workspace folder {root} cannot be created (part of that path is a file, not a folder): "
+            "set DIGISTRAT_WORKSPACE to a folder the server can write to."
+        )
+
+
+def test_leftovers_of_a_crash_are_swept_at_start_whatever_their_age(tmp_path):
     data = french_panel()
     entry = Workspace(tmp_path).save(data, "panel.csv")
     folder = tmp_path / "datasets"
-    orphan = folder / f"{entry.id}-deadbeef.parquet"
-    temp = folder / f".{entry.id}.json.0123456789ab.tmp"
-    pl.DataFrame({"a": [1]}).write_parquet(orphan)
-    temp.write_bytes(b"half")
-    Workspace(tmp_path)
-    assert orphan.exists() and temp.exists()  # fresh: may belong to a save still running
-    old = time.time() - 2 * 3600
-    for path in (orphan, temp):
-        os.utime(path, (old, old))
-    Workspace(tmp_path)
-    assert not orphan.exists() and not temp.exists()
+    kept = files(tmp_path)
+    orphans = [
+        folder / f"{entry.id}-deadbeef.parquet",  # a frame renamed in place, its sidecar never committed
+        folder / "0123456789abcdef.original",  # an original whose sidecar was never committed
+        folder / f".{entry.id}.json.0123456789ab.tmp",
+        folder / ".0123456789abcdef.original.0123456789ab.tmp",
+    ]
+    for path in orphans:
+        path.write_bytes(b"x" * 5000)  # written a moment ago: age does not matter any more
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("not the workspace's")
+    # A sidecar that cannot be read now keeps the files of its id: it may be readable later.
+    unreadable = ["fedcba9876543210.json", "fedcba9876543210.original", "fedcba9876543210-0badf00d.parquet"]
+    for name in unreadable:
+        (folder / name).write_bytes(b"{half a sidecar")
+    kept = sorted([*kept, *unreadable])
+    assert Workspace(tmp_path).usage_bytes() == sum((folder / n).stat().st_size for n in kept) + unrelated.stat().st_size
+    assert files(tmp_path) == sorted([*kept, "notes.txt"])
     assert Workspace(tmp_path).load(entry.id).frame.height == 30
 
 

@@ -6,18 +6,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from digistrat.ui import url_state
+from digistrat.ui import data_source, url_state
 from digistrat.ui.common import language_switch, t
 
 PAGES = Path(__file__).parent / "pages"
 
 
 def _copy_link(box) -> None:
-    """The address of this exact view, with the code block's own copy button."""
+    """The address of this exact view, with the code block's own copy button; none for an
+    upload the workspace did not keep, which a link could not open anywhere else."""
     params = url_state.sync()
+    state = data_source.link_state(params["ds"][-1]) if "ds" in params else "saved"
     with box:
+        if state == "unsaved":
+            st.caption(t("share.unsaved"))
+            return
         st.caption(t("share.link"), help=t("share.link_help"))
         st.code(url_state.link(params), language=None, wrap_lines=True)
+        if state == "older":
+            st.caption(t("share.older"))
 
 
 def run() -> None:

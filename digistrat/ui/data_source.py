@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from digistrat import datasets
-from digistrat.errors import DigistratError
+from digistrat.errors import DigistratError, WorkspaceError
 from digistrat.i18n import format_number
 from digistrat.read import Limits, TableInfo
 from digistrat.ui import url_state
@@ -70,8 +70,11 @@ def workspace() -> Workspace:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _load(content_id: str, _data: bytes, name: str, settings: LoadSettings) -> datasets.Dataset:
     # Keyed by the content id and the settings (a frozen value); the bytes themselves are not hashed.
-    ws = workspace()
-    if ws.exists(content_id) and ws.settings(content_id) == settings:
+    try:
+        ws = workspace()
+    except WorkspaceError:
+        ws = None  # no workspace folder: the bytes in the session are read (the save says why)
+    if ws is not None and ws.exists(content_id) and ws.settings(content_id) == settings:
         loaded = ws.load(content_id)  # saved with these very choices: the Parquet frame, no re-reading
         return replace(loaded, name=name)
     return datasets.load_bytes(_data, name, settings, limits=upload_limits())
@@ -136,6 +139,16 @@ def save(upload: Upload, dataset: datasets.Dataset) -> SavedDataset | None:
     upload.saved = settings
     _remember(upload.id)
     return entry
+
+
+def link_state(dataset_id: str) -> str:
+    """What a link to this dataset opens elsewhere: "saved" (what this session shows), "older"
+    (the choices saved last: the current ones were not kept), "unsaved" (nothing: the workspace
+    never kept it, so it is only in this session)."""
+    upload = uploads().get(dataset_id)
+    if upload is None or upload.saved == upload.settings:
+        return "saved"
+    return "unsaved" if upload.saved is None else "older"
 
 
 def open_saved(dataset_id: str) -> Upload:

@@ -461,6 +461,9 @@ def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[Filter
     url_state.bind("cmp_a", [], "choices", choices=values)
     group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a")
     rest = [v for v in values if v not in group_a]
+    if group_a and not rest:  # group B would be a list with nothing to pick, and nobody in it
+        right.info(t("seg.cmp.all_in_a", column=_column_title(by)))
+        return None
     url_state.bind("cmp_b", [], "choices", choices=rest)
     group_b = right.multiselect(t("seg.cmp.b"), rest, key="cmp_b", placeholder=t("seg.everyone_else"))
     if not group_a:

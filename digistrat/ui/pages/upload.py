@@ -14,7 +14,7 @@ import streamlit as st
 
 from digistrat import datasets, traffic
 from digistrat.datasets import LoadSettings
-from digistrat.errors import DigistratError, InputError
+from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent, label
 from digistrat.normalise import EXCLUDE, MAX_REPORTED_ROWS
 from digistrat.read import SEPARATOR_NAMES, describe
@@ -43,12 +43,13 @@ EXAMPLE_VALUES = 3
 PAGES = {"survey": "digistrat/ui/pages/segments.py", "traffic": "digistrat/ui/pages/channels.py"}
 
 
-def _failure_message(error: Exception) -> str:
-    """The core's own sentence for bad input; a bug gets a generic sentence and goes to the log."""
-    if isinstance(error, InputError):
+def _failure_message(error: Exception, unexpected: str = "upload.unexpected") -> str:
+    """The core's own sentence (bad input, a workspace fault); a bug gets the generic sentence
+    `unexpected` and goes to the log."""
+    if isinstance(error, DigistratError):
         return error.text(lang())
-    LOG.error("reading an upload failed", exc_info=error)
-    return t("upload.unexpected")
+    LOG.error("an upload failed", exc_info=error)
+    return t(unexpected)
 
 
 def _try_choice(upload: Upload, settings: LoadSettings) -> None:
@@ -396,8 +397,8 @@ def _save(upload: Upload, dataset: datasets.Dataset) -> None:
     try:
         with st.spinner(t("ws.saving")):
             entry = save(upload, dataset)
-    except DigistratError as error:  # the quota, an unwritable folder: one sentence
-        st.error(error.text(lang()), icon=":material/save:")
+    except Exception as error:  # a full disk, the quota, no folder: one sentence; the data stays open
+        st.error(_failure_message(error, "ws.unexpected"), icon=":material/save:")
         return
     if entry is not None:
         st.toast(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
