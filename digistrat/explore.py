@@ -300,7 +300,7 @@ def page_view(
     }
     empty = base_rows == 0
     if dimension is not None and dimension not in layout.dimensions:
-        raise InputError(f"{dimension!r} is not a categorical question of this survey; pick one of the list.")
+        raise InputError(message("input.not_a_question", question=dimension))
     crosstab_dimension = dimension or (layout.dimensions[0] if layout.dimensions else None)
     crosstab = (
         None
@@ -375,15 +375,13 @@ def compare_groups(
     """Segment shares of two groups defined by categorical filters, side by side."""
     spec_a, spec_b = groups
     if spec_a.ranges or spec_b.ranges:
-        raise InputError("Define the two groups to compare by categories, not by numeric ranges.")
+        raise InputError(message("input.groups_by_ranges"))
     if spec_a.is_empty and spec_b.is_empty:
-        raise InputError("The two groups are the same; choose different values for group A and group B.")
+        raise InputError(message("input.groups_same"))
     in_a, in_b = spec_a.expression(), spec_b.expression()
     overlap = cube.filter(in_a & in_b)
     if overlap.height:
-        raise InputError(
-            f"{int(overlap['count'].sum())} respondent(s) are in both groups; choose values that do not overlap."
-        )
+        raise InputError(message("input.groups_overlap", rows=int(overlap["count"].sum())))
     table_a = stats.share_table_from_cells(cube.filter(in_a), "segment", weight, thresholds, keys=SEGMENT_KEYS)
     table_b = stats.share_table_from_cells(cube.filter(in_b), "segment", weight, thresholds, keys=SEGMENT_KEYS)
     rows = _comparison_rows(table_a, table_b.rows["share"], table_b.n_eff, thresholds)
@@ -473,7 +471,7 @@ def origin_means(
     if pair is not None:
         a, b = pair
         if a == b:
-            raise InputError("Pick two different segments to compare their channel mix.")
+            raise InputError(message("input.pair_same"))
         rows = []
         for bucket, _ in layout.origins:
             one = mix.filter((pl.col("bucket") == bucket) & (pl.col("segment") == a))
@@ -524,7 +522,7 @@ def segment_profile(
     each roll-up: a filter change recomputes a profile of dozens of tests.
     """
     if segment not in SEGMENT_KEYS:
-        raise InputError(f"Unknown segment {segment!r}; pick one of {', '.join(SEGMENT_KEYS)}.")
+        raise InputError(message("input.unknown_segment", segment=segment, segments=list(SEGMENT_KEYS)))
     weight = layout.weight
     parts: list[pl.DataFrame] = []
     dimension_rows = []

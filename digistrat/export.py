@@ -25,6 +25,7 @@ import xlsxwriter
 
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
+from digistrat.messages import message
 from digistrat.i18n import catalog_keys, format_number, label
 
 # Any Altair top-level chart (single, layered, concatenated, faceted).
@@ -94,10 +95,7 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
     link, so no quote is needed), numbers and dates typed."""
     data = frame.lazy().collect()
     if data.height > XLSX_MAX_ROWS:
-        raise InputError(
-            f"The filtered data has {data.height:,} rows but an Excel sheet holds at most "
-            f"{XLSX_MAX_ROWS:,}: narrow the filters, or download the CSV instead."
-        )
+        raise InputError(message("input.xlsx_too_big", rows=data.height, limit=XLSX_MAX_ROWS))
     buffer = io.BytesIO()
     # xlsxwriter would turn text starting with = into a formula and URLs into links.
     workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
@@ -213,10 +211,7 @@ def render_pdf(report: Report) -> bytes:
     try:
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: the Pango library is missing
-        raise InputError(
-            "PDF export needs WeasyPrint and the Pango library on the server: download the HTML "
-            "report and print it to PDF from the browser instead."
-        ) from error
+        raise InputError(message("input.no_pdf")) from error
     return weasyprint.HTML(string=render_html(report)).write_pdf()
 
 

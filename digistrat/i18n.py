@@ -296,6 +296,53 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Your upload {names} is a survey, not web traffic: it is on the Segments page.",
         "Votre fichier {names} est une enquête, pas du trafic web : il est sur la page Segments.",
     ),
+    "msg.input.not_a_question": (
+        "'{question}' is not a categorical question of this survey; pick one of the list.",
+        "« {question} » n'est pas une question à catégories de cette enquête ; choisissez-en une dans la liste.",
+    ),
+    "msg.input.groups_by_ranges": (
+        "Define the two groups to compare by categories, not by numeric ranges.",
+        "Définissez les deux groupes à comparer par des catégories, pas par des plages de nombres.",
+    ),
+    "msg.input.groups_same": (
+        "The two groups are the same; choose different values for group A and group B.",
+        "Les deux groupes sont identiques ; choisissez des valeurs différentes pour le groupe A et le groupe B.",
+    ),
+    "msg.input.groups_overlap": (
+        "{rows} {rows|respondent is|respondents are} in both groups; choose values that do not overlap.",
+        "{rows} {rows|répondant est|répondants sont} dans les deux groupes ; choisissez des valeurs qui ne se recouvrent pas.",
+    ),
+    "msg.input.pair_same": (
+        "Pick two different segments to compare their channel mix.",
+        "Choisissez deux segments différents pour comparer leurs canaux.",
+    ),
+    "msg.input.unknown_segment": ("Unknown segment '{segment}'; pick one of {segments}.", "Segment inconnu « {segment} » ; choisissez parmi {segments}."),
+    "msg.input.unknown_grouping": ("Cannot group traffic by '{by}'; use one of {groupings}.", "Impossible de regrouper le trafic par « {by} » ; utilisez {groupings}."),
+    "msg.input.no_device": (
+        "This dataset has no device column; set a column's role to 'device' to see devices.",
+        "Ce jeu de données n'a pas de colonne d'appareil ; donnez le rôle « appareil » à une colonne pour voir les appareils.",
+    ),
+    "msg.input.devices_only": (
+        "This dataset splits sessions by device only, so devices cannot be shown per channel; set a column's role to 'channel', 'source' or 'referrer' to see them.",
+        "Ce jeu de données ne répartit les visites que par appareil : impossible de montrer les appareils par canal ; donnez le rôle « canal », « source » ou « référent » à une colonne pour les voir.",
+    ),
+    "msg.input.unknown_step": ("Unknown time step '{step}'; use one of {steps}.", "Pas de temps inconnu « {step} » ; utilisez {steps}."),
+    "msg.input.no_date": (
+        "This dataset has no date column; set a column's role to 'date' to see trends and compare periods.",
+        "Ce jeu de données n'a pas de colonne de date ; donnez le rôle « date » à une colonne pour voir les tendances et comparer des périodes.",
+    ),
+    "msg.input.period_reversed": (
+        "The period ends ({end}) before it starts ({start}); pick the start date first.",
+        "La période se termine ({end}) avant de commencer ({start}) ; choisissez d'abord la date de début.",
+    ),
+    "msg.input.xlsx_too_big": (
+        "The filtered data has {rows} rows but an Excel sheet holds at most {limit}: narrow the filters, or download the CSV instead.",
+        "Les données filtrées comptent {rows} lignes mais une feuille Excel en contient au plus {limit} : resserrez les filtres, ou téléchargez plutôt le CSV.",
+    ),
+    "msg.input.no_pdf": (
+        "PDF export needs WeasyPrint and the Pango library on the server: download the HTML report and print it to PDF from the browser instead.",
+        "L'export PDF demande WeasyPrint et la bibliothèque Pango sur le serveur : téléchargez le rapport HTML et imprimez-le en PDF depuis le navigateur.",
+    ),
     # application
     "app.title": ("digistrat — digital strategy explorer", "digistrat — explorer la stratégie digitale"),
     "lang.en": ("English", "English"),

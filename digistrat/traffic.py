@@ -297,7 +297,7 @@ def session_counts(dataset: Dataset, settings: ChannelSettings = ChannelSettings
 
 def _check_grouping(by: str) -> None:
     if by not in GROUPINGS:
-        raise InputError(f"Cannot group traffic by '{by}'; use one of {', '.join(GROUPINGS)}.")
+        raise InputError(message("input.unknown_grouping", by=by, groupings=list(GROUPINGS)))
 
 
 def _key_expr(by: str, settings: ChannelSettings) -> pl.Expr:
@@ -317,7 +317,7 @@ def _keyed(counts: pl.DataFrame, by: str, settings: ChannelSettings, assigned_on
     without a channel (a device report has none), `assigned_only` drops Unassigned."""
     _check_grouping(by)
     if by == "device" and "device" not in counts.columns:
-        raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
+        raise InputError(message("input.no_device"))
     lf = counts.lazy()
     if by != "device":
         lf = lf.filter(pl.col("channel").is_not_null())
@@ -399,12 +399,9 @@ def device_by_channel(
     Every pair of a key and a device that occur is present (0 where none), keys in display order.
     """
     if "device" not in counts.columns:
-        raise InputError("This dataset has no device column; set a column's role to 'device' to see devices.")
+        raise InputError(message("input.no_device"))
     if counts.height and counts["channel"].null_count() == counts.height:
-        raise InputError(
-            "This dataset splits sessions by device only, so devices cannot be shown per channel; "
-            "set a column's role to 'channel', 'source' or 'referrer' to see them."
-        )
+        raise InputError(message("input.devices_only"))
     lf = _keyed(counts, by, settings, assigned_only).filter(pl.col("device").is_not_null())
     cells = lf.group_by("key", "device").agg(pl.col("sessions").sum()).filter(pl.col("sessions") > 0).collect()
     grid = cells.select("key").unique().join(cells.select("device").unique(), how="cross")
@@ -440,9 +437,9 @@ def trend(
     """period (Date: the day, the Monday of the week, the 1st of the month), key, sessions,
     share (0–1) of the period's sessions; rows without a date are left out."""
     if granularity not in GRANULARITIES:
-        raise InputError(f"Unknown time step '{granularity}'; use one of {', '.join(GRANULARITIES)}.")
+        raise InputError(message("input.unknown_step", step=granularity, steps=list(GRANULARITIES)))
     if "date" not in counts.columns:
-        raise InputError("This dataset has no date column; set a column's role to 'date' to see trends.")
+        raise InputError(message("input.no_date"))
     grouped = (
         _keyed(counts, by, settings, assigned_only)
         .filter(pl.col("date").is_not_null())
@@ -458,9 +455,9 @@ def trend(
 def between(counts: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
     """The rows dated from `start` to `end`, both included."""
     if "date" not in counts.columns:
-        raise InputError("This dataset has no date column; set a column's role to 'date' to compare periods.")
+        raise InputError(message("input.no_date"))
     if end < start:
-        raise InputError(f"The period ends ({end}) before it starts ({start}); pick the start date first.")
+        raise InputError(message("input.period_reversed", start=start.isoformat(), end=end.isoformat()))
     return counts.filter(pl.col("date").is_between(start, end, closed="both"))
 
 
