@@ -12,6 +12,7 @@ from digistrat import datasets, stats, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import DigistratError, InputError
 from digistrat.messages import message
+from digistrat.schema import MULTI_SEPARATOR
 from digistrat.i18n import LANGUAGES, format_percent, label
 from digistrat.read import describe
 from digistrat.segments import SEGMENT_BY_KEY
@@ -46,8 +47,15 @@ def _inspect(args: argparse.Namespace) -> dict:
         "header_line": report.header_line,
         "tables": [{"index": t.index, "title": t.title, "columns": list(t.columns), "rows": t.rows} for t in report.tables],
         "sheets": list(report.sheets),
+        "tool": report.tool,
+        "header_rows": report.header_rows,
         "kind": dataset.kind,
         "roles": dataset.roles.roles,
+        "questions": [
+            {"name": q.name, "text": q.text, "multi": q.multi,
+             "options": datasets.question_options(dataset, q) if q.multi else _single_options(dataset, q)}
+            for q in getattr(dataset.schema, "questions", ())
+        ],
         "reasons": {column: reason.text(args.lang) for column, reason in dataset.roles.reasons.items()},
         "unsure": sorted(dataset.roles.unsure),
         "rows_read": normalised.rows_read,
@@ -71,6 +79,11 @@ def _inspect(args: argparse.Namespace) -> dict:
             lines.append(f"bad weights on file lines {shown}" + (", …" if len(normalised.bad_weight_lines) > 10 else ""))
         print("\n".join(lines))
     return result
+
+
+def _single_options(dataset: datasets.Dataset, question) -> list[str]:  # noqa: ANN001 - schema.Question
+    answers = dataset.frame.lazy().select(question.answers()).collect().to_series()
+    return sorted(answers.drop_nulls().unique().to_list())
 
 
 def _shares(args: argparse.Namespace) -> dict:
@@ -106,18 +119,25 @@ def _shares(args: argparse.Namespace) -> dict:
 
 
 def _answer_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
-    """Shares of the answers of one column (`--by`), over the same rows as the pages."""
-    frame = datasets.rows(dataset).collect()
-    if args.by not in frame.columns:
-        raise InputError(message("cli.no_such_column", by=args.by, columns=frame.columns))
-    table = stats.share_table(frame, args.by, dataset.weight)
+    """Shares of the answers of one question (`--by`: a column, a question's text or a prefix),
+    over the same rows as the pages. A multi-answer question's base is the respondents who
+    answered it; each option's share is of them."""
+    question = datasets.find_question(dataset, args.by)
+    frame = datasets.rows(dataset).select(question.answers(), *([dataset.weight] if dataset.weight else [])).collect()
+    if question.multi:
+        table = stats.multi_response_shares(frame, question.name, dataset.weight, separator=MULTI_SEPARATOR,
+                                            keys=datasets.question_options(dataset, question))
+    else:
+        table = stats.share_table(frame, question.name, dataset.weight)
     rows = [
         {"key": str(row["key"]), "label": str(row["key"]), "count": row["count"], "share": _percent(row["share"]),
          "ci_low": _percent(row["ci_low"]), "ci_high": _percent(row["ci_high"])}
         for row in table.rows.iter_rows(named=True)
     ]
-    result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
+    result = {"question": question.name, "text": question.text, "multi": question.multi, "base": table.base_rows,
+              "weighted": table.weighted, "rows": rows}
     if not args.json:
+        print(question.text)
         print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
         _print_rows(rows, args.lang)
     return result

@@ -28,7 +28,7 @@ from digistrat.normalise import WEIGHT_RULES, NormaliseReport, normalise
 from digistrat.query import FilterSpec
 from digistrat.read import ColumnInfo, Limits, ReadReport, read_table
 from digistrat.roles import RoleGuess, guess_roles, schema_of, with_roles
-from digistrat.schema import Schema, SurveySchema, TableSchema, TrafficSchema
+from digistrat.schema import MULTI_SEPARATOR, OPTIONS, SINGLE, Question, Schema, SurveySchema, TableSchema
 from digistrat.segments import SEGMENT_KEYS
 
 T = TypeVar("T")
@@ -247,6 +247,38 @@ def rows(dataset: Dataset, spec: FilterSpec = FilterSpec()) -> pl.LazyFrame:
     """
     return dataset.frame.lazy() if spec.is_empty else dataset.frame.lazy().filter(
         spec.expression(answer_columns(dataset)))
+
+
+def _plain(text: str) -> str:
+    """A header or question as people type it: case folded, spaces and line breaks collapsed."""
+    return " ".join(text.split()).casefold()
+
+
+def find_question(dataset: Dataset, wanted: str) -> Question:
+    """The question (or column) a person names: its name, its text, or a unique prefix of either,
+    case-insensitive, spaces and line breaks collapsed. InputError when none or several match."""
+    schema = dataset.schema
+    questions = list(schema.questions) if isinstance(schema, SurveySchema) else []
+    named = {q.name for q in questions}
+    # any other column of the rows counts as a one-column question of its own
+    questions += [Question(name=c, text=c, layout=SINGLE, columns=(c,)) for c in dataset.frame.columns if c not in named]
+    target = _plain(wanted)
+    for exact in (True, False):
+        found = [q for q in questions if any(
+            (_plain(t) == target) if exact else _plain(t).startswith(target) for t in (q.name, q.text))]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise InputError(message("input.question_ambiguous", wanted=wanted, matches=[q.name for q in found]))
+    raise InputError(message("input.no_such_question", wanted=wanted, columns=[q.name for q in questions]))
+
+
+def question_options(dataset: Dataset, question: Question) -> list[str]:
+    """The options of a multi-answer question: its option columns', or those found in its answers."""
+    if question.layout == OPTIONS:
+        return list(question.options)
+    answers = dataset.frame.lazy().select(question.answers()).collect().to_series().drop_nulls()
+    return sorted(answers.str.split(MULTI_SEPARATOR).explode().unique().to_list())
 
 
 @dataclass(frozen=True)

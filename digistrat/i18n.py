@@ -259,7 +259,14 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "msg.cli.no_file": ("{path}: no such file; check the path.", "{path} : fichier introuvable ; vérifiez le chemin."),
     "msg.cli.unreadable": ("{path} cannot be read ({reason}); check its permissions.", "{path} ne peut pas être lu ({reason}) ; vérifiez ses droits."),
-    "msg.cli.no_such_column": ("--by {by}: no such column; the columns are {columns}.", "--by {by} : colonne inconnue ; les colonnes sont {columns}."),
+    "msg.input.no_such_question": (
+        "No question or column is called '{wanted}' or starts so; the columns are {columns}.",
+        "Aucune question ni colonne ne s'appelle « {wanted} » ni ne commence ainsi ; les colonnes sont {columns}.",
+    ),
+    "msg.input.question_ambiguous": (
+        "'{wanted}' starts several questions ({matches}); type more of the name.",
+        "« {wanted} » commence plusieurs questions ({matches}) ; tapez davantage du nom.",
+    ),
     # where a traffic dataset's channels come from
     "msg.origin.source_medium": (
         "Channels computed with the rules from {columns}.", "Canaux calculés par les règles à partir de {columns}.",

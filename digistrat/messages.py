@@ -79,5 +79,5 @@ def _render(name: str, value: Any, lang: str) -> str:
 
 def listing(items: Sequence[str], shown: int = LISTED) -> str:
     """"'a', 'b', 'c'" — cut to the first `shown` with '…' so a message stays one line."""
-    quoted = [f"'{item}'" for item in items[:shown]]
+    quoted = [f"'{' '.join(item.split())}'" for item in items[:shown]]  # one line, whatever the header held
     return ", ".join(quoted) + (", …" if len(items) > shown else "")
