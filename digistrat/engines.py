@@ -368,3 +368,232 @@ def sorted_cube(frame: pl.DataFrame) -> pl.DataFrame:
     """A cube in one order, its types fixed: two cubes are equal when these frames are."""
     return frame.select(*(pl.col(c).cast(pl.String) for c in CUBE_COLUMNS), pl.col(SESSIONS).cast(pl.Int64)).sort(
         CUBE_COLUMNS, nulls_last=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Running it: DuckDB, Spark, BigQuery
+# ---------------------------------------------------------------------------------------
+
+_REQUIRED = ("event_date", "event_timestamp", "user_pseudo_id", "event_params")
+
+
+def _has_scheme(path: str) -> bool:
+    return "://" in path  # s3a://, hdfs://, gs://: for Spark to resolve, not the local disk
+
+
+def parquet_files(path: str) -> list[str]:
+    """The Parquet files a folder (searched recursively), a file or a glob names."""
+    local = Path(path).expanduser()
+    if local.is_dir():
+        files = glob.glob(str(local / "**" / "*.parquet"), recursive=True)
+    elif local.is_file():
+        files = [str(local)]
+    else:
+        files = glob.glob(str(local), recursive=True)
+    files = sorted(f for f in files if not f.lower().endswith(".csv"))
+    if not files:
+        csv = local.is_dir() and any(local.glob("**/*.csv")) or str(path).lower().endswith(".csv")
+        raise InputError(message("engine.csv_not_ga4" if csv else "engine.no_files", path=str(path)))
+    return files
+
+
+def _check_columns(columns: list[str], where: str) -> None:
+    missing = [c for c in _REQUIRED if c not in columns]
+    if missing:
+        raise InputError(message("engine.not_ga4", path=where, missing=missing))
+
+
+def _duckdb(source: Source):
+    ibis = _ibis()
+    files = parquet_files(source.path or "")
+    spill = Path(os.environ.get("TMPDIR", "/tmp")) / "digistrat-duckdb"
+    con = ibis.duckdb.connect(memory_limit=os.environ.get(DUCKDB_MEMORY_ENV, DUCKDB_MEMORY_DEFAULT),
+                              temp_directory=str(spill), preserve_insertion_order=False)
+    try:
+        events = con.read_parquet(files, table_name="events", union_by_name=True)
+    except Exception as error:  # duckdb's own errors: a damaged or foreign file
+        raise InputError(message("engine.unreadable", path=source.path, reason=str(error).splitlines()[0])) from None
+    _check_columns(events.columns, str(source.path))
+    return con, events
+
+
+_spark_session = None
+
+
+def spark_session(master: str | None = None):
+    """The process's one SparkSession (created on first use): `master`, else $DIGISTRAT_SPARK_MASTER, else local[*]."""
+    global _spark_session
+    if _spark_session is None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise InputError(message("engine.missing_package", engine="spark", package="pyspark")) from None
+        url = master or os.environ.get(SPARK_MASTER_ENV) or "local[*]"
+        builder = (
+            SparkSession.builder.master(url).appName("digistrat")
+            .config("spark.sql.ansi.enabled", "false")  # a missing event parameter is null, not an error
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+        )
+        if url.startswith("local"):
+            builder = builder.config("spark.sql.shuffle.partitions", str(max(2, (os.cpu_count() or 2) * 2)))
+        try:
+            _spark_session = builder.getOrCreate()
+        except Exception as error:  # no Java, or a master out of reach
+            raise InputError(message("engine.spark_start", master=url, reason=str(error).splitlines()[0])) from None
+        _spark_session.sparkContext.setLogLevel("ERROR")
+    return _spark_session
+
+
+def _spark(source: Source):
+    ibis = _ibis()
+    spark = spark_session(source.master)
+    path = source.path or ""
+    paths = [path] if _has_scheme(path) else parquet_files(path)
+    try:
+        frame = spark.read.option("mergeSchema", "true").parquet(*paths)
+    except Exception as error:
+        raise InputError(message("engine.unreadable", path=path, reason=str(error).splitlines()[0])) from None
+    _check_columns(frame.columns, path)
+    frame.createOrReplaceTempView("digistrat_events")
+    con = ibis.pyspark.connect(spark)
+    return con, con.table("digistrat_events")
+
+
+def bigquery_schema() -> dict[str, str]:
+    """The GA4 export's columns the cube reads, as ibis types, with BigQuery's `_TABLE_SUFFIX`."""
+    from digistrat.ga4_export import SCHEMA
+
+    ibis = _ibis()
+    schema = ibis.Schema.from_pyarrow(SCHEMA)
+    return {**{name: dtype for name, dtype in schema.items()}, "_TABLE_SUFFIX": ibis.dtype("string")}
+
+
+def bigquery_events(project: str, dataset: str, start: dt.date | None = None, end: dt.date | None = None):
+    """The export's daily tables `events_*`, only the days wanted read (`_TABLE_SUFFIX`, which
+    also leaves out the streaming export's `events_intraday_*`)."""
+    ibis = _ibis()
+    events = ibis.table(bigquery_schema(), name="events_*", catalog=project, database=dataset)
+    first = (start - dt.timedelta(days=1)).strftime("%Y%m%d") if start else "00000000"
+    last = end.strftime("%Y%m%d") if end else "99999999"
+    return events.filter(events["_TABLE_SUFFIX"].between(first, last))
+
+
+def bigquery_sql(project: str, dataset: str, start: dt.date | None = None, end: dt.date | None = None) -> str:
+    """The cube as BigQuery SQL (what the BigQuery engine runs)."""
+    ibis = _ibis()
+    return ibis.to_sql(cube_expression(bigquery_events(project, dataset, start, end), start, end), dialect="bigquery")
+
+
+def bigquery_tally_sql(project: str, dataset: str, start: dt.date | None = None, end: dt.date | None = None) -> str:
+    ibis = _ibis()
+    events = bigquery_events(project, dataset, start, end)
+    return ibis.to_sql(tally_expression(events, start, end), dialect="bigquery")
+
+
+def _bigquery_run(source: Source) -> tuple[Any, Any]:
+    """Runs the two queries with the credentials the environment gives (GOOGLE_APPLICATION_CREDENTIALS,
+    gcloud's application-default login, or the metadata server): untested here, no BigQuery to reach."""
+    if not source.project or not source.dataset:
+        raise InputError(message("engine.bigquery_where"))
+    try:
+        from google.cloud import bigquery
+    except ImportError:
+        raise InputError(message("engine.missing_package", engine="bigquery", package="google-cloud-bigquery")) from None
+    try:
+        client = bigquery.Client(project=source.project)
+        cube = client.query(bigquery_sql(source.project, source.dataset, source.start, source.end)).to_arrow()
+        tally = client.query(bigquery_tally_sql(source.project, source.dataset, source.start, source.end)).to_arrow()
+    except Exception as error:  # credentials, permissions, quota: Google's own sentence
+        raise InputError(message("engine.bigquery_failed", reason=str(error).splitlines()[0])) from None
+    return cube, tally
+
+
+def compute(source: Source) -> EngineCube:
+    """The origin cube of `source` by its engine; InputError (one sentence) when it cannot."""
+    if source.engine not in ENGINES:
+        raise InputError(message("engine.unknown", engine=source.engine, engines=list(ENGINES)))
+    if source.start and source.end and source.end < source.start:
+        raise InputError(message("engine.period_reversed", start=source.start.isoformat(), end=source.end.isoformat()))
+    began = time.perf_counter()
+    if source.engine == "bigquery":
+        cube, tally = _bigquery_run(source)
+    else:
+        if not source.path:
+            raise InputError(message("engine.no_path", engine=source.engine))
+        con, events = (_duckdb if source.engine == "duckdb" else _spark)(source)
+        try:
+            cube = con.to_pyarrow(cube_expression(events, source.start, source.end))
+            tally = con.to_pyarrow(tally_expression(events, source.start, source.end))
+        except InputError:
+            raise
+        except Exception as error:  # a file that changed or broke while it was read
+            raise InputError(message("engine.unreadable", path=source.path, reason=str(error).splitlines()[0])) from None
+    frame = pl.from_arrow(cube)
+    counts = pl.from_arrow(tally).row(0)
+    return EngineCube(sorted_cube(frame), source.engine, int(counts[0] or 0), int(counts[1] or 0),
+                      time.perf_counter() - began, source)
+
+
+# ---------------------------------------------------------------------------------------
+# A named connection (.streamlit/secrets.toml) and the cube as a Dataset
+# ---------------------------------------------------------------------------------------
+
+
+def source_from_mapping(name: str, values: Mapping[str, Any]) -> Source:
+    """A connection as secrets.toml names it: engine, path or project / dataset, master."""
+    engine = str(values.get("engine", DEFAULT_ENGINE))
+    if engine not in ENGINES:
+        raise InputError(message("engine.unknown", engine=engine, engines=list(ENGINES)))
+    text = {key: (str(values[key]) if values.get(key) not in (None, "") else None)
+            for key in ("path", "project", "dataset", "master")}
+    return Source(engine=engine, name=name, **text)
+
+
+def parse_bigquery_target(target: str) -> tuple[str, str]:
+    """'project.analytics_123' -> (project, dataset)."""
+    project, _, dataset = target.partition(".")
+    if not project or not dataset or "." in dataset:
+        raise InputError(message("engine.bigquery_target", target=target))
+    return project, dataset
+
+
+def connected_dataset(cube: EngineCube):
+    """The cube as a traffic `Dataset`: every page and the CLI use it as any other."""
+    from digistrat.datasets import Dataset, LoadSettings
+    from digistrat.normalise import normalise
+    from digistrat.read import ReadReport
+    from digistrat.roles import RoleGuess
+    from digistrat.schema import FROM_SESSION_SOURCE, TrafficSchema
+
+    frame = cube.frame.with_columns(pl.col("event_date").str.to_date("%Y%m%d").alias("date")).drop("event_date")
+    frame, report = normalise(frame, device="device_category")
+    roles = {"session_source": "source", "session_medium": "medium", "session_campaign": "campaign",
+             "referrer": "referrer", "landing_page": "landing_page", "date": "date", "device_category": "device",
+             SESSIONS: "count"}
+    schema = TrafficSchema(
+        kind="traffic_by_source_medium", origin=FROM_SESSION_SOURCE, source="session_source",
+        medium="session_medium", campaign="session_campaign", referrer="referrer", landing_page="landing_page",
+        date="date", device="device_category", sessions=SESSIONS)
+    source = cube.source
+    label = f"{source.label} ({source.engine})"
+    digest = hashlib.sha256(f"{source!r}\n{cube.frame.write_csv()}".encode()).hexdigest()[:16]
+    read = ReadReport(
+        file_name=label, format=source.engine, encoding=None, separator=None, decimal=None, thousands=None,
+        header_line=None, preamble=(), tables=(), table_index=0, sheets=(), sheet=None, rows=frame.height,
+        columns=tuple(frame.columns), percent_columns=(), notes=())
+    dataset = Dataset(f"cube-{digest}", label, frame, read, RoleGuess("traffic_by_source_medium", roles, {}), schema,
+                      report, LoadSettings())
+    dataset.derived("engines.cube", lambda: cube)
+    return dataset
+
+
+def cube_of(dataset) -> EngineCube | None:
+    """The engine cube a connected dataset came from, None for a file."""
+    return dataset.derived("engines.cube", lambda: None) if dataset.id.startswith("cube-") else None
+
+
+def computed_message(cube: EngineCube):
+    """Which engine computed the cube, in how long, over how many events and sessions."""
+    return message("engine.computed", engine=cube.engine, seconds=round(cube.seconds, 1), events=cube.events,
+                   sessions=cube.sessions, orphans=cube.events_without_session)
