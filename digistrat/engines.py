@@ -597,3 +597,23 @@ def computed_message(cube: EngineCube):
     """Which engine computed the cube, in how long, over how many events and sessions."""
     return message("engine.computed", engine=cube.engine, seconds=round(cube.seconds, 1), events=cube.events,
                    sessions=cube.sessions, orphans=cube.events_without_session)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m digistrat.engines --bigquery-snapshot`: rewrite the BigQuery SQL the tests pin."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m digistrat.engines")
+    parser.add_argument("--bigquery-snapshot", action="store_true")
+    args = parser.parse_args(argv)
+    if args.bigquery_snapshot:
+        path = Path(__file__).resolve().parents[1] / "tests" / "snapshots" / "bigquery_cube.sql"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(bigquery_sql("my-project", "analytics_123456789", dt.date(2024, 7, 11), dt.date(2024, 7, 15))
+                        + "\n", encoding="utf-8")
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
