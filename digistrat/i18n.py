@@ -1049,6 +1049,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "connect.to": ("To", "Au"),
     "connect.button": ("Compute the channels", "Calculer les canaux"),
     "connect.running": ("Computing the origin cube with {engine}…", "Calcul du cube des origines avec {engine}…"),
+    "connect.cube_rows": ("the cube holds {n} rows", "le cube compte {n} lignes"),
     "connect.done": ("{name} is on the Channels page.", "{name} est sur la page Canaux."),
 }
 
