@@ -902,7 +902,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the generated CSVs")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     parser.add_argument("--child", nargs=4, metavar=("TASK", "IMPL", "PATH", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--engines", nargs="+", metavar="EVENTS",
+                        help="instead: the GA4 origin cube over generated exports of these sizes (1M 10M 100M) "
+                             "on polars, DuckDB and Spark local (digistrat.bench_engines)")
+    parser.add_argument("--engine-list", nargs="+", default=None, help="with --engines: which of "
+                        "polars, 'polars (budget)', duckdb, spark")
     args = parser.parse_args(argv)
+    if args.engines:
+        from digistrat import bench_engines
+
+        return bench_engines.main(args.engines, args.engine_list or list(bench_engines.ENGINE_LIST), args.cache)
     if args.child:
         task, impl, path, repeats = args.child
         print(json.dumps(measure(task, impl, Path(path), int(repeats))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -155,8 +156,22 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
+def _connected(args: argparse.Namespace) -> datasets.Dataset:
+    """SOURCE through an engine: a Parquet folder / glob (duckdb, spark) or project.dataset (bigquery)."""
+    from digistrat import engines
+
+    where = {"path": args.file}
+    if args.engine == "bigquery":
+        project, dataset = engines.parse_bigquery_target(args.file)
+        where = {"project": project, "dataset": dataset}
+    cube = engines.compute(engines.Source(engine=args.engine, start=args.date_from, end=args.date_to, **where))
+    if not args.json:
+        print(engines.computed_message(cube).text(args.lang), file=sys.stderr)
+    return engines.connected_dataset(cube)
+
+
 def _channels(args: argparse.Namespace) -> dict:
-    dataset = _load(args)
+    dataset = _connected(args) if args.engine else _load(args)
     settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()))
     mix = traffic.channel_mix(dataset, settings)
     origin = traffic.origin_of(dataset)
@@ -170,6 +185,13 @@ def _channels(args: argparse.Namespace) -> dict:
     result = {"sessions": mix.sessions, "origin": {"from": origin.source, "columns": list(origin.columns),
                                                    "label": origin.label, "settings_apply": origin.rule_based},
               "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
+    if args.engine:
+        from digistrat import engines
+
+        cube = engines.cube_of(dataset)
+        result["engine"] = {"name": cube.engine, "events": cube.events, "sessions": cube.sessions,
+                            "events_without_session": cube.events_without_session, "seconds": round(cube.seconds, 3),
+                            "cube_rows": cube.frame.height}
     if not args.json:
         print(f"{mix.sessions} sessions")
         print(origin.message.text(args.lang))
@@ -181,6 +203,13 @@ def _channels(args: argparse.Namespace) -> dict:
                     share = format_percent(row["share"], args.lang, 1)
                     print(f"  {name:<32} {row['sessions']:>10g}  {share:>8}")
     return result
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day; write it YYYY-MM-DD") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -210,11 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
     channels = add("channels", "channel mix, the article's three buckets and devices")
     channels.add_argument("--own-domain", action="append", help="your own domain (repeatable): its referrals count as direct")
     channels.add_argument("--ai", action="store_true", help="a separate AI assistants channel")
+    channels.add_argument("--engine", choices=("duckdb", "spark", "bigquery"),
+                          help="compute where the data lives: FILE is then a GA4 export's Parquet folder or glob "
+                               "(duckdb, spark) or project.dataset (bigquery)")
+    channels.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD), with --engine")
+    channels.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD), with --engine")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "channels" or not args.engine:
+        if getattr(args, "date_from", None) or getattr(args, "date_to", None):
+            build_parser().error("--from and --to go with --engine")
     if args.sheet is not None and args.sheet.isdigit():
         args.sheet = int(args.sheet)
     command = {"inspect": _inspect, "shares": _shares, "channels": _channels}[args.command]

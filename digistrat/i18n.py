@@ -1026,6 +1026,85 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Les visites sont classées en canaux selon les règles par défaut de Google Analytics 4 (la première "
         "règle qui s'applique l'emporte) ; les visites venant de vos propres domaines comptent comme accès directs.",
     ),
+    # connected data sources: the origin cube computed by an engine (digistrat.engines)
+    "msg.origin.session_source": (
+        "Channels computed with the rules from the session source / medium GA4 attributed ({columns}), or from the first page's referrer and address where GA4 gives none.",
+        "Canaux calculés par les règles à partir de la source / du support de session attribués par GA4 ({columns}), ou du référent et de l'adresse de la première page quand GA4 n'en donne pas.",
+    ),
+    "msg.engine.no_files": (
+        "No Parquet file at '{path}'; give a folder of a GA4 export's Parquet files (events_YYYYMMDD.parquet), one such file or a glob.",
+        "Aucun fichier Parquet à « {path} » ; indiquez un dossier de fichiers Parquet d'un export GA4 (events_AAAAMMJJ.parquet), un tel fichier ou un motif glob.",
+    ),
+    "msg.engine.csv_not_ga4": (
+        "'{path}' holds CSV files, which cannot carry a GA4 export's nested events; export the tables as Parquet (bq extract --destination_format PARQUET), or upload a session log on this page.",
+        "« {path} » contient des fichiers CSV, qui ne peuvent pas porter les événements imbriqués d'un export GA4 ; exportez les tables en Parquet (bq extract --destination_format PARQUET), ou déposez un journal de sessions sur cette page.",
+    ),
+    "msg.engine.not_ga4": (
+        "'{path}' is not a GA4 BigQuery export: it has no {missing} column; connect the folder of the export's events_YYYYMMDD tables.",
+        "« {path} » n'est pas un export BigQuery de GA4 : il n'a pas de colonne {missing} ; connectez le dossier des tables events_AAAAMMJJ de l'export.",
+    ),
+    "msg.engine.unreadable": (
+        "'{path}' could not be read ({reason}); check that its files are whole Parquet files.",
+        "« {path} » n'a pas pu être lu ({reason}) ; vérifiez que ses fichiers sont des fichiers Parquet complets.",
+    ),
+    "msg.engine.unknown": (
+        "Unknown engine '{engine}'; use one of {engines}.", "Moteur « {engine} » inconnu ; utilisez {engines}.",
+    ),
+    "msg.engine.no_path": (
+        "The {engine} engine needs a folder, a file or a glob of Parquet files; give one.",
+        "Le moteur {engine} demande un dossier, un fichier ou un motif de fichiers Parquet ; indiquez-en un.",
+    ),
+    "msg.engine.missing_package": (
+        "The {engine} engine needs the Python package {package}; install it (pip install {package}).",
+        "Le moteur {engine} demande le paquet Python {package} ; installez-le (pip install {package}).",
+    ),
+    "msg.engine.spark_start": (
+        "Spark did not start on {master} ({reason}); check that Java 17 is installed (Debian: openjdk-17-jre-headless) and the master can be reached.",
+        "Spark n'a pas démarré sur {master} ({reason}) ; vérifiez que Java 17 est installé (Debian : openjdk-17-jre-headless) et que le maître est joignable.",
+    ),
+    "msg.engine.bigquery_where": (
+        "BigQuery needs a project and the export's dataset (analytics_<property id>); name both.",
+        "BigQuery demande un projet et le jeu de données de l'export (analytics_<id de propriété>) ; indiquez les deux.",
+    ),
+    "msg.engine.bigquery_target": (
+        "'{target}' is not a BigQuery project and dataset; write it project.analytics_123456789.",
+        "« {target} » n'est pas un projet et un jeu de données BigQuery ; écrivez-le projet.analytics_123456789.",
+    ),
+    "msg.engine.bigquery_failed": (
+        "BigQuery refused the query ({reason}); check the credentials in GOOGLE_APPLICATION_CREDENTIALS and the dataset's name.",
+        "BigQuery a refusé la requête ({reason}) ; vérifiez les identifiants de GOOGLE_APPLICATION_CREDENTIALS et le nom du jeu de données.",
+    ),
+    "msg.engine.period_reversed": (
+        "The range ends ({end}) before it starts ({start}); put the first day first.",
+        "La période finit ({end}) avant de commencer ({start}) ; mettez le premier jour en premier.",
+    ),
+    "msg.engine.no_sessions": (
+        "'{source}' has no session in the days asked for; widen the date range.",
+        "« {source} » n'a aucune session sur les jours demandés ; élargissez la période.",
+    ),
+    "msg.engine.computed": (
+        "Origin cube computed by {engine} in {seconds} s: {events} events, {sessions} sessions ({orphans} events without a ga_session_id left out).",
+        "Cube des origines calculé par {engine} en {seconds} s : {events} événements, {sessions} sessions ({orphans} événements sans ga_session_id laissés de côté).",
+    ),
+    "connect.heading": ("Connect a data source", "Connecter une source de données"),
+    "connect.help": (
+        "A GA4 BigQuery export too large to upload: the origin cube is computed where the data lives and only the cube comes back.",
+        "Un export BigQuery de GA4 trop gros pour être déposé : le cube des origines est calculé là où sont les données, et seul le cube revient.",
+    ),
+    "connect.named": ("Connection", "Connexion"),
+    "connect.custom": ("A folder on this server", "Un dossier de ce serveur"),
+    "connect.engine": ("Engine", "Moteur"),
+    "connect.path": ("Parquet folder, file or glob", "Dossier, fichier ou motif Parquet"),
+    "connect.path_help": (
+        "A folder of events_YYYYMMDD.parquet files (a GA4 export extracted from BigQuery), read on this server.",
+        "Un dossier de fichiers events_AAAAMMJJ.parquet (un export GA4 extrait de BigQuery), lu sur ce serveur.",
+    ),
+    "connect.from": ("From", "Du"),
+    "connect.to": ("To", "Au"),
+    "connect.button": ("Compute the channels", "Calculer les canaux"),
+    "connect.running": ("Computing the origin cube with {engine}…", "Calcul du cube des origines avec {engine}…"),
+    "connect.cube_rows": ("the cube holds {n} rows", "le cube compte {n} lignes"),
+    "connect.done": ("{name} is on the Channels page.", "{name} est sur la page Canaux."),
 }
 
 

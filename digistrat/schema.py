@@ -121,6 +121,9 @@ class SurveySchema:
 FROM_SOURCE_MEDIUM, FROM_URLS, FROM_CHANNEL, FROM_SOURCE, FROM_DEVICE = (
     "source_medium", "urls", "channel", "source", "device",
 )
+# A GA4 export's sessions (digistrat.engines): the source / medium GA4 attributed where it gives
+# one, else the first page's referrer and landing page.
+FROM_SESSION_SOURCE = "session_source"
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class TrafficSchema:
     @property
     def rule_based(self) -> bool:
         """True when the channel comes from the rules (the settings change it), not from a label."""
-        return self.origin in (FROM_SOURCE_MEDIUM, FROM_URLS, FROM_SOURCE)
+        return self.origin in (FROM_SOURCE_MEDIUM, FROM_URLS, FROM_SOURCE, FROM_SESSION_SOURCE)
 
 
 @dataclass(frozen=True)

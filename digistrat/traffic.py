@@ -38,6 +38,7 @@ from digistrat.datasets import Dataset
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
 from digistrat.schema import FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema, TrafficSchema
+from digistrat.schema import FROM_SESSION_SOURCE
 from digistrat.vocabulary import DEVICE_KEYS
 from digistrat.stats import benjamini_hochberg, difference
 
@@ -146,6 +147,12 @@ def _with_channel(lf: pl.LazyFrame, schema: TrafficSchema, settings: ChannelSett
             untagged = ~_tagged(pl.col(landing))
             lf = lf.with_columns(
                 pl.when(untagged).then(pl.lit("(not set)")).otherwise(pl.col(c)).alias(c) for c in ORIGIN_COLUMNS)
+        if schema.origin == FROM_SESSION_SOURCE:
+            # GA4's own attribution of the session, where the export gives one, wins over its URLs
+            given = pl.col(schema.source).is_not_null() | pl.col(schema.medium).is_not_null()
+            lf = lf.with_columns(
+                pl.when(given).then(pl.col(getattr(schema, c)).cast(pl.String)).otherwise(pl.col(c)).alias(c)
+                for c in ORIGIN_COLUMNS)
         names = {"source": "source", "medium": "medium", "campaign": "campaign"}
     for role in ("source", "medium"):
         if not names.get(role):
@@ -194,6 +201,8 @@ def _rule_inputs(schema: TrafficSchema) -> list[str]:
         wanted = [schema.channel]
     elif schema.origin == FROM_URLS:
         wanted = [schema.referrer, schema.landing_page]
+    elif schema.origin == FROM_SESSION_SOURCE:
+        wanted = [schema.source, schema.medium, schema.campaign, schema.referrer, schema.landing_page]
     elif schema.origin == FROM_DEVICE:
         wanted = []
     else:

@@ -145,6 +145,10 @@ def link_state(dataset_id: str) -> str:
     """What a link to this dataset opens elsewhere: "saved" (what this session shows), "older"
     (the choices saved last: the current ones were not kept), "unsaved" (nothing: the workspace
     never kept it, so it is only in this session)."""
+    from digistrat.ui.connect import connected
+
+    if dataset_id in connected():
+        return "unsaved"  # a connected source's cube lives in this session only
     upload = uploads().get(dataset_id)
     if upload is None or upload.saved == upload.settings:
         return "saved"
@@ -221,8 +225,11 @@ def active_dataset(kind: str) -> datasets.Dataset:
     A sidebar selectbox lists the bundled sample and the uploads of matching kinds; a link's
     ?ds=<id> chooses a saved one, and the chosen one goes back into the URL.
     """
+    from digistrat.ui.connect import connected
+
     open_linked()
-    choices = [SAMPLE] + [u.id for u in uploads().values() if u.page == kind]
+    linked = connected() if kind == "traffic" else {}
+    choices = [SAMPLE] + [u.id for u in uploads().values() if u.page == kind] + list(linked)
     active = st.session_state.setdefault(ACTIVE_KEY, {})
     widget = f"data_source_{kind}"
     # The widget's own state is dropped on pages without it; the choice lives in ACTIVE_KEY.
@@ -234,7 +241,9 @@ def active_dataset(kind: str) -> datasets.Dataset:
     # Labels fixed now: a format_func may be called outside the script run (AppTest does).
     names = {SAMPLE: t(f"data_source.sample_{kind}")}
     shown = display_names()
-    names.update({u: t("data_source.upload", name=shown.get(u, uploads()[u].name)) for u in choices[1:]})
+    names.update({u: t("data_source.upload", name=shown.get(u, uploads()[u].name)) for u in choices[1:]
+                  if u not in linked})
+    names.update({c: t("data_source.upload", name=linked[c].name) for c in linked})
     chosen = st.sidebar.selectbox(
         t("data_source.label"), choices, key=widget, format_func=names.get, on_change=remember,
         help=t("data_source.help"),
@@ -243,5 +252,7 @@ def active_dataset(kind: str) -> datasets.Dataset:
     url_state.publish(DATASET_PARAM, None if chosen == SAMPLE else [chosen])
     if chosen == SAMPLE:
         return bundled(SAMPLES[kind])
+    if chosen in linked:
+        return linked[chosen]
     # Its choices were valid when the upload page last read it, so this does not raise.
     return load_upload(uploads()[chosen])

@@ -18,7 +18,7 @@ from digistrat.channels import BUCKET_KEYS, CHANNEL_KEYS, ChannelSettings, bucke
 from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent, label
-from digistrat.ui import exports, url_state
+from digistrat.ui import connect, exports, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
 from digistrat.ui.data_source import SAMPLES, active_dataset, display_names, load_upload, uploads
 
@@ -65,6 +65,8 @@ def _traffic_datasets(active: Dataset) -> list[Dataset]:
     found: dict[str, Dataset] = {active.id: active}
     sample = bundled(SAMPLES["traffic"])
     found.setdefault(sample.id, sample)
+    for linked in connect.connected().values():
+        found.setdefault(linked.id, linked)
     for upload in uploads().values():
         if upload.page == "traffic" and upload.id not in found:
             try:
@@ -522,6 +524,7 @@ def render() -> None:
     mix = traffic.mix(counts, settings)
     st.markdown("**" + t("channels.total", n=format_number(mix.sessions, lang())) + "**")
     st.caption(origin.message.text(lang()))
+    connect.caption(dataset)
     if counts.height and counts["channel"].null_count() == counts.height:
         # A device report: its device split only; every other section needs channels.
         st.info(t("channels.devices_only"), icon=":material/devices:")

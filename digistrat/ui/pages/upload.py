@@ -21,7 +21,7 @@ from digistrat.read import SEPARATOR_NAMES, describe
 from digistrat.roles import ROLES
 from digistrat.schema import SurveySchema
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
-from digistrat.ui import url_state
+from digistrat.ui import connect, url_state
 from digistrat.ui.common import lang, t
 from digistrat.ui.data_source import (
     DATASET_PARAM, Upload, add_upload, delete, display_names, load_upload, open_linked, rename,
@@ -489,6 +489,7 @@ def render() -> None:
         _dataset(upload)
     with saved_box:
         _saved_section(upload)
+    connect.section()
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__
