@@ -27,15 +27,10 @@ from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number
 from digistrat.ui.common import lang, t
+from digistrat.ui.data_source import connected
 
-CONNECTED_KEY = "connected"  # dataset id -> the cube's Dataset, this session's only
 CUSTOM = ""
 CHANNELS_PAGE = "digistrat/ui/pages/channels.py"
-
-
-def connected() -> dict[str, Dataset]:
-    """The datasets this session connected, by id."""
-    return st.session_state.setdefault(CONNECTED_KEY, {})
 
 
 def named_sources() -> dict[str, engines.Source]:

@@ -30,6 +30,7 @@ SAMPLES = {"survey": datasets.SAMPLE_PANEL, "traffic": datasets.SAMPLE_SESSIONS}
 SAMPLE = "sample"
 UPLOADS_KEY = "uploads"
 ACTIVE_KEY = "active_sources"
+CONNECTED_KEY = "connected"
 SAVED_KEY = "saved_ids"  # ids this session saved or opened by link, in that order
 DATASET_PARAM = "ds"
 MEGABYTE = 1024 * 1024
@@ -83,6 +84,11 @@ def _load(content_id: str, _data: bytes, name: str, settings: LoadSettings) -> d
 def load_upload(upload: Upload, settings: LoadSettings | None = None) -> datasets.Dataset:
     """The dataset of an upload with its choices (or with `settings` instead); raises InputError."""
     return _load(upload.id, upload.data, upload.name, settings or upload.settings)
+
+
+def connected() -> dict[str, datasets.Dataset]:
+    """The datasets this session connected ("Connect a data source"), by id: their cube lives here only."""
+    return st.session_state.setdefault(CONNECTED_KEY, {})
 
 
 def uploads() -> dict[str, Upload]:
@@ -145,8 +151,6 @@ def link_state(dataset_id: str) -> str:
     """What a link to this dataset opens elsewhere: "saved" (what this session shows), "older"
     (the choices saved last: the current ones were not kept), "unsaved" (nothing: the workspace
     never kept it, so it is only in this session)."""
-    from digistrat.ui.connect import connected
-
     if dataset_id in connected():
         return "unsaved"  # a connected source's cube lives in this session only
     upload = uploads().get(dataset_id)
@@ -225,8 +229,6 @@ def active_dataset(kind: str) -> datasets.Dataset:
     A sidebar selectbox lists the bundled sample and the uploads of matching kinds; a link's
     ?ds=<id> chooses a saved one, and the chosen one goes back into the URL.
     """
-    from digistrat.ui.connect import connected
-
     open_linked()
     linked = connected() if kind == "traffic" else {}
     choices = [SAMPLE] + [u.id for u in uploads().values() if u.page == kind] + list(linked)

@@ -20,7 +20,7 @@ from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent, label
 from digistrat.ui import connect, exports, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
-from digistrat.ui.data_source import SAMPLES, active_dataset, display_names, load_upload, uploads
+from digistrat.ui.data_source import SAMPLES, active_dataset, connected, display_names, load_upload, uploads
 
 SIGNIFICANCE = 0.05  # adjusted p below which a change is coloured, as the segments page at 95 %
 
@@ -65,7 +65,7 @@ def _traffic_datasets(active: Dataset) -> list[Dataset]:
     found: dict[str, Dataset] = {active.id: active}
     sample = bundled(SAMPLES["traffic"])
     found.setdefault(sample.id, sample)
-    for linked in connect.connected().values():
+    for linked in connected().values():
         found.setdefault(linked.id, linked)
     for upload in uploads().values():
         if upload.page == "traffic" and upload.id not in found:
