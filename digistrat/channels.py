@@ -2,20 +2,28 @@
 medium / campaign (or from raw referrer and landing-page URLs), rolled up to the article's
 three buckets (search engines / external links / direct) and to push vs pull.
 
-Rules follow GA4's documented order, first match wins, case-insensitive after trimming;
-"(none)", "(not set)", "" and null are the same "no value". Optional additions, off in
-strict GA4 mode: an AI-assistants channel, webmail and Android-app referrers mapped to
-their real channel (`enriched`), and the user's own domains counted as direct.
+Rules follow GA4's documented order (support.google.com/analytics/answer/9756891), first
+match wins, case-insensitive after trimming; "(none)", "(not set)", "" and null are the same
+"no value". Two modes:
+
+- strict GA4 (the default): GA4's rules and Google's published source categories,
+  `data/ga4_sources.csv`, matched exactly, source for source, as GA4 does;
+- enriched: the project's own list, `data/sources.csv` (parent domains and country suffixes
+  folded: m.facebook.com, google.co.uk), plus webmail and Android-app referrers mapped to
+  their real channel and "direct" accepted for "(direct)". Each source on which the two lists
+  disagree is written down once, with its reason, in `data/source_differences.csv`.
+
+Optional in either mode: an AI-assistants channel, and the user's own domains counted as direct.
 
 Tables of sources without a medium (Plausible, Umami, Matomo's detail reports): GA4's rules
 would leave "Direct / None" and every site outside the source lists Unassigned, so when the
 medium column is absent (no value in any row) each source first gets the medium it implies
 (`implied_origin`), in strict and enriched mode alike.
 
-`data/sources.csv` is the project's own source -> category list. Categories: search,
-social, video, shopping, ai_assistant (GA4's four plus AI), and two project-specific ones:
-webmail (email only in enriched mode, otherwise no category) and other (a known host that
-belongs to no category, overriding its parent domain: docs.google.com is not search).
+Categories: search, social, video, shopping (GA4's four), ai_assistant, and two of the
+project's list only: webmail (email only in enriched mode, otherwise no category) and other (a
+known host that belongs to no category, overriding its parent domain: docs.google.com is not
+search).
 """
 
 from __future__ import annotations
@@ -63,7 +71,11 @@ SOURCE_CATEGORIES: tuple[str, ...] = (
     "search", "social", "video", "shopping", "ai_assistant", "webmail", "other",
 )
 
-SOURCES_CSV = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SOURCES_CSV = DATA / "sources.csv"  # the project's own list: enriched mode
+GA4_SOURCES_CSV = DATA / "ga4_sources.csv"  # Google's published source categories: strict mode
+SOURCE_DIFFERENCES_CSV = DATA / "source_differences.csv"  # where the two lists disagree, and why
+GA4_CATEGORIES: tuple[str, ...] = ("search", "social", "video", "shopping")
 
 # GA4's regular expressions, verbatim (support.google.com/analytics/answer/9756891).
 PAID_MEDIUM_RE = r"^(.*cp.*|ppc|retargeting|paid.*)$"
@@ -74,7 +86,6 @@ _SHOPPING_CAMPAIGN = re.compile(SHOPPING_CAMPAIGN_RE)
 _VIDEO_MEDIUM = re.compile(VIDEO_MEDIUM_RE)
 
 _NO_VALUE = ("", "(none)", "(not set)")
-_DIRECT_SOURCES = ("(direct)", "direct")
 _DISPLAY_MEDIA = ("display", "banner", "expandable", "interstitial", "cpm")
 _SOCIAL_MEDIA = ("social", "social-network", "social-media", "sm", "social network", "social media")
 _EMAIL_VALUES = ("email", "e-mail", "e_mail", "e mail")
@@ -138,20 +149,64 @@ _DEFAULT_SETTINGS = ChannelSettings()
 # ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def source_table() -> dict[str, str]:
-    """data/sources.csv as {source: category}; sources lower case."""
+def _read_list(path: Path, categories: tuple[str, ...]) -> dict[str, str]:
+    """A bundled `source,category` list as {source: category}; sources lower case."""
     table: dict[str, str] = {}
-    with SOURCES_CSV.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle:
         for line_number, row in enumerate(csv.DictReader(handle), start=2):
             source = (row.get("source") or "").strip().lower()
             category = (row.get("category") or "").strip()
-            if not source or category not in SOURCE_CATEGORIES:
+            if not source or category not in categories:
                 raise DigistratError(
-                    f"{SOURCES_CSV.name} line {line_number}: expected a source and one of "
-                    f"{', '.join(SOURCE_CATEGORIES)}; fix that line of the bundled list."
+                    f"{path.name} line {line_number}: expected a source and one of "
+                    f"{', '.join(categories)}; fix that line of the bundled list."
                 )
             table[source] = category
+    return table
+
+
+@lru_cache(maxsize=1)
+def source_table() -> dict[str, str]:
+    """data/sources.csv, the project's own list (enriched mode), as {source: category}."""
+    return _read_list(SOURCES_CSV, SOURCE_CATEGORIES)
+
+
+@lru_cache(maxsize=1)
+def ga4_source_table() -> dict[str, str]:
+    """data/ga4_sources.csv, Google's published source categories (strict mode), as {source: category}."""
+    return _read_list(GA4_SOURCES_CSV, GA4_CATEGORIES)
+
+
+def read_google_source_list(path: Path | str) -> dict[str, str]:
+    """Google's published list as Google words it (`source,source_category` with values such as
+    SOURCE_CATEGORY_SEARCH), or as data/ga4_sources.csv words it, as {source: category}."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields = [name.strip().lower() for name in reader.fieldnames or ()]
+            column = next((name for name in ("source_category", "category") if name in fields), None)
+            if "source" not in fields or column is None:
+                raise InputError(
+                    f"{path.name} has no 'source' and 'source_category' columns; give Google's list of "
+                    "source categories as a CSV with those two columns."
+                )
+            table: dict[str, str] = {}
+            for line_number, raw in enumerate(reader, start=2):
+                row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
+                source = row["source"].lower()
+                category = row[column].lower().removeprefix("source_category_")
+                if not source and not category:
+                    continue
+                if not source or category not in GA4_CATEGORIES:
+                    raise InputError(
+                        f"{path.name} line {line_number}: expected a source and one of "
+                        f"SOURCE_CATEGORY_{', SOURCE_CATEGORY_'.join(c.upper() for c in GA4_CATEGORIES)}; "
+                        "fix that line or download the list again."
+                    )
+                table[source] = category
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"Cannot read {path}: {error}; give the path of a UTF-8 CSV file.") from error
     return table
 
 
@@ -208,7 +263,8 @@ def _lookup(source: str) -> str | None:
 
 
 def source_category(source: str | None) -> str | None:
-    """search | social | video | shopping | ai_assistant | webmail, or None.
+    """The project's list (enriched mode): search | social | video | shopping | ai_assistant |
+    webmail, or None.
 
     Exact entry first, then parent domains (m.facebook.com), then the brand with its
     country suffix folded (google.co.uk, yandex.ru, amazon.de -> google, yandex, amazon).
@@ -219,8 +275,34 @@ def source_category(source: str | None) -> str | None:
     return None if category == "other" else category
 
 
+def ga4_source_category(source: str | None) -> str | None:
+    """Google's published list (strict mode): search | social | video | shopping, or None.
+
+    Exact match of the trimmed, lower-case source, as GA4 matches its lists: google.com and
+    google.co.uk are not on Google's list, so GA4 files "google.com / referral" under Referral.
+    GA4 records a referrer's host without "www." and without its URL, so a source written as a
+    URL or with "www." (Umami, Plausible) is looked up as the host GA4 would record.
+    """
+    if source is None:
+        return None
+    table = ga4_source_table()
+    text = source.strip().lower()
+    if text in table:
+        return table[text]
+    host = host_of(text)
+    return table.get(host) if host else None
+
+
+def direct_sources(settings: ChannelSettings) -> tuple[str, ...]:
+    """Sources that mean "no referrer" to the Direct rule: GA4's "(direct)" only, in strict mode;
+    "direct" too in enriched mode."""
+    return ("(direct)", "direct") if settings.enriched else ("(direct)",)
+
+
 def _effective_category(source: str | None, settings: ChannelSettings) -> str | None:
-    """The category the rules see: 'own' for the user's domains; AI and webmail only when enabled."""
+    """The category the rules see: 'own' for the user's domains; AI assistants only with the
+    AI channel (from the project's list, in either mode); otherwise Google's list in strict mode
+    and the project's (webmail included) in enriched mode."""
     if source is None:
         return None
     if settings.own_domains:
@@ -228,11 +310,9 @@ def _effective_category(source: str | None, settings: ChannelSettings) -> str | 
         if host and _is_own(host, settings.own_domains):
             return "own"
     category = source_category(source)
-    if category == "ai_assistant" and not settings.ai_channel:
-        return None
-    if category == "webmail" and not settings.enriched:
-        return None
-    return category
+    if category == "ai_assistant":
+        return category if settings.ai_channel else None
+    return category if settings.enriched else ga4_source_category(source)
 
 
 # ---------------------------------------------------------------------------------------
@@ -258,7 +338,7 @@ def classify(
     category = _effective_category(s, settings)
     paid = m is not None and _PAID.match(m) is not None
     shop_campaign = c is not None and _SHOPPING_CAMPAIGN.match(c) is not None
-    if s in _DIRECT_SOURCES and m is None:
+    if s in direct_sources(settings) and m is None:
         return "direct"
     if category == "own" and m in (None, "referral"):
         return "direct"
@@ -308,7 +388,7 @@ def _norm_expr(expr: pl.Expr) -> pl.Expr:
     return pl.when(text.is_in(list(_NO_VALUE))).then(None).otherwise(text)
 
 
-def _map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.DataType) -> pl.Expr:
+def map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.DataType) -> pl.Expr:
     """Apply a Python function once per distinct non-null value of a column."""
 
     def apply(series: pl.Series) -> pl.Series:
@@ -319,13 +399,13 @@ def _map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.Da
     return expr.map_batches(apply, return_dtype=dtype, is_elementwise=True)
 
 
-def _channel_expr(s: pl.Expr, m: pl.Expr, c: pl.Expr, k: pl.Expr) -> pl.Expr:
+def _channel_expr(s: pl.Expr, m: pl.Expr, c: pl.Expr, k: pl.Expr, settings: ChannelSettings) -> pl.Expr:
     """The same rule chain as `classify`, over normalised source, medium, campaign, category."""
     paid = m.str.contains(PAID_MEDIUM_RE).fill_null(False)
     shop_campaign = c.str.contains(SHOPPING_CAMPAIGN_RE).fill_null(False)
     no_medium = m.is_null()
     rules: list[tuple[pl.Expr, str]] = [
-        (s.is_in(list(_DIRECT_SOURCES)).fill_null(False) & no_medium, "direct"),
+        (s.is_in(list(direct_sources(settings))).fill_null(False) & no_medium, "direct"),
         ((k == "own").fill_null(False) & (no_medium | (m == "referral").fill_null(False)), "direct"),
         (c.str.contains("cross-network", literal=True).fill_null(False), "cross_network"),
         (paid & ((k == "shopping").fill_null(False) | shop_campaign), "paid_shopping"),
@@ -398,7 +478,7 @@ def classify_frame(
         blank = medium_in.str.strip_chars().fill_null("") == ""
         missing = blank.all() if medium_given is None else pl.lit(True)
         hint = source_hint(source)
-        implied = _map_distinct(
+        implied = map_distinct(
             source_in,
             lambda v: dict(zip(("source", "medium"), implied_origin(v, hint))),
             pl.Struct({"source": pl.String, "medium": pl.String}),
@@ -414,9 +494,9 @@ def classify_frame(
             __ch_c=_norm_expr(pl.col(campaign)) if campaign in schema else pl.lit(None, pl.String),
         )
         .with_columns(
-            __ch_k=_map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
+            __ch_k=map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
         )
-        .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k")))
+        .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k"), settings))
     )
     return lf.drop("channel", strict=False).join(
         table, on=keys, how="left", nulls_equal=True, maintain_order="left"
@@ -508,7 +588,7 @@ def implied_origin(source: str | None, hint: str | None = None) -> tuple[str | N
 # ---------------------------------------------------------------------------------------
 
 
-def _query_param(url: pl.Expr, names: str) -> pl.Expr:
+def query_param(url: pl.Expr, names: str) -> pl.Expr:
     return url.str.extract(rf"(?i)[?&](?:{names})=([^&#]*)", 1)
 
 
@@ -567,32 +647,32 @@ def sessions_from_urls(
     url = pl.col("__ch_lp")
 
     def decode(expr: pl.Expr) -> pl.Expr:
-        return _map_distinct(expr, _decode, pl.String())
+        return map_distinct(expr, _decode, pl.String())
 
     pages = (
         lf.select("__ch_lp")
         .unique()
         .with_columns(
-            __ch_us=decode(_query_param(url, "utm_source")),
-            __ch_um=decode(_query_param(url, "utm_medium")),
-            __ch_uc=decode(_query_param(url, "utm_campaign")),
+            __ch_us=decode(query_param(url, "utm_source")),
+            __ch_um=decode(query_param(url, "utm_medium")),
+            __ch_uc=decode(query_param(url, "utm_campaign")),
             __ch_google=url.str.contains(r"(?i)[?&](?:gclid|wbraid|gbraid)=").fill_null(False),
             __ch_bing=url.str.contains(r"(?i)[?&]msclkid=").fill_null(False),
-            __ch_lp_host=_map_distinct(url, host_of, pl.String()),
+            __ch_lp_host=map_distinct(url, host_of, pl.String()),
         )
     )
     referrers = (
         lf.select("__ch_ref")
         .unique()
         .with_columns(
-            __ch_r=_map_distinct(
+            __ch_r=map_distinct(
                 pl.col("__ch_ref").str.strip_chars(),
                 lambda v: _referrer_attribution(v, settings) if v else None,
                 pl.Struct({"source": pl.String, "medium": pl.String, "campaign": pl.String}),
             )
         )
         .with_columns(pl.col("__ch_r").struct.unnest().name.prefix("__ch_r_"))
-        .with_columns(__ch_ref_host=_map_distinct(pl.col("__ch_ref"), host_of, pl.String()))
+        .with_columns(__ch_ref_host=map_distinct(pl.col("__ch_ref"), host_of, pl.String()))
     )
     joined = lf.join(pages, on="__ch_lp", how="left", nulls_equal=True, maintain_order="left").join(
         referrers, on="__ch_ref", how="left", nulls_equal=True, maintain_order="left"
