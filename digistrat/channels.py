@@ -135,8 +135,8 @@ _STRICT_ANDROID_APPS = ("com.google.android.googlequicksearchbox",)
 
 @dataclass(frozen=True)
 class ChannelSettings:
-    ai_channel: bool = False  # strict GA4 when False
-    enriched: bool = False  # android-app and webmail referrers mapped to email, social...
+    ai_channel: bool = False  # a separate AI assistants channel (GA4 has none)
+    enriched: bool = False  # the project's source list, webmail and android-app referrers; strict GA4 when False
     own_domains: tuple[str, ...] = ()  # self-referrals (subdomains included) count as direct
     affiliates_push: bool = True
 
@@ -291,6 +291,48 @@ def ga4_source_category(source: str | None) -> str | None:
         return table[text]
     host = host_of(text)
     return table.get(host) if host else None
+
+
+@dataclass(frozen=True)
+class SourceDifference:
+    """A source on which the project's list (enriched mode) and Google's list disagree;
+    None is "no category" (absent from the list, or filed as a known non-category host)."""
+
+    source: str
+    google_category: str | None
+    enriched_category: str | None
+
+
+def source_list_differences(google: dict[str, str] | None = None) -> list[SourceDifference]:
+    """Every source of either list whose category differs between Google's list (`google`,
+    data/ga4_sources.csv by default) and enriched mode's lookup, by source."""
+    google = ga4_source_table() if google is None else google
+    sources = sorted(set(google) | set(source_table()))
+    return [
+        SourceDifference(source, google.get(source), source_category(source))
+        for source in sources
+        if google.get(source) != source_category(source)
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentedDifference:
+    difference: SourceDifference
+    reason: str
+
+
+def documented_differences() -> list[DocumentedDifference]:
+    """data/source_differences.csv: each difference between the two lists, with its reason."""
+    rows: list[DocumentedDifference] = []
+    with SOURCE_DIFFERENCES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            difference = SourceDifference(
+                row["source"].strip().lower(),
+                row["google_category"].strip() or None,
+                row["enriched_category"].strip() or None,
+            )
+            rows.append(DocumentedDifference(difference, row["reason"].strip()))
+    return rows
 
 
 def direct_sources(settings: ChannelSettings) -> tuple[str, ...]:
@@ -893,6 +935,169 @@ def map_channel_label(text: str | None) -> str | None:
     if key in CHANNEL_KEYS:
         return key
     return _LABELS_BY_WORDS.get(_word_set(text))
+
+
+# ---------------------------------------------------------------------------------------
+# Agreement with the export's own GA4 label
+# ---------------------------------------------------------------------------------------
+
+# Why an export's own GA4 channel and the rules' channel can differ, when the row shows it.
+AGREEMENT_REASONS: tuple[str, ...] = (
+    "other_row",  # GA4's "(other)" row: rows folded together past its row limits
+    "custom_channel_group",  # the label is none of GA4's default channels: a custom or manual channel group
+    "ai_channel",  # the AI assistants channel is switched on; GA4 has none
+    "own_domain",  # one of the user's own domains, counted as direct
+    "enriched_mode",  # the project's source list or rules (enriched mode) differ from GA4's here
+    "cross_network",  # GA4 knows the Google Ads campaign type (Performance Max, Demand Gen); the campaign name does not say "cross-network"
+    "campaign_missing",  # Shopping in GA4 may come from the campaign name, and the export has no campaign column
+    "auto_tagging",  # a paid channel in GA4 while the medium says nothing paid: GA4 saw an ad click id (gclid, dclid...) the export lacks
+    "ads_network",  # another paid channel in GA4 for a paid medium: GA4 used the ad network type (Display Network, YouTube) from Google Ads, DV360 or SA360
+)
+
+# GA4's default channels (the label of a GA4 export is one of these, or a custom channel group).
+_GA4_CHANNELS = frozenset(CHANNEL_KEYS) - {"ai_assistants", "campaigns"}
+# Channels GA4 also gives from ad-platform data (auto-tagging) rather than from source / medium.
+_AD_CHANNELS = frozenset(
+    {"cross_network", "paid_shopping", "paid_search", "paid_social", "paid_video", "display", "paid_other", "audio"}
+)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    label: str  # the export's own channel, as written
+    ga4_channel: str | None  # that label's channel key; None for a label that is no GA4 channel
+    source: str | None
+    medium: str | None
+    channel: str  # what the rules give under the current settings
+    sessions: int | float
+    reason: str | None  # one of AGREEMENT_REASONS; None when the rows do not show why
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label, "ga4_channel": self.ga4_channel, "source": self.source, "medium": self.medium,
+            "channel": self.channel, "sessions": self.sessions, "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far the rules agree with the channel GA4 itself wrote next to each source / medium."""
+
+    sessions: int | float  # sessions whose label the rules reproduce
+    total: int | float  # sessions of every labelled row
+    share: float | None  # sessions / total (0-1); None without sessions
+    disagreements: tuple[Disagreement, ...]  # by (label, source, medium, channel), largest first
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sessions": self.sessions,
+            "share": self.share,
+            "disagreements": [d.as_dict() for d in self.disagreements],
+        }
+
+
+def _is_paid_medium(medium: str | None) -> bool:
+    return medium is not None and (_PAID.match(medium) is not None or medium in _DISPLAY_MEDIA)
+
+
+def _disagreement_reason(
+    expected: str | None, channel: str, strict_channel: str, source: str | None, medium: str | None,
+    label: str, has_campaign: bool, settings: ChannelSettings,
+) -> str | None:
+    s, m = _norm(source), _norm(medium)
+    if _fold_label(label) == "(other)" or "(other)" in (s, m):
+        return "other_row"
+    if expected not in _GA4_CHANNELS:
+        return "custom_channel_group"
+    if strict_channel == expected:
+        if channel == "ai_assistants":
+            return "ai_channel"
+        if channel == "direct" and _effective_category(s, settings) == "own":
+            return "own_domain"
+        return "enriched_mode"
+    if expected == "cross_network":
+        return "cross_network"
+    if expected in ("paid_shopping", "organic_shopping") and not has_campaign:
+        return "campaign_missing"
+    if expected in _AD_CHANNELS:
+        return "ads_network" if _is_paid_medium(m) else "auto_tagging"
+    return None
+
+
+def agreement(
+    data: pl.LazyFrame | pl.DataFrame,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+    *,
+    label: str = "channel_label",
+    source: str = "source",
+    medium: str = "medium",
+    campaign: str = "campaign",
+    sessions: str = "sessions",
+) -> Agreement:
+    """Classify each row's source / medium (/ campaign) under `settings` and compare with the
+    channel the export itself carries (GA4's "Session default channel group", a BigQuery
+    export's `session_traffic_source_last_click.cross_channel_campaign.default_channel_group`).
+
+    The campaign column is optional; without a sessions column each row counts as one session.
+    Rows without a label are left out: there is nothing to compare. The medium is taken as
+    given (GA4 computed its label from these values), even where no row has one.
+    """
+    lf = data.lazy()
+    schema = lf.collect_schema()
+    for role, name in (("GA4 channel", label), ("source", source), ("medium", medium)):
+        if name not in schema:
+            raise InputError(
+                f"No column '{name}' for the {role}; the file has {', '.join(schema.names()) or 'no columns'}; "
+                f"pick the {role} column."
+            )
+    if sessions in schema and not schema[sessions].is_numeric():
+        raise InputError(
+            f"Column '{sessions}' must hold numbers of sessions, not {schema[sessions]}; pick a count column."
+        )
+    has_campaign = campaign in schema
+    columns = {"__ag_label": label, "__ag_s": source, "__ag_m": medium} | ({"__ag_c": campaign} if has_campaign else {})
+    weight = pl.col(sessions).fill_null(0).sum() if sessions in schema else pl.len()
+    grouped = (
+        lf.select(
+            *(pl.col(name).cast(pl.String).alias(alias) for alias, name in columns.items()),
+            *([pl.col(sessions)] if sessions in schema else []),
+        )
+        .filter(pl.col("__ag_label").str.strip_chars().fill_null("") != "")
+        .group_by(list(columns))
+        .agg(__ag_n=weight)
+        .collect()
+    )
+
+    def channels(chosen: ChannelSettings) -> pl.Series:
+        lf = classify_frame(grouped.lazy(), chosen, source="__ag_s", medium="__ag_m", campaign="__ag_c",
+                            medium_given=True)
+        return lf.select("channel").collect().to_series()  # row order kept: a left join on `grouped`
+
+    # GA4's own rules too, to tell a difference the settings make from one GA4's data makes
+    strict = ChannelSettings(affiliates_push=settings.affiliates_push)
+    mine = channels(settings)
+    frame = grouped.with_columns(channel=mine, __ag_strict=mine if settings == strict else channels(strict))
+    agreeing: int | float = 0
+    total: int | float = 0
+    differing: dict[tuple[str, str | None, str | None, str | None, str, str | None], int | float] = {}
+    for row in frame.iter_rows(named=True):
+        expected = map_channel_label(row["__ag_label"])
+        total += row["__ag_n"]
+        if expected == row["channel"] and _fold_label(row["__ag_label"]) != "(other)":
+            agreeing += row["__ag_n"]
+            continue
+        reason = _disagreement_reason(
+            expected, row["channel"], row["__ag_strict"], row["__ag_s"], row["__ag_m"],
+            row["__ag_label"], has_campaign, settings,
+        )
+        key = (row["__ag_label"], expected if expected in _GA4_CHANNELS else None, row["__ag_s"], row["__ag_m"],
+               row["channel"], reason)
+        differing[key] = differing.get(key, 0) + row["__ag_n"]
+    disagreements = sorted(
+        (Disagreement(*key[:5], sessions=n, reason=key[5]) for key, n in differing.items()),
+        key=lambda d: (-d.sessions, d.label, d.source or "", d.medium or "", d.channel),
+    )
+    return Agreement(agreeing, total, agreeing / total if total else None, tuple(disagreements))
 
 
 # ---------------------------------------------------------------------------------------
