@@ -149,32 +149,27 @@ _DEFAULT_SETTINGS = ChannelSettings()
 # ---------------------------------------------------------------------------------------
 
 
-def _read_list(path: Path, categories: tuple[str, ...]) -> dict[str, str]:
-    """A bundled `source,category` list as {source: category}; sources lower case."""
+@lru_cache(maxsize=1)
+def source_table() -> dict[str, str]:
+    """data/sources.csv, the project's own list (enriched mode), as {source: category}; sources lower case."""
     table: dict[str, str] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    with SOURCES_CSV.open(encoding="utf-8", newline="") as handle:
         for line_number, row in enumerate(csv.DictReader(handle), start=2):
             source = (row.get("source") or "").strip().lower()
             category = (row.get("category") or "").strip()
-            if not source or category not in categories:
+            if not source or category not in SOURCE_CATEGORIES:
                 raise DigistratError(
-                    f"{path.name} line {line_number}: expected a source and one of "
-                    f"{', '.join(categories)}; fix that line of the bundled list."
+                    f"{SOURCES_CSV.name} line {line_number}: expected a source and one of "
+                    f"{', '.join(SOURCE_CATEGORIES)}; fix that line of the bundled list."
                 )
             table[source] = category
     return table
 
 
 @lru_cache(maxsize=1)
-def source_table() -> dict[str, str]:
-    """data/sources.csv, the project's own list (enriched mode), as {source: category}."""
-    return _read_list(SOURCES_CSV, SOURCE_CATEGORIES)
-
-
-@lru_cache(maxsize=1)
 def ga4_source_table() -> dict[str, str]:
     """data/ga4_sources.csv, Google's published source categories (strict mode), as {source: category}."""
-    return _read_list(GA4_SOURCES_CSV, GA4_CATEGORIES)
+    return read_google_source_list(GA4_SOURCES_CSV)
 
 
 def read_google_source_list(path: Path | str) -> dict[str, str]:
