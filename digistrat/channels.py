@@ -346,6 +346,8 @@ def _effective_category(source: str | None, settings: ChannelSettings) -> str | 
         host = host_of(source)
         if host and _is_own(host, settings.own_domains):
             return "own"
+    if not (settings.enriched or settings.ai_channel):
+        return ga4_source_category(source)
     category = source_category(source)
     if category == "ai_assistant":
         return category if settings.ai_channel else None
