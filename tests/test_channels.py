@@ -1016,9 +1016,15 @@ BIGQUERY_ROWS = [
     ("Cross-network", "google", "cpc", "pmax cross-network", 5, ""),
     ("Display", "google", "cpc", "Remarketing", 9, "ads_network"),
     ("Paid Video", "google", "cpc", "YouTube views", 4, "ads_network"),
+    ("Paid Video", "dv360", "banner", "Video creative", 3, "ads_network"),  # a display medium is paid too
+    ("Paid Shopping", "google", "cpc", "Brand", 7, "ads_network"),  # a Shopping campaign, by its type
     ("Organic Shopping", "newsletter", "email", "shopping-days", 6, ""),
     ("My brand channel", "google", "organic", None, 3, "custom_channel_group"),
     ("(other)", "(other)", "(other)", None, 2, "other_row"),
+    ("Referral", "(other)", "(other)", None, 2, "other_row"),
+    ("(other)", "google", "organic", None, 1, "other_row"),
+    ("(other)", "(not set)", "(not set)", None, 1, "other_row"),  # "(other)" is no channel, not even Unassigned
+    ("AI Assistants", "chatgpt.com", "referral", None, 5, "custom_channel_group"),  # GA4 has no such channel
     ("Organic Social", "newsletter", "email", None, 1, None),  # nothing in the row explains it
     ("Recherche naturelle", "bing", "organic", None, 40, ""),  # a French interface's label
 ]
@@ -1040,6 +1046,16 @@ def test_each_disagreement_gets_the_reason_the_row_shows():
     assert (result.sessions, result.total) == (agreeing, sum(r[4] for r in BIGQUERY_ROWS))
     assert [d.sessions for d in result.disagreements] == sorted((d.sessions for d in result.disagreements), reverse=True)
     assert {r for r in AGREEMENT_REASONS} >= {d.reason for d in result.disagreements} - {None}
+
+
+def test_a_direct_channel_from_enriched_rules_is_not_blamed_on_own_domains():
+    frame = pl.DataFrame({"channel_label": ["Unassigned", "Referral"], "source": ["direct", "mysite.com"],
+                          "medium": ["(none)", "referral"], "sessions": [4, 6]})
+    chosen = ChannelSettings(enriched=True, own_domains=("mysite.com",))
+    result = agreement(frame, chosen)
+    assert [(d.source, d.channel, d.reason) for d in result.disagreements] == [
+        ("mysite.com", "direct", "own_domain"), ("direct", "direct", "enriched_mode"),
+    ]
 
 
 def test_without_a_campaign_column_shopping_and_cross_network_cannot_be_told():
