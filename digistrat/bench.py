@@ -423,7 +423,7 @@ def _pd_channels(df, settings):  # noqa: ANN001, ANN202 - pandas frame in, numpy
     s_is = lambda value: (s == value).fillna(False).astype(bool)  # noqa: E731
     no_medium = m.isna().to_numpy()
     rules = [
-        (s.isin(ch._DIRECT_SOURCES).fillna(False).to_numpy() & no_medium, "direct"),
+        (s.isin(ch.direct_sources(settings)).fillna(False).to_numpy() & no_medium, "direct"),
         (is_k["own"] & (no_medium | m_is("referral")), "direct"),
         (c.str.contains("cross-network", regex=False).fillna(False).astype(bool), "cross_network"),
         (paid & (is_k["shopping"] | shop), "paid_shopping"),

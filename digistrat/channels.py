@@ -2,20 +2,28 @@
 medium / campaign (or from raw referrer and landing-page URLs), rolled up to the article's
 three buckets (search engines / external links / direct) and to push vs pull.
 
-Rules follow GA4's documented order, first match wins, case-insensitive after trimming;
-"(none)", "(not set)", "" and null are the same "no value". Optional additions, off in
-strict GA4 mode: an AI-assistants channel, webmail and Android-app referrers mapped to
-their real channel (`enriched`), and the user's own domains counted as direct.
+Rules follow GA4's documented order (support.google.com/analytics/answer/9756891), first
+match wins, case-insensitive after trimming; "(none)", "(not set)", "" and null are the same
+"no value". Two modes:
+
+- strict GA4 (the default): GA4's rules and Google's published source categories,
+  `data/ga4_sources.csv`, matched exactly, source for source, as GA4 does;
+- enriched: the project's own list, `data/sources.csv` (parent domains and country suffixes
+  folded: m.facebook.com, google.co.uk), plus webmail and Android-app referrers mapped to
+  their real channel and "direct" accepted for "(direct)". Each source on which the two lists
+  disagree is written down once, with its reason, in `data/source_differences.csv`.
+
+Optional in either mode: an AI-assistants channel, and the user's own domains counted as direct.
 
 Tables of sources without a medium (Plausible, Umami, Matomo's detail reports): GA4's rules
 would leave "Direct / None" and every site outside the source lists Unassigned, so when the
 medium column is absent (no value in any row) each source first gets the medium it implies
 (`implied_origin`), in strict and enriched mode alike.
 
-`data/sources.csv` is the project's own source -> category list. Categories: search,
-social, video, shopping, ai_assistant (GA4's four plus AI), and two project-specific ones:
-webmail (email only in enriched mode, otherwise no category) and other (a known host that
-belongs to no category, overriding its parent domain: docs.google.com is not search).
+Categories: search, social, video, shopping (GA4's four), ai_assistant, and two of the
+project's list only: webmail (email only in enriched mode, otherwise no category) and other (a
+known host that belongs to no category, overriding its parent domain: docs.google.com is not
+search).
 """
 
 from __future__ import annotations
@@ -63,7 +71,11 @@ SOURCE_CATEGORIES: tuple[str, ...] = (
     "search", "social", "video", "shopping", "ai_assistant", "webmail", "other",
 )
 
-SOURCES_CSV = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SOURCES_CSV = DATA / "sources.csv"  # the project's own list: enriched mode
+GA4_SOURCES_CSV = DATA / "ga4_sources.csv"  # Google's published source categories: strict mode
+SOURCE_DIFFERENCES_CSV = DATA / "source_differences.csv"  # where the two lists disagree, and why
+GA4_CATEGORIES: tuple[str, ...] = ("search", "social", "video", "shopping")
 
 # GA4's regular expressions, verbatim (support.google.com/analytics/answer/9756891).
 PAID_MEDIUM_RE = r"^(.*cp.*|ppc|retargeting|paid.*)$"
@@ -74,7 +86,6 @@ _SHOPPING_CAMPAIGN = re.compile(SHOPPING_CAMPAIGN_RE)
 _VIDEO_MEDIUM = re.compile(VIDEO_MEDIUM_RE)
 
 _NO_VALUE = ("", "(none)", "(not set)")
-_DIRECT_SOURCES = ("(direct)", "direct")
 _DISPLAY_MEDIA = ("display", "banner", "expandable", "interstitial", "cpm")
 _SOCIAL_MEDIA = ("social", "social-network", "social-media", "sm", "social network", "social media")
 _EMAIL_VALUES = ("email", "e-mail", "e_mail", "e mail")
@@ -124,8 +135,8 @@ _STRICT_ANDROID_APPS = ("com.google.android.googlequicksearchbox",)
 
 @dataclass(frozen=True)
 class ChannelSettings:
-    ai_channel: bool = False  # strict GA4 when False
-    enriched: bool = False  # android-app and webmail referrers mapped to email, social...
+    ai_channel: bool = False  # a separate AI assistants channel (GA4 has none)
+    enriched: bool = False  # the project's source list, webmail and android-app referrers; strict GA4 when False
     own_domains: tuple[str, ...] = ()  # self-referrals (subdomains included) count as direct
     affiliates_push: bool = True
 
@@ -140,7 +151,7 @@ _DEFAULT_SETTINGS = ChannelSettings()
 
 @lru_cache(maxsize=1)
 def source_table() -> dict[str, str]:
-    """data/sources.csv as {source: category}; sources lower case."""
+    """data/sources.csv, the project's own list (enriched mode), as {source: category}; sources lower case."""
     table: dict[str, str] = {}
     with SOURCES_CSV.open(encoding="utf-8", newline="") as handle:
         for line_number, row in enumerate(csv.DictReader(handle), start=2):
@@ -152,6 +163,45 @@ def source_table() -> dict[str, str]:
                     f"{', '.join(SOURCE_CATEGORIES)}; fix that line of the bundled list."
                 )
             table[source] = category
+    return table
+
+
+@lru_cache(maxsize=1)
+def ga4_source_table() -> dict[str, str]:
+    """data/ga4_sources.csv, Google's published source categories (strict mode), as {source: category}."""
+    return read_google_source_list(GA4_SOURCES_CSV)
+
+
+def read_google_source_list(path: Path | str) -> dict[str, str]:
+    """Google's published list as Google words it (`source,source_category` with values such as
+    SOURCE_CATEGORY_SEARCH), or as data/ga4_sources.csv words it, as {source: category}."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields = [name.strip().lower() for name in reader.fieldnames or ()]
+            column = next((name for name in ("source_category", "category") if name in fields), None)
+            if "source" not in fields or column is None:
+                raise InputError(
+                    f"{path.name} has no 'source' and 'source_category' columns; give Google's list of "
+                    "source categories as a CSV with those two columns."
+                )
+            table: dict[str, str] = {}
+            for line_number, raw in enumerate(reader, start=2):
+                row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
+                source = row["source"].lower()
+                category = row[column].lower().removeprefix("source_category_")
+                if not source and not category:
+                    continue
+                if not source or category not in GA4_CATEGORIES:
+                    raise InputError(
+                        f"{path.name} line {line_number}: expected a source and one of "
+                        f"SOURCE_CATEGORY_{', SOURCE_CATEGORY_'.join(c.upper() for c in GA4_CATEGORIES)}; "
+                        "fix that line or download the list again."
+                    )
+                table[source] = category
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"Cannot read {path}: {error}; give the path of a UTF-8 CSV file.") from error
     return table
 
 
@@ -208,7 +258,8 @@ def _lookup(source: str) -> str | None:
 
 
 def source_category(source: str | None) -> str | None:
-    """search | social | video | shopping | ai_assistant | webmail, or None.
+    """The project's list (enriched mode): search | social | video | shopping | ai_assistant |
+    webmail, or None.
 
     Exact entry first, then parent domains (m.facebook.com), then the brand with its
     country suffix folded (google.co.uk, yandex.ru, amazon.de -> google, yandex, amazon).
@@ -219,20 +270,88 @@ def source_category(source: str | None) -> str | None:
     return None if category == "other" else category
 
 
+def ga4_source_category(source: str | None) -> str | None:
+    """Google's published list (strict mode): search | social | video | shopping, or None.
+
+    Exact match of the trimmed, lower-case source, as GA4 matches its lists: google.com and
+    google.co.uk are not on Google's list, so GA4 files "google.com / referral" under Referral.
+    GA4 records a referrer's host without "www." and without its URL, so a source written as a
+    URL or with "www." (Umami, Plausible) is looked up as the host GA4 would record.
+    """
+    if source is None:
+        return None
+    table = ga4_source_table()
+    text = source.strip().lower()
+    if text in table:
+        return table[text]
+    host = host_of(text)
+    return table.get(host) if host else None
+
+
+@dataclass(frozen=True)
+class SourceDifference:
+    """A source on which the project's list (enriched mode) and Google's list disagree;
+    None is "no category" (absent from the list, or filed as a known non-category host)."""
+
+    source: str
+    google_category: str | None
+    enriched_category: str | None
+
+
+def source_list_differences(google: dict[str, str] | None = None) -> list[SourceDifference]:
+    """Every source of either list whose category differs between Google's list (`google`,
+    data/ga4_sources.csv by default) and enriched mode's lookup, by source."""
+    google = ga4_source_table() if google is None else google
+    sources = sorted(set(google) | set(source_table()))
+    return [
+        SourceDifference(source, google.get(source), source_category(source))
+        for source in sources
+        if google.get(source) != source_category(source)
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentedDifference:
+    difference: SourceDifference
+    reason: str
+
+
+def documented_differences() -> list[DocumentedDifference]:
+    """data/source_differences.csv: each difference between the two lists, with its reason."""
+    rows: list[DocumentedDifference] = []
+    with SOURCE_DIFFERENCES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            difference = SourceDifference(
+                row["source"].strip().lower(),
+                row["google_category"].strip() or None,
+                row["enriched_category"].strip() or None,
+            )
+            rows.append(DocumentedDifference(difference, row["reason"].strip()))
+    return rows
+
+
+def direct_sources(settings: ChannelSettings) -> tuple[str, ...]:
+    """Sources that mean "no referrer" to the Direct rule: GA4's "(direct)" only, in strict mode;
+    "direct" too in enriched mode."""
+    return ("(direct)", "direct") if settings.enriched else ("(direct)",)
+
+
 def _effective_category(source: str | None, settings: ChannelSettings) -> str | None:
-    """The category the rules see: 'own' for the user's domains; AI and webmail only when enabled."""
+    """The category the rules see: 'own' for the user's domains; AI assistants only with the
+    AI channel (from the project's list, in either mode); otherwise Google's list in strict mode
+    and the project's (webmail included) in enriched mode."""
     if source is None:
         return None
     if settings.own_domains:
         host = host_of(source)
         if host and _is_own(host, settings.own_domains):
             return "own"
+    if not (settings.enriched or settings.ai_channel):
+        return ga4_source_category(source)
     category = source_category(source)
-    if category == "ai_assistant" and not settings.ai_channel:
-        return None
-    if category == "webmail" and not settings.enriched:
-        return None
-    return category
+    if category == "ai_assistant":
+        return category if settings.ai_channel else None
+    return category if settings.enriched else ga4_source_category(source)
 
 
 # ---------------------------------------------------------------------------------------
@@ -258,7 +377,7 @@ def classify(
     category = _effective_category(s, settings)
     paid = m is not None and _PAID.match(m) is not None
     shop_campaign = c is not None and _SHOPPING_CAMPAIGN.match(c) is not None
-    if s in _DIRECT_SOURCES and m is None:
+    if s in direct_sources(settings) and m is None:
         return "direct"
     if category == "own" and m in (None, "referral"):
         return "direct"
@@ -319,13 +438,13 @@ def map_distinct(expr: pl.Expr, function: Callable[[str], object], dtype: pl.Dat
     return expr.map_batches(apply, return_dtype=dtype, is_elementwise=True)
 
 
-def _channel_expr(s: pl.Expr, m: pl.Expr, c: pl.Expr, k: pl.Expr) -> pl.Expr:
+def _channel_expr(s: pl.Expr, m: pl.Expr, c: pl.Expr, k: pl.Expr, settings: ChannelSettings) -> pl.Expr:
     """The same rule chain as `classify`, over normalised source, medium, campaign, category."""
     paid = m.str.contains(PAID_MEDIUM_RE).fill_null(False)
     shop_campaign = c.str.contains(SHOPPING_CAMPAIGN_RE).fill_null(False)
     no_medium = m.is_null()
     rules: list[tuple[pl.Expr, str]] = [
-        (s.is_in(list(_DIRECT_SOURCES)).fill_null(False) & no_medium, "direct"),
+        (s.is_in(list(direct_sources(settings))).fill_null(False) & no_medium, "direct"),
         ((k == "own").fill_null(False) & (no_medium | (m == "referral").fill_null(False)), "direct"),
         (c.str.contains("cross-network", literal=True).fill_null(False), "cross_network"),
         (paid & ((k == "shopping").fill_null(False) | shop_campaign), "paid_shopping"),
@@ -416,7 +535,7 @@ def classify_frame(
         .with_columns(
             __ch_k=map_distinct(s, lambda v: _effective_category(v, settings), pl.String())
         )
-        .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k")))
+        .select(*keys, channel=_channel_expr(s, m, c, pl.col("__ch_k"), settings))
     )
     return lf.drop("channel", strict=False).join(
         table, on=keys, how="left", nulls_equal=True, maintain_order="left"
@@ -813,6 +932,169 @@ def map_channel_label(text: str | None) -> str | None:
     if key in CHANNEL_KEYS:
         return key
     return _LABELS_BY_WORDS.get(_word_set(text))
+
+
+# ---------------------------------------------------------------------------------------
+# Agreement with the export's own GA4 label
+# ---------------------------------------------------------------------------------------
+
+# Why an export's own GA4 channel and the rules' channel can differ, when the row shows it.
+AGREEMENT_REASONS: tuple[str, ...] = (
+    "other_row",  # GA4's "(other)" row: rows folded together past its row limits
+    "custom_channel_group",  # the label is none of GA4's default channels: a custom or manual channel group
+    "ai_channel",  # the AI assistants channel is switched on; GA4 has none
+    "own_domain",  # one of the user's own domains, counted as direct
+    "enriched_mode",  # the project's source list or rules (enriched mode) differ from GA4's here
+    "cross_network",  # GA4 knows the Google Ads campaign type (Performance Max, Demand Gen); the campaign name does not say "cross-network"
+    "campaign_missing",  # Shopping in GA4 may come from the campaign name, and the export has no campaign column
+    "auto_tagging",  # a paid channel in GA4 while the medium says nothing paid: GA4 saw an ad click id (gclid, dclid...) the export lacks
+    "ads_network",  # another paid channel in GA4 for a paid medium: GA4 used the ad network type (Display Network, YouTube) from Google Ads, DV360 or SA360
+)
+
+# GA4's default channels (the label of a GA4 export is one of these, or a custom channel group).
+_GA4_CHANNELS = frozenset(CHANNEL_KEYS) - {"ai_assistants", "campaigns"}
+# Channels GA4 also gives from ad-platform data (auto-tagging) rather than from source / medium.
+_AD_CHANNELS = frozenset(
+    {"cross_network", "paid_shopping", "paid_search", "paid_social", "paid_video", "display", "paid_other", "audio"}
+)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    label: str  # the export's own channel, as written
+    ga4_channel: str | None  # that label's channel key; None for a label that is no GA4 channel
+    source: str | None
+    medium: str | None
+    channel: str  # what the rules give under the current settings
+    sessions: int | float
+    reason: str | None  # one of AGREEMENT_REASONS; None when the rows do not show why
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label, "ga4_channel": self.ga4_channel, "source": self.source, "medium": self.medium,
+            "channel": self.channel, "sessions": self.sessions, "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far the rules agree with the channel GA4 itself wrote next to each source / medium."""
+
+    sessions: int | float  # sessions whose label the rules reproduce
+    total: int | float  # sessions of every labelled row
+    share: float | None  # sessions / total (0-1); None without sessions
+    disagreements: tuple[Disagreement, ...]  # by (label, source, medium, channel), largest first
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sessions": self.sessions,
+            "share": self.share,
+            "disagreements": [d.as_dict() for d in self.disagreements],
+        }
+
+
+def _is_paid_medium(medium: str | None) -> bool:
+    return medium is not None and (_PAID.match(medium) is not None or medium in _DISPLAY_MEDIA)
+
+
+def _disagreement_reason(
+    expected: str | None, channel: str, strict_channel: str, source: str | None, medium: str | None,
+    label: str, has_campaign: bool, settings: ChannelSettings,
+) -> str | None:
+    s, m = _norm(source), _norm(medium)
+    if _fold_label(label) == "(other)" or "(other)" in (s, m):
+        return "other_row"
+    if expected not in _GA4_CHANNELS:
+        return "custom_channel_group"
+    if strict_channel == expected:
+        if channel == "ai_assistants":
+            return "ai_channel"
+        if channel == "direct" and _effective_category(s, settings) == "own":
+            return "own_domain"
+        return "enriched_mode"
+    if expected == "cross_network":
+        return "cross_network"
+    if expected in ("paid_shopping", "organic_shopping") and not has_campaign:
+        return "campaign_missing"
+    if expected in _AD_CHANNELS:
+        return "ads_network" if _is_paid_medium(m) else "auto_tagging"
+    return None
+
+
+def agreement(
+    data: pl.LazyFrame | pl.DataFrame,
+    settings: ChannelSettings = _DEFAULT_SETTINGS,
+    *,
+    label: str = "channel_label",
+    source: str = "source",
+    medium: str = "medium",
+    campaign: str = "campaign",
+    sessions: str = "sessions",
+) -> Agreement:
+    """Classify each row's source / medium (/ campaign) under `settings` and compare with the
+    channel the export itself carries (GA4's "Session default channel group", a BigQuery
+    export's `session_traffic_source_last_click.cross_channel_campaign.default_channel_group`).
+
+    The campaign column is optional; without a sessions column each row counts as one session.
+    Rows without a label are left out: there is nothing to compare. The medium is taken as
+    given (GA4 computed its label from these values), even where no row has one.
+    """
+    lf = data.lazy()
+    schema = lf.collect_schema()
+    for role, name in (("GA4 channel", label), ("source", source), ("medium", medium)):
+        if name not in schema:
+            raise InputError(
+                f"No column '{name}' for the {role}; the file has {', '.join(schema.names()) or 'no columns'}; "
+                f"pick the {role} column."
+            )
+    if sessions in schema and not schema[sessions].is_numeric():
+        raise InputError(
+            f"Column '{sessions}' must hold numbers of sessions, not {schema[sessions]}; pick a count column."
+        )
+    has_campaign = campaign in schema
+    columns = {"__ag_label": label, "__ag_s": source, "__ag_m": medium} | ({"__ag_c": campaign} if has_campaign else {})
+    weight = pl.col(sessions).fill_null(0).sum() if sessions in schema else pl.len()
+    grouped = (
+        lf.select(
+            *(pl.col(name).cast(pl.String).alias(alias) for alias, name in columns.items()),
+            *([pl.col(sessions)] if sessions in schema else []),
+        )
+        .filter(pl.col("__ag_label").str.strip_chars().fill_null("") != "")
+        .group_by(list(columns))
+        .agg(__ag_n=weight)
+        .collect()
+    )
+
+    def channels(chosen: ChannelSettings) -> pl.Series:
+        lf = classify_frame(grouped.lazy(), chosen, source="__ag_s", medium="__ag_m", campaign="__ag_c",
+                            medium_given=True)
+        return lf.select("channel").collect().to_series()  # row order kept: a left join on `grouped`
+
+    # GA4's own rules too, to tell a difference the settings make from one GA4's data makes
+    strict = ChannelSettings(affiliates_push=settings.affiliates_push)
+    mine = channels(settings)
+    frame = grouped.with_columns(channel=mine, __ag_strict=mine if settings == strict else channels(strict))
+    agreeing: int | float = 0
+    total: int | float = 0
+    differing: dict[tuple[str, str | None, str | None, str | None, str, str | None], int | float] = {}
+    for row in frame.iter_rows(named=True):
+        expected = map_channel_label(row["__ag_label"])
+        total += row["__ag_n"]
+        if expected == row["channel"] and _fold_label(row["__ag_label"]) != "(other)":
+            agreeing += row["__ag_n"]
+            continue
+        reason = _disagreement_reason(
+            expected, row["channel"], row["__ag_strict"], row["__ag_s"], row["__ag_m"],
+            row["__ag_label"], has_campaign, settings,
+        )
+        key = (row["__ag_label"], expected if expected in _GA4_CHANNELS else None, row["__ag_s"], row["__ag_m"],
+               row["channel"], reason)
+        differing[key] = differing.get(key, 0) + row["__ag_n"]
+    disagreements = sorted(
+        (Disagreement(*key[:5], sessions=n, reason=key[5]) for key, n in differing.items()),
+        key=lambda d: (-d.sessions, d.label, d.source or "", d.medium or "", d.channel),
+    )
+    return Agreement(agreeing, total, agreeing / total if total else None, tuple(disagreements))
 
 
 # ---------------------------------------------------------------------------------------

@@ -762,8 +762,14 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "channels.mode.strict": ("Strict GA4", "GA4 strict"),
     "channels.mode.enriched": ("Enriched", "Enrichi"),
     "channels.mode_help": (
-        "Enriched also maps webmail and Android-app referrers (Gmail app → Email, Facebook app → Organic Social).",
-        "Enrichi classe aussi les webmails et les applis Android référentes (appli Gmail → E-mail, appli Facebook → Réseaux sociaux naturels).",
+        "Strict GA4: Google's own rules and its published list of search, social, shopping and video sites, "
+        "source for source. Enriched: the project's list (country domains, AI assistants, shops and networks "
+        "Google's list lacks, each difference documented), and webmail and Android-app referrers mapped "
+        "(Gmail app → Email, Facebook app → Organic Social).",
+        "GA4 strict : les règles de Google et sa liste publiée de sites de recherche, réseaux sociaux, shopping "
+        "et vidéo, source par source. Enrichi : la liste du projet (domaines nationaux, assistants IA, boutiques "
+        "et réseaux absents de la liste de Google, chaque écart documenté), et les webmails et applis Android "
+        "référentes classés (appli Gmail → E-mail, appli Facebook → Réseaux sociaux naturels).",
     ),
     "channels.affiliates": ("Affiliates count as", "L'affiliation compte comme"),
     "channels.view": ("Show", "Afficher"),
@@ -833,6 +839,60 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "channels.compare_chart": ("Channel mix of both datasets", "Répartition des canaux des deux jeux de données"),
     "channels.unmatched": ("What the rules did not place (Unassigned)", "Ce que les règles n'ont pas classé (non attribué)"),
     "channels.unmatched_none": ("Every session was placed in a channel.", "Chaque visite a été classée dans un canal."),
+    # agreement with the channel GA4 itself wrote beside each source / medium (issue 16)
+    "channels.agreement": ("Agreement with GA4's own channels", "Accord avec les canaux de GA4"),
+    "channels.agreement_summary": (
+        "{share} of sessions ({n} of {total}) get the channel GA4 wrote beside their source / medium.",
+        "{share} des visites ({n} sur {total}) reçoivent le canal que GA4 a écrit à côté de leur source / support.",
+    ),
+    "channels.agreement_all": (
+        "Every session gets the channel GA4 wrote beside its source / medium.",
+        "Chaque visite reçoit le canal que GA4 a écrit à côté de sa source / son support.",
+    ),
+    "channels.agreement.col.label": ("Channel in GA4", "Canal dans GA4"),
+    "channels.agreement.col.source_medium": ("Source / medium", "Source / support"),
+    "channels.agreement.col.channel": ("Channel here", "Canal ici"),
+    "channels.agreement.col.reason": ("Why", "Pourquoi"),
+    "channels.agreement.reason.other_row": (
+        "GA4's \"(other)\" row: many rows folded into one past GA4's row limits.",
+        "Ligne « (other) » de GA4 : des lignes regroupées au-delà des limites de GA4.",
+    ),
+    "channels.agreement.reason.custom_channel_group": (
+        "The label is none of GA4's default channels: the file carries a custom or manual channel group.",
+        "Ce libellé n'est aucun des canaux par défaut de GA4 : le fichier porte un groupe de canaux personnalisé ou manuel.",
+    ),
+    "channels.agreement.reason.ai_channel": (
+        "The AI assistants channel is on; GA4 has none and says Referral.",
+        "Le canal Assistants IA est activé ; GA4 n'en a pas et dit Sites référents.",
+    ),
+    "channels.agreement.reason.own_domain": (
+        "One of your own domains, counted as direct here.",
+        "Un de vos propres domaines, compté ici en accès direct.",
+    ),
+    "channels.agreement.reason.enriched_mode": (
+        "Enriched rules: the project's source list differs from Google's here (see data/source_differences.csv).",
+        "Règles enrichies : la liste de sources du projet diffère ici de celle de Google (voir data/source_differences.csv).",
+    ),
+    "channels.agreement.reason.cross_network": (
+        "GA4 knows the Google Ads campaign type (Performance Max, Demand Gen); the campaign name in the file does not say cross-network.",
+        "GA4 connaît le type de campagne Google Ads (Performance Max, Demand Gen) ; le nom de campagne du fichier ne dit pas cross-network.",
+    ),
+    "channels.agreement.reason.campaign_missing": (
+        "GA4 may take Shopping from the campaign name, and the file has no campaign column.",
+        "GA4 peut tirer Shopping du nom de campagne, et le fichier n'a pas de colonne de campagne.",
+    ),
+    "channels.agreement.reason.auto_tagging": (
+        "A paid channel in GA4 while the medium says nothing paid: GA4 saw an ad click id (gclid auto-tagging) the file lacks.",
+        "Un canal payant dans GA4 alors que le support ne dit rien de payant : GA4 a vu un identifiant de clic publicitaire (gclid, marquage automatique) absent du fichier.",
+    ),
+    "channels.agreement.reason.ads_network": (
+        "GA4 used the ad network (Display Network, YouTube) from Google Ads, DV360 or SA360, which the file lacks.",
+        "GA4 a utilisé le réseau publicitaire (Réseau Display, YouTube) de Google Ads, DV360 ou SA360, absent du fichier.",
+    ),
+    "channels.agreement.reason.unknown": (
+        "Not explained by the file: please report it.",
+        "Non expliqué par le fichier : merci de le signaler.",
+    ),
     "channels.share_of": ("Share — {name}", "Part — {name}"),
     "channels.sessions_of": ("Sessions — {name}", "Visites — {name}"),
     "column.bucket": ("Bucket", "Famille"),

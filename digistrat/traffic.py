@@ -37,10 +37,12 @@ from digistrat.channels import (
 from digistrat.datasets import Dataset
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
-from digistrat.schema import FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema, TrafficSchema
-from digistrat.schema import FROM_SESSION_SOURCE
-from digistrat.vocabulary import DEVICE_KEYS
+from digistrat.schema import (
+    FROM_CHANNEL, FROM_DEVICE, FROM_SESSION_SOURCE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema,
+    TrafficSchema,
+)
 from digistrat.stats import benjamini_hochberg, difference
+from digistrat.vocabulary import DEVICE_KEYS
 
 GROUPINGS = ("channel", "bucket", "strategy", "device")
 GRANULARITIES = {"day": "1d", "week": "1w", "month": "1mo"}  # weeks start on Monday (ISO)
