@@ -9,12 +9,12 @@ import logging
 import sys
 from pathlib import Path
 
-from digistrat import datasets, stats, traffic
+from digistrat import datasets, engines, stats, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import DigistratError, InputError
 from digistrat.messages import message
 from digistrat.schema import MULTI_SEPARATOR
-from digistrat.i18n import LANGUAGES, format_percent, label
+from digistrat.i18n import LANGUAGES, format_number, format_percent, label
 from digistrat.read import describe
 from digistrat.segments import SEGMENT_BY_KEY
 
@@ -172,7 +172,7 @@ def _connected(args: argparse.Namespace) -> datasets.Dataset:
 
 def _channels(args: argparse.Namespace) -> dict:
     dataset = _connected(args) if args.engine else _load(args)
-    settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()))
+    settings = ChannelSettings(ai_channel=args.ai, own_domains=tuple(args.own_domain or ()), enriched=args.enriched)
     mix = traffic.channel_mix(dataset, settings)
     origin = traffic.origin_of(dataset)
 
@@ -185,9 +185,10 @@ def _channels(args: argparse.Namespace) -> dict:
     result = {"sessions": mix.sessions, "origin": {"from": origin.source, "columns": list(origin.columns),
                                                    "label": origin.label, "settings_apply": origin.rule_based},
               "rows": rows(mix.channels), "buckets": rows(mix.buckets), "devices": rows(mix.devices)}
+    checked = traffic.agreement(dataset, settings)
+    if checked is not None:
+        result["agreement"] = checked.as_dict()
     if args.engine:
-        from digistrat import engines
-
         cube = engines.cube_of(dataset)
         result["engine"] = {"name": cube.engine, "events": cube.events, "sessions": cube.sessions,
                             "events_without_session": cube.events_without_session, "seconds": round(cube.seconds, 3),
@@ -195,6 +196,8 @@ def _channels(args: argparse.Namespace) -> dict:
     if not args.json:
         print(f"{mix.sessions} sessions")
         print(origin.message.text(args.lang))
+        if checked is not None:
+            _print_agreement(checked, args.lang)
         for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
             if frame.height:
                 print(f"{title}:")
@@ -210,6 +213,21 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a day; write it YYYY-MM-DD") from None
+
+
+AGREEMENT_LINES = 10  # disagreements printed as text; --json gives them all
+
+
+def _print_agreement(checked, lang: str) -> None:  # noqa: ANN001 - channels.Agreement
+    if not checked.disagreements:
+        print(label("channels.agreement_all", lang))
+        return
+    print(label("channels.agreement_summary", lang, share=format_percent(100 * (checked.share or 0), lang, 1),
+                n=format_number(checked.sessions, lang), total=format_number(checked.total, lang)))
+    for item in checked.disagreements[:AGREEMENT_LINES]:
+        reason = label(f"channels.agreement.reason.{item.reason or 'unknown'}", lang)
+        print(f"  {item.source} / {item.medium}: {item.label} in GA4, "
+              f"{label(f'channel.{item.channel}', lang)} here ({format_number(item.sessions, lang)}) — {reason}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -239,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     channels = add("channels", "channel mix, the article's three buckets and devices")
     channels.add_argument("--own-domain", action="append", help="your own domain (repeatable): its referrals count as direct")
     channels.add_argument("--ai", action="store_true", help="a separate AI assistants channel")
+    channels.add_argument("--enriched", action="store_true",
+                          help="the project's enriched source list instead of strict GA4 (see data/SOURCES.md)")
     channels.add_argument("--engine", choices=("duckdb", "spark", "bigquery"),
                           help="compute where the data lives: FILE is then a GA4 export's Parquet folder or glob "
                                "(duckdb, spark) or project.dataset (bigquery)")

@@ -21,6 +21,7 @@ import polars as pl
 
 from digistrat.channels import (
     BUCKET_KEYS,
+    Agreement,
     CHANNEL_KEYS,
     STRATEGY_KEYS,
     ChannelSettings,
@@ -29,6 +30,7 @@ from digistrat.channels import (
     host_of,
     map_channel_label,
     map_distinct,
+    agreement as channel_agreement,
     query_param,
     sessions_from_urls,
     split_source_medium,
@@ -96,6 +98,20 @@ def origin_of(dataset: Dataset) -> Origin:
     columns = tuple(c for c in _rule_inputs(schema) if c != schema.channel or schema.origin == FROM_CHANNEL)
     label = schema.channel if schema.origin != FROM_CHANNEL else None
     return Origin(schema.origin, columns, label, schema.rule_based)
+
+
+def agreement(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> Agreement | None:
+    """How far the rules agree with the channel the export wrote beside what they read (GA4's
+    "Session default channel group" next to its source / medium); None when it carries no label
+    or the label is the origin itself."""
+    schema = traffic_schema(dataset)
+    if not (schema.channel and schema.rule_based):
+        return None
+    counts = session_counts(dataset, settings)
+    # without a campaign column GA4's campaign-based rules cannot be checked: say so, not "(none)"
+    campaign = "campaign" if schema.campaign else "__no_campaign"
+    return channel_agreement(counts.drop("campaign") if not schema.campaign else counts, settings, label=LABEL_COLUMN,
+                             campaign=campaign)
 
 
 def classified(dataset: Dataset, settings: ChannelSettings) -> pl.LazyFrame:

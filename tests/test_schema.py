@@ -194,3 +194,28 @@ def test_page_count_figures_and_exports_are_the_same_rows(rule: str, used: int):
     count = re.search(r"n = ([\d,]+) of ([\d,]+) respondents", shown)
     assert count and (int(count[1]), int(count[2])) == (exported.height, used)
     assert f"The data behind this view: {exported.height} rows" in " ".join(c.value for c in at.caption)
+
+
+def test_the_channels_page_and_the_cli_check_the_rules_against_ga4_s_own_labels(tmp_path):
+    fixture = REPO / "tests" / "fixtures" / "ga4_traffic_acquisition_channel_source_medium.csv"
+    strict = json.loads(cli("channels", str(fixture), "--json").stdout)["agreement"]
+    tuned = json.loads(cli("channels", str(fixture), "--own-domain", "h2oplumbers.com", "--json").stdout)["agreement"]
+    # our own domain makes its referrals Direct: one more disagreement, explained
+    assert tuned["sessions"] < strict["sessions"]
+    own = [d for d in tuned["disagreements"] if d["reason"] == "own_domain"]
+    assert own and own[0]["source"] == "h2oplumbers.com" and own[0]["channel"] == "direct"
+    # the page shows the same figure
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    data = fixture.read_bytes()
+    from digistrat.ui.data_source import Upload  # noqa: PLC0415 - the UI's own session value
+
+    upload_id = datasets.content_id(data)
+    at.session_state["uploads"] = {upload_id: Upload(id=upload_id, name=fixture.name, data=data, page="traffic")}
+    at.session_state["active_sources"] = {"traffic": upload_id}
+    at.run()
+    at.switch_page(f"{PAGES}/channels.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(m.value for m in at.markdown)
+    share = f"{100 * strict['share']:.1f}%"
+    assert f"{share} of sessions ({strict['sessions']:,.0f} of" in shown

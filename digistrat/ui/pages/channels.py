@@ -447,6 +447,31 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
     )
 
 
+def _agreement_section(dataset: Dataset, settings: ChannelSettings) -> None:
+    """When the export carries GA4's own channel beside its source / medium: how far the rules agree."""
+    checked = traffic.agreement(dataset, settings)
+    if checked is None:
+        return
+    language = lang()
+    st.subheader(t("channels.agreement"))
+    if not checked.disagreements:
+        st.success(t("channels.agreement_all"), icon=":material/check_circle:")
+        return
+    st.markdown(t("channels.agreement_summary", share=format_percent(100 * (checked.share or 0), language, 1),
+                  n=format_number(checked.sessions, language), total=format_number(checked.total, language)))
+    st.dataframe(
+        pl.DataFrame({
+            t("channels.agreement.col.source_medium"): [f"{d.source} / {d.medium}" for d in checked.disagreements],
+            t("channels.agreement.col.label"): [d.label for d in checked.disagreements],
+            t("channels.agreement.col.channel"): [_key_label("channel", d.channel) for d in checked.disagreements],
+            t("column.sessions"): [format_number(d.sessions, language) for d in checked.disagreements],
+            t("channels.agreement.col.reason"): [
+                t(f"channels.agreement.reason.{d.reason or 'unknown'}") for d in checked.disagreements],
+        }),
+        hide_index=True, width="stretch",
+    )
+
+
 def _unmatched_section(mix: traffic.ChannelMix) -> None:
     st.subheader(t("channels.unmatched"))
     if mix.unmatched.is_empty():
@@ -544,6 +569,7 @@ def render() -> None:
     _downloads(downloads, dataset, settings, view, mix, [s for s in sections if s is not None])
     _trend_section(counts, settings, view)
     _datasets_section(dataset, settings, view)
+    _agreement_section(dataset, settings)
     _unmatched_section(mix)
 
 
