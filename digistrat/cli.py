@@ -1,4 +1,4 @@
-"""`python -m digistrat inspect|shares|channels FILE`: the app's pipeline on the command line."""
+"""`python -m digistrat inspect|shares|crosstab|channels FILE`: the app's pipeline on the command line."""
 
 from __future__ import annotations
 
@@ -93,8 +93,7 @@ def _shares(args: argparse.Namespace) -> dict:
         by, keys = "segment", SEGMENT_KEYS
     if by == "segment" and dataset.kind == "survey_table":
         return _table_shares(args, dataset)
-    weight = None if args.weight == "none" or "weight" not in frame.columns else "weight"
-    table = stats.share_table(frame, by, weight, keys=keys)
+    table = stats.share_table(frame, by, _design(args, frame), keys=keys)
     rows = []
     for row in table.rows.iter_rows(named=True):
         key = str(row["key"])
@@ -106,6 +105,8 @@ def _shares(args: argparse.Namespace) -> dict:
                 "share": None if row["share"] is None else row["share"] * 100,
                 "ci_low": None if row["ci_low"] is None else row["ci_low"] * 100,
                 "ci_high": None if row["ci_high"] is None else row["ci_high"] * 100,
+                "deff": row["deff"],
+                "n_eff": row["n_eff"],
             }
         )
     result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
@@ -121,6 +122,69 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
+def _design(args: argparse.Namespace, frame) -> stats.Design:  # noqa: ANN001 - a polars frame
+    """The sampling design named on the command line (the canonical weight column, if any)."""
+    for option, column in (("--psu", args.psu), ("--stratum", args.stratum)):
+        if column is not None and column not in frame.columns:
+            raise InputError(f"{option} {column}: no such column; the columns are {', '.join(frame.columns)}.")
+    weight = None if args.weight == "none" or "weight" not in frame.columns else "weight"
+    return stats.Design(weight, args.psu, args.stratum)
+
+
+def _crosstab(args: argparse.Namespace) -> dict:
+    overrides = {args.weight: "weight"} if args.weight and args.weight != "none" else {}
+    dataset = _load(args, overrides, exclude_bad_weights=args.weight != "none")
+    frame = dataset.frame
+    for option, column in (("--rows", args.rows), ("--cols", args.cols)):
+        if column not in frame.columns:
+            raise InputError(f"{option} {column}: no such column; the columns are {', '.join(frame.columns)}.")
+    table = stats.crosstab(frame, args.rows, args.cols, _design(args, frame), stats.Thresholds(level=args.level))
+    second_order = table.test == stats.TEST_RAO_SCOTT
+    result = {
+        "test": table.test,
+        "statistic": table.statistic,
+        "df": table.ndf if second_order else (table.dof if table.test else None),
+        "ddf": table.ddf,
+        "p_value": table.p_value,
+        "cramers_v": table.cramers_v,
+        "reason": table.reason,
+        "base": table.base_rows,
+        "weighted": table.design_based,
+        "level": args.level,
+        "cell_test": table.cell_test,
+        "cells": [
+            {
+                "row": cell["row"],
+                "col": cell["column"],
+                "count": cell["count"],
+                "share": _percent(cell["column_share"]),
+                "ci_low": _percent(cell["ci_low"]),
+                "ci_high": _percent(cell["ci_high"]),
+                "method": cell["method"],
+                "p_value": cell["p_value"],
+                "p_adjusted": cell["p_adjusted"],
+            }
+            for cell in table.cells.iter_rows(named=True)
+        ],
+    }
+    if not args.json:
+        print(f"{args.rows} × {args.cols}: share of each {args.rows} within each {args.cols}, base {table.base_rows} rows"
+              + (" (design-based)" if table.design_based else ""))
+        for cell in result["cells"]:
+            interval = "" if cell["ci_low"] is None else f"  [{format_percent(cell['ci_low'], args.lang, 1)} – {format_percent(cell['ci_high'], args.lang, 1)}]"
+            print(f"  {cell['row']:<24} {cell['col']:<24} {cell['count']:>8}  {format_percent(cell['share'], args.lang):>8}{interval}")
+        if table.test is None:
+            print(label("seg.xt.no_test", args.lang))
+        elif table.reason is not None:
+            print(f"{label(f'test.{table.test}', args.lang)}: "
+                  f"{label('stats.not_computable', args.lang, reason=label(f'reason.{table.reason}', args.lang))}")
+        else:
+            freedom = f"{result['df']:.4g}" + (f" and {table.ddf:.4g}" if table.ddf is not None else "")
+            print(f"{label(f'test.{table.test}', args.lang)}: statistic {table.statistic:.4g}, df {freedom}, "
+                  f"p = {table.p_value:.4g}, Cramér's V = {table.cramers_v:.3f}")
+    return result
+
+
 def _table_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
     """An aggregated table: each row counts for its count (or share), not as one respondent."""
     table = datasets.table_shares(dataset)
@@ -132,6 +196,9 @@ def _table_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
             "share": _percent(row["share"]),
             "ci_low": _percent(row["ci_low"]),
             "ci_high": _percent(row["ci_high"]),
+            # an aggregated table is a plain count: no design effect
+            "deff": None if row["count"] is None else 1.0,
+            "n_eff": None if table.base is None else _number(table.base),
         }
         for row in table.rows.iter_rows(named=True)
     ]
@@ -199,6 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
     shares = add("shares", "share of each segment (or of the values of --by)")
     shares.add_argument("--by", help="column whose values to count instead of the segment")
     shares.add_argument("--weight", help="weight column, or 'none' for unweighted (default: the detected one)")
+    crosstab = add("crosstab", "share of each --rows value within each --cols value (percent), with tests")
+    crosstab.add_argument("--rows", required=True, help="column whose values are the rows")
+    crosstab.add_argument("--cols", required=True, help="column whose values are the columns")
+    crosstab.add_argument("--weight", help="weight column, or 'none' for unweighted (default: the detected one)")
+    crosstab.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    for command in (shares, crosstab):
+        command.add_argument("--psu", help="cluster (primary sampling unit) column, when the sample was drawn in clusters")
+        command.add_argument("--stratum", help="stratum column, when the sample was drawn by strata")
     channels = add("channels", "channel mix, the article's three buckets and devices")
     channels.add_argument("--own-domain", action="append", help="your own domain (repeatable): its referrals count as direct")
     channels.add_argument("--ai", action="store_true", help="a separate AI assistants channel")
@@ -209,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.sheet is not None and args.sheet.isdigit():
         args.sheet = int(args.sheet)
-    command = {"inspect": _inspect, "shares": _shares, "channels": _channels}[args.command]
+    command = {"inspect": _inspect, "shares": _shares, "crosstab": _crosstab, "channels": _channels}[args.command]
     try:
         result = command(args)
     except DigistratError as error:
