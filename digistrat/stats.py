@@ -578,7 +578,6 @@ def _unit_codes(design: Design, whole: pl.DataFrame, parts: Sequence[pl.DataFram
             n = int(whole["count"].sum()) if whole.height else 0
         units = _Units(np.zeros(1, dtype=np.int64), np.array([n]), clustered=False)
         return [np.zeros(part.height, dtype=np.int64) for part in parts], units
-    _check_design_keys(whole, design)
     keys = ["_stratum", *(["_psu"] if design.psu else [])]
 
     def keyed(frame: pl.DataFrame) -> pl.DataFrame:
@@ -587,32 +586,24 @@ def _unit_codes(design: Design, whole: pl.DataFrame, parts: Sequence[pl.DataFram
 
     groups = keyed(whole).group_by(keys).agg(pl.col("count").sum()).sort(keys).with_row_index("_group")
     strata, stratum_of = np.unique(groups["_stratum"].to_numpy().astype(str), return_inverse=True)
+    # PSUs per stratum here: groups, or respondents when each is its own PSU
+    observed = np.bincount(stratum_of, weights=None if design.psu else groups["count"].to_numpy(),
+                           minlength=strata.size).astype(np.int64)
+    n_h = observed
     if design.psu_counts is not None:
         given = dict(design.psu_counts)
         unknown = [s for s in strata if s not in given]
         if unknown:
-            raise InputError(
-                f"Stratum {unknown[0]!r} is not in the design's sample; size the design on the whole survey."
-            )
+            raise InputError(f"Stratum {unknown[0]!r} is not in the design's sample; size the design on the whole survey.")
         n_h = np.array([given[s] for s in strata], dtype=np.int64)
-    elif design.psu:
-        n_h = np.bincount(stratum_of, minlength=strata.size)
-    else:
-        n_h = np.bincount(stratum_of, weights=groups["count"].to_numpy(), minlength=strata.size).astype(np.int64)
-    if design.psu:
-        observed = np.bincount(stratum_of, minlength=strata.size)
-    else:
-        observed = np.bincount(stratum_of, weights=groups["count"].to_numpy(), minlength=strata.size)
-    if (observed > n_h).any():
-        raise InputError("The cells hold more sampling units than the design's sample; size the design on the whole survey.")
+        if (observed > n_h).any():
+            raise InputError("These cells hold more sampling units than the design's sample; size the design on the whole survey.")
     lookup = groups.select(*keys, "_group")
     codes = [
         keyed(part).join(lookup, on=keys, how="left", maintain_order="left")["_group"].to_numpy().astype(np.int64)
         for part in parts
     ]
-    if not design.psu:  # one group per stratum
-        return codes, _Units(stratum_of, n_h, clustered=False)
-    return codes, _Units(stratum_of, n_h, clustered=True)
+    return codes, _Units(stratum_of, n_h, clustered=design.psu is not None)
 
 
 def _grid(group: np.ndarray, index: np.ndarray, values: np.ndarray, groups: int, size: int) -> np.ndarray:
@@ -623,12 +614,11 @@ def _grid(group: np.ndarray, index: np.ndarray, values: np.ndarray, groups: int,
 
 def _ratio(
     num_w: np.ndarray, num_s: np.ndarray, dom_w: np.ndarray, dom_s: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """p = Σ num / Σ dom over groups (axis 0), with the linearised group totals z and squares q.
 
     num ⊂ dom: y = 1 on num's respondents, 0 elsewhere in the domain. z_g = (num_g − p·dom_g)/Σdom;
     q_g = Σ_{i∈g} wᵢ²(yᵢ − p)² / (Σdom)² = ((1 − 2p)·num_s + p²·dom_s) / (Σdom)².
-    Returns (p, z, q, Σdom).
     """
     total = dom_w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -638,7 +628,7 @@ def _ratio(
     p_safe = np.nan_to_num(p)
     z = (num_w - p_safe * dom_w) * scale
     q = ((1 - 2 * p_safe) * num_s + p_safe * p_safe * dom_s) * scale * scale
-    return p, z, q, total
+    return p, z, q
 
 
 def _design_intervals(
@@ -1030,7 +1020,7 @@ def _table_of(
             _grid(base_groups, zeros, answered[c].to_numpy().astype(float), units.groups, 1)
             for c in ("sum_w", "sum_w2", "count")
         )
-        shares, z, q, _ = _ratio(num_w, num_s, dom_w, dom_s)
+        shares, z, q = _ratio(num_w, num_s, dom_w, dom_s)
         figures = _design_intervals(
             shares, units.variance(z, q), units.degrees_of_freedom(dom_n)[0], base_n, n_eff,
             units.lonely(dom_n)[0], thresholds,
@@ -1074,10 +1064,10 @@ def _share_frame(order: pl.DataFrame, shares: np.ndarray, figures: dict[str, np.
 
 
 def _delimited_options(
-    cells: pl.DataFrame, column: str, design: Design, separator: str
+    cells: pl.DataFrame, column: str, design: Design, separator: str, apart: Sequence[str] = ()
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(per option and design keys: count/Σw/Σw²; per answered status and design keys: the base)
-    of a delimited text column."""
+    """(per option, `apart` columns and design keys: count/Σw/Σw²; per answered status, `apart`
+    columns and design keys: the base) of a delimited text column."""
     schema = cells.schema
     if schema[column] not in (pl.String, pl.Categorical) and not isinstance(schema[column], pl.Enum):
         raise InputError(
@@ -1085,9 +1075,9 @@ def _delimited_options(
             f"like 'Hootsuite{separator}Salesforce', or give one 0/1 column per option."
         )
     # Aggregate per distinct answer text first: a panel has few distinct combinations.
-    texts = _roll_up(cells, [pl.col(column).cast(pl.String).str.strip_chars().alias("text")], design).with_columns(
-        answered=pl.col("text").is_not_null() & (pl.col("text") != "")
-    )
+    texts = _roll_up(
+        cells, [pl.col(column).cast(pl.String).str.strip_chars().alias("text"), *(pl.col(c) for c in apart)], design
+    ).with_columns(answered=pl.col("text").is_not_null() & (pl.col("text") != ""))
     _check_weights(texts, design)
     choices = (
         texts.filter(pl.col("answered"))
@@ -1096,10 +1086,10 @@ def _delimited_options(
         )
         .explode("key")
         .filter(pl.col("key") != "")
-        .group_by(["key", *design.keys])
+        .group_by(["key", *apart, *design.keys])
         .agg(pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum())
     )
-    base = texts.group_by(["answered", *design.keys]).agg(
+    base = texts.group_by(["answered", *apart, *design.keys]).agg(
         pl.col("count").sum(), pl.col("sum_w").sum(), pl.col("sum_w2").sum(),
         pl.col("w_min").min(), pl.col("w_max").max(), pl.col("bad").sum(),
     )
@@ -1138,9 +1128,10 @@ def _indicator_options(
             f"{invalid} value(s) in the option columns {', '.join(columns)} are neither 0 nor 1; "
             "code each option as 1 (chosen), 0 (not chosen) or empty (not asked)."
         )
+    chosen = base.filter(pl.col("answered"))  # unanswered rows chose nothing
     options = pl.concat(
         [
-            base.select(
+            chosen.select(
                 pl.lit(c).alias("key"), *design.keys,
                 pl.col(f"count_{i}").alias("count"), pl.col(f"sum_w_{i}").alias("sum_w"),
                 pl.col(f"sum_w2_{i}").alias("sum_w2"),
@@ -1161,9 +1152,12 @@ def share_differences_from_cells(
     weight: str | Design | None = None,
     thresholds: Thresholds = Thresholds(),
     keys: Sequence[str] | None = None,
+    separator: str | None = None,
 ) -> pl.DataFrame:
     """Share of each category of `by` in group A minus group B (COMPARISON_SCHEMA), for two
     groups of respondents of one survey that do not overlap (cells from `aggregate_cells`).
+    With `separator`, `by` is a multi-answer column: each option's share of the respondents
+    who answered, as `multi_response_shares`.
 
     Plain: Newcombe's hybrid score interval and the pooled z test. Design-based: the
     linearised variance of the difference (one design: clusters shared by both groups count
@@ -1176,29 +1170,37 @@ def share_differences_from_cells(
     _require(cells_a.schema, [by])
     _require(cells_b.schema, [by])
     sides = pl.concat([cells_a.with_columns(_side=pl.lit(0)), cells_b.with_columns(_side=pl.lit(1))], how="diagonal_relaxed")
-    agg = _roll_up(sides, [pl.col(by).cast(pl.String).alias("key"), pl.col("_side")], design)
-    _check_weights(agg, design)
-    answered = agg.filter(pl.col("key").is_not_null())
-    order = _order_keys(_totals(answered, "key"), keys, "key")
+    if separator is None:
+        whole = _roll_up(sides, [pl.col(by).cast(pl.String).alias("key"), pl.col("_side")], design)
+        _check_weights(whole, design)
+        options = answered = whole.filter(pl.col("key").is_not_null())
+    else:
+        options, whole = _delimited_options(sides, by, design, separator, apart=["_side"])
+        answered = whole.filter(pl.col("answered"))
+    order = _order_keys(_totals(options, "key"), keys, "key")
     size = order.height
-    side = answered["_side"].to_numpy()
-    index = _positions(answered["key"], order["key"]) * 2 + side
     based = _design_based(answered, design)
     if based:
-        (groups,), units = _unit_codes(design, agg, [answered])
+        (option_groups, base_groups), units = _unit_codes(design, whole, [options, answered])
+        n_groups = units.groups
     else:
-        groups, units = np.zeros(answered.height, dtype=np.int64), None
-    n_groups = units.groups if units is not None else 1
+        option_groups, base_groups = np.zeros(options.height, dtype=np.int64), np.zeros(answered.height, dtype=np.int64)
+        units, n_groups = None, 1
+    index = _positions(options["key"], order["key"]) * 2 + options["_side"].to_numpy()
+    side = answered["_side"].to_numpy().astype(np.int64)
     num_w, num_s, num_n = (
-        _grid(groups, index, answered[c].to_numpy().astype(float), n_groups, size * 2).reshape(n_groups, size, 2)
+        _grid(option_groups, index, options[c].to_numpy().astype(float), n_groups, size * 2).reshape(n_groups, size, 2)
         for c in ("sum_w", "sum_w2", "count")
     )
-    dom_w, dom_s, dom_n = (a.sum(axis=1, keepdims=True) for a in (num_w, num_s, num_n))
+    dom_w, dom_s, dom_n = (
+        _grid(base_groups, side, answered[c].to_numpy().astype(float), n_groups, 2).reshape(n_groups, 1, 2)
+        for c in ("sum_w", "sum_w2", "count")
+    )
     base_n, base_w, base_w2 = (a.sum(axis=0)[0] for a in (dom_n, dom_w, dom_s))
     kish = _kish(base_w, base_w2) if _is_weighted(answered, design) else base_n
     flags = _flags(kish, thresholds)
     if based:
-        shares, z, q, _ = _ratio(num_w, num_s, dom_w, dom_s)
+        shares, z, q = _ratio(num_w, num_s, dom_w, dom_s)
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = num_n.sum(axis=0) / base_n
@@ -1208,7 +1210,7 @@ def share_differences_from_cells(
     reason = np.full(size, None, dtype=object)
     if based:
         var = units.variance(z[..., 0] - z[..., 1], q[..., 0] + q[..., 1])
-        counts = dom_n.sum(axis=2)[:, 0]
+        counts = dom_n.sum(axis=(1, 2))
         df = float(units.degrees_of_freedom(counts) - 1)
         lonely = bool(units.lonely(counts))
         reason[valid & (var <= 0)] = ZERO_VARIANCE
@@ -1541,7 +1543,7 @@ def crosstab_from_cells(
     with np.errstate(invalid="ignore", divide="ignore"):
         if based:
             # each column a domain: share of each row within it, and within all other columns
-            share, z_in, q_in, _ = _ratio(sum_w, sum_w2, sum_w.sum(axis=1, keepdims=True),
+            share, z_in, q_in = _ratio(sum_w, sum_w2, sum_w.sum(axis=1, keepdims=True),
                                           sum_w2.sum(axis=1, keepdims=True))
             column_counts = counts.sum(axis=1)
             figures = _design_intervals(
@@ -1552,7 +1554,7 @@ def crosstab_from_cells(
             out_s = sum_w2.sum(axis=2, keepdims=True) - sum_w2
             rest_dom_w = sum_w.sum(axis=(1, 2), keepdims=True) - sum_w.sum(axis=1, keepdims=True)
             rest_dom_s = sum_w2.sum(axis=(1, 2), keepdims=True) - sum_w2.sum(axis=1, keepdims=True)
-            rest, z_out, q_out, _ = _ratio(out_w, out_s, rest_dom_w, rest_dom_s)
+            rest, z_out, q_out = _ratio(out_w, out_s, rest_dom_w, rest_dom_s)
             var = units.variance(z_in - z_out, q_in + q_out)
             table_counts = counts.sum(axis=(1, 2))
             df = float(units.degrees_of_freedom(table_counts)) - 1

@@ -770,6 +770,23 @@ def test_differences_between_two_groups_equal_r_svyttest(r_survey, case, level):
         assert (row["ci_low"], row["ci_high"]) == pytest.approx(reference["intervals"][str(level)], abs=R_TOLERANCE)
 
 
+@pytest.mark.parametrize("case", survey_files.CASES["multi_differences"], ids=lambda c: c["id"])
+def test_multi_answer_differences_between_two_groups_equal_r_svyttest(r_survey, case):
+    rows, design = case_data(r_survey, case)
+    group = pl.col(case["group"])
+    cells = [aggregate_cells(rows.filter(group.is_in(case[side])), [case["variable"]], design) for side in "ab"]
+    result = share_differences_from_cells(*cells, case["variable"], design, Thresholds(0, 0), separator=";")
+    got = {r["key"]: r for r in result.iter_rows(named=True)}
+    expected = r_survey[0]["multi_differences"][case["id"]]
+    assert set(got) == set(expected)
+    for key, reference in expected.items():
+        row = got[key]
+        assert (row["diff"], row["se"]) == pytest.approx((reference["diff"], reference["se"]), abs=R_TOLERANCE)
+        assert (row["df"], row["statistic"], row["p_value"]) == pytest.approx(
+            (reference["df"], reference["t"], reference["p"]), rel=R_TOLERANCE)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx(reference["intervals"]["0.95"], abs=R_TOLERANCE)
+
+
 def test_the_committed_reference_is_what_r_writes_now(r_survey):
     # tests/r/survey_reference.json is kept beside the script for reading; refresh it with
     # `python -m tests.r.survey_files` when the cases change.
@@ -987,6 +1004,10 @@ def test_property_degenerate_cells_give_figures_or_reasons_never_exceptions(fram
     sides = [aggregate_cells(frame.filter(pl.col("b") == side), ["a"], design) for side in ("x", "y")]
     compared = share_differences_from_cells(*sides, "a", design, thresholds)
     assert ((compared["ci_low"] <= compared["diff"]) & (compared["diff"] <= compared["ci_high"])).all()
+    tool_sides = [aggregate_cells(frame.filter(pl.col("b") == side), ["tools"], design) for side in ("x", "y")]
+    tools = share_differences_from_cells(*tool_sides, "tools", design, thresholds, separator=";")
+    assert ((tools["ci_low"] <= tools["diff"]) & (tools["diff"] <= tools["ci_high"])).all()
+    assert tools.filter(pl.col("p_value").is_not_null())["p_value"].is_between(0, 1).all()
     shares = share_table(frame, "a", design, thresholds, keys=["a", "b", "c"])
     published = reference_differences(shares, [0.5, 0.0, 1.0], 30, thresholds)
     assert published.filter(pl.col("p_value").is_not_null())["p_value"].is_between(0, 1).all()

@@ -168,6 +168,12 @@ CASES = {
         {"id": "clustered_answer_by_group", "design": "clustered", "variable": "answer", "group": "group",
          "a": ["a"], "b": ["c"]},
     ],
+    "multi_differences": [
+        {"id": "regions_tools_by_size", "design": "regions", "variable": "tools", "group": "size",
+         "a": ["small"], "b": ["large"]},
+        {"id": "clustered_tools_by_group", "design": "clustered", "variable": "tools", "group": "group",
+         "a": ["b"], "b": ["a", "c"]},
+    ],
 }
 
 

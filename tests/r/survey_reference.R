@@ -126,6 +126,16 @@ for (case in cases$tables) {
     p_chisq = unname(first$p.value), cells = cells)
 }
 
+difference_figures <- function(domain) {
+  # domain$variables$.y is the 0/1 answer and .g TRUE in group A, FALSE in group B
+  model <- svyglm(.y ~ .g, domain)
+  intervals <- list()
+  for (level in levels) intervals[[format(level)]] <- unname(confint(model, parm = 2, level = level)[1, ])
+  test <- svyttest(.y ~ .g, domain)
+  list(diff = unname(coef(model)[2]), se = unname(SE(model)[2]), df = model$df.residual,
+       t = unname(test$statistic), p = unname(test$p.value), intervals = intervals)
+}
+
 differences <- list()
 for (case in cases$differences) {
   design <- designs[[case$design]]
@@ -136,18 +146,29 @@ for (case in cases$differences) {
   rows <- list()
   for (key in answers_of(domain, case$variable)) {
     domain$variables$.y <- as.numeric(as.character(domain$variables[[case$variable]]) == key)
-    model <- svyglm(.y ~ .g, domain)
-    estimate <- unname(coef(model)[2])
-    se <- unname(SE(model)[2])
-    intervals <- list()
-    for (level in levels) intervals[[format(level)]] <- unname(confint(model, parm = 2, level = level)[1, ])
-    test <- svyttest(.y ~ .g, domain)
-    rows[[key]] <- list(diff = estimate, se = se, df = model$df.residual, t = unname(test$statistic),
-                        p = unname(test$p.value), intervals = intervals)
+    rows[[key]] <- difference_figures(domain)
   }
   differences[[case$id]] <- rows
 }
 
+multi_differences <- list()
+for (case in cases$multi_differences) {
+  design <- designs[[case$design]]
+  vars <- design$variables
+  text <- trimws(as.character(vars[[case$variable]]))
+  groups <- c(unlist(case$a), unlist(case$b))
+  domain <- subset(design, as.character(vars[[case$group]]) %in% groups & !is.na(text) & text != "")
+  domain$variables$.g <- as.character(domain$variables[[case$group]]) %in% unlist(case$a)
+  chosen <- lapply(strsplit(trimws(as.character(domain$variables[[case$variable]])), ";"), trimws)
+  rows <- list()
+  for (option in sort(setdiff(unique(unlist(chosen)), ""))) {
+    domain$variables$.y <- as.numeric(vapply(chosen, function(v) option %in% v, logical(1)))
+    rows[[option]] <- difference_figures(domain)
+  }
+  multi_differences[[case$id]] <- rows
+}
+
 result <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),
-               shares = shares, multi = multi, tables = tables, differences = differences)
+               shares = shares, multi = multi, tables = tables, differences = differences,
+               multi_differences = multi_differences)
 write_json(result, out_path, auto_unbox = TRUE, digits = NA, null = "null", na = "null")
