@@ -699,7 +699,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "décrit les poids seuls ; c'est elle qui dit quand une base est trop faible ou faible.",
     ),
     "report.method.wilson": (
-        "An interval is the range of true shares compatible with the answers at the chosen level: Wilson's score "
+        "An interval is the range of true shares compatible with the answers at the chosen level: the Wilson score "
         "interval without weights, the logit interval on the design variance with weights (R's default). The "
         "smaller the base, the wider it is.",
         "Un intervalle est la fourchette des vraies parts compatibles avec les réponses au niveau choisi : "

@@ -787,6 +787,21 @@ def test_multi_answer_differences_between_two_groups_equal_r_svyttest(r_survey, 
         assert (row["ci_low"], row["ci_high"]) == pytest.approx(reference["intervals"]["0.95"], abs=R_TOLERANCE)
 
 
+def test_the_segments_page_of_a_filtered_view_equals_r_on_the_domain(r_survey):
+    # explore.page_view on the regions file filtered to small companies: R's svyciprop on
+    # subset(design, size == "small"), the whole file's design.
+    case = next(c for c in survey_files.CASES["shares"] if c["id"] == "regions_segment_small")
+    dataset = datasets.load_bytes(r_survey[1]["regions"].write_csv().encode(), "regions.csv", role_overrides={"w": "weight"})
+    ready = explore.prepare(dataset.frame, explore.survey_layout(dataset))
+    view = explore.page_view(ready, FilterSpec.build(include={"size": ["small"]}), thresholds=Thresholds(0, 0))
+    expected = r_survey[0]["shares"][case["id"]]
+    rows = {r["key"]: r for r in view.segments.rows.iter_rows(named=True)}
+    for key, reference in expected.items():
+        assert_share_matches_r(rows[key], reference, rows[key]["method"], 0.95)
+    assert view.segments.design_based and view.segments.base_rows == r_survey[1]["regions"].filter(
+        pl.col("size") == "small").height
+
+
 def test_the_committed_reference_is_what_r_writes_now(r_survey):
     # tests/r/survey_reference.json is kept beside the script for reading; refresh it with
     # `python -m tests.r.survey_files` when the cases change.
