@@ -474,37 +474,49 @@ def _read_french_pandas(path: Path) -> Run:
     return run
 
 
-def _pd_intervals(p: np.ndarray, n_eff: float, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score on the effective base; Clopper–Pearson where the base or the rarer count is small."""
+def _pd_intervals(p: np.ndarray, var: np.ndarray, rows: float, kish: float,
+                  level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Design-based intervals as R's svyciprop gives them for weights without clusters: logit on
+    the design variance, Korn–Graubard below 30 effective respondents or 5 in the rarer answer,
+    Clopper–Pearson on the Kish base at 0 % or 100 %."""
     from scipy import stats as sps
 
-    z = sps.norm.ppf(0.5 + level / 2)
-    z2n = z * z / n_eff
-    centre = (p + z2n / 2) / (1 + z2n)
-    half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n_eff + z2n / (4 * n_eff))
-    low, high = centre - half, centre + half
-    exact = (n_eff < 30) | (np.minimum(p, 1 - p) * n_eff < 5)
-    if exact.any():
-        x = p * n_eff
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cp_low = np.where(p > 0, sps.beta.ppf((1 - level) / 2, x, n_eff - x + 1), 0.0)
-            cp_high = np.where(p < 1, sps.beta.ppf(1 - (1 - level) / 2, x + 1, n_eff - x), 1.0)
-        low, high = np.where(exact, cp_low, low), np.where(exact, cp_high, high)
+    alpha = 1 - level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = p * (1 - p) / var
+        spread = sps.t.ppf(1 - alpha / 2, rows - 1) * np.sqrt(var) / (p * (1 - p))
+        logit = np.log(p / (1 - p))
+        low, high = 1 / (1 + np.exp(spread - logit)), 1 / (1 + np.exp(-logit - spread))
+        exact = (n_eff < 30) | (np.minimum(p, 1 - p) * n_eff < 5)
+        low = np.where(exact, sps.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), low)
+        high = np.where(exact, sps.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)), high)
+        extreme = (p <= 0) | (p >= 1)
+        low = np.where(extreme, np.where(p > 0, sps.beta.ppf(alpha / 2, kish * p, kish - kish * p + 1), 0.0), low)
+        high = np.where(extreme, np.where(p < 1, sps.beta.ppf(1 - alpha / 2, kish * p + 1, kish - kish * p), 1.0), high)
     return np.clip(np.minimum(low, p), 0, 1), np.clip(np.maximum(high, p), 0, 1)
 
 
-def _pd_share_figures(name: str, keys, w, answered, keys_order=None) -> Figures:  # noqa: ANN001
-    """Weighted shares of `keys` among the rows where `answered`, with intervals, as figures."""
+def _pd_share_figures(name: str, keys, w, answered, population: int, keys_order=None) -> Figures:  # noqa: ANN001
+    """Weighted shares of `keys` among the rows where `answered` (a domain of `population`
+    respondents), with intervals, as figures."""
     import pandas as pd
 
-    w_base = w[answered]
-    sum_w, n_eff = w_base.sum(), w_base.sum() ** 2 / (w_base**2).sum() if answered.any() else 0.0
-    grouped = pd.DataFrame({"key": keys, "w": w}).groupby("key", observed=True)["w"].agg(["size", "sum"])
+    grouped = pd.DataFrame({"key": keys, "w": w, "w2": w * w}).groupby("key", observed=True).agg(
+        size=("w", "size"), sum=("w", "sum"), sum2=("w2", "sum"))
     if keys_order is not None:
         grouped = grouped.reindex(list(keys_order), fill_value=0)
+    return _pd_figures(name, grouped, w[answered], population)
+
+
+def _pd_figures(name: str, grouped, w_base, population: int) -> Figures:  # noqa: ANN001
+    """Figures of per-key sums (size, sum, sum2) on the base whose weights are `w_base`."""
+    sum_w, sum_w2 = w_base.sum(), (w_base**2).sum()
+    kish = sum_w**2 / sum_w2 if len(w_base) else 0.0
     shares = grouped["sum"].to_numpy() / sum_w if sum_w > 0 else np.full(len(grouped), np.nan)
-    shown = n_eff >= 10
-    low, high = _pd_intervals(shares, n_eff) if shown else (shares * np.nan, shares * np.nan)
+    # with-replacement linearisation of a ratio, the domain in a sample of `population` respondents
+    var = population / (population - 1) * ((1 - 2 * shares) * grouped["sum2"].to_numpy() + shares**2 * sum_w2) / sum_w**2
+    shown = kish >= 10
+    low, high = _pd_intervals(shares, var, len(w_base), kish) if shown else (shares * np.nan, shares * np.nan)
     out: Figures = {}
     for key, count, share, lo, hi in zip(grouped.index, grouped["size"], shares, low, high):
         out.update({f"{name}:{key}:count": float(count), f"{name}:{key}:share": share if shown else None,
@@ -532,25 +544,21 @@ def _survey_pandas(path: Path, ranged: bool) -> Run:
         filtered = df[mask]
         out: Figures = {"base_rows": float(len(filtered))}
         w = filtered["weight"]
-        out.update(_pd_share_figures("segment", filtered["segment"], w, filtered["segment"].notna(), SEGMENT_KEYS))
+        out.update(_pd_share_figures("segment", filtered["segment"], w, filtered["segment"].notna(), len(df),
+                                     SEGMENT_KEYS))
         table = pd.crosstab(filtered["segment"], filtered[dimensions[0]], values=w, aggfunc="sum").fillna(0)
         sps.chi2_contingency(table.to_numpy())
         focused = filtered[filtered["segment"] == SURVEY_FOCUS[i % 2]]
         fw = focused["weight"]
         for column in dimensions:
-            out.update(_pd_share_figures(column, focused[column], fw, focused[column].notna()))
+            out.update(_pd_share_figures(column, focused[column], fw, focused[column].notna(), len(df)))
         answered = focused["tools_used"].notna()
         chosen = focused.loc[answered, ["tools_used", "weight"]].assign(
             option=lambda d: d["tools_used"].str.split(";")).explode("option")
         chosen["option"] = chosen["option"].str.strip()
-        per_option = chosen.groupby("option")["weight"].agg(["size", "sum"])
-        base_w = fw[answered].sum()
-        n_eff = base_w**2 / (fw[answered] ** 2).sum()
-        shares = per_option["sum"].to_numpy() / base_w
-        low, high = _pd_intervals(shares, n_eff)
-        for key, count, share, lo, hi in zip(per_option.index, per_option["size"], shares, low, high):
-            out.update({f"multi:tools_used:{key}:count": float(count), f"multi:tools_used:{key}:share": share,
-                        f"multi:tools_used:{key}:ci_low": lo, f"multi:tools_used:{key}:ci_high": hi})
+        chosen["weight2"] = chosen["weight"] ** 2
+        per_option = chosen.groupby("option").agg(size=("weight", "size"), sum=("weight", "sum"), sum2=("weight2", "sum"))
+        out.update(_pd_figures("multi:tools_used", per_option, fw[answered], len(df)))
         for bucket in ("search", "external", "direct"):
             values = focused[f"{bucket}_share"]
             out[f"origin:{bucket}"] = float((values * fw).sum() / fw[values.notna()].sum())

@@ -1,4 +1,4 @@
-"""`python -m digistrat inspect|shares|channels FILE`: the app's pipeline on the command line."""
+"""`python -m digistrat inspect|shares|crosstab|channels FILE`: the app's pipeline on the command line."""
 
 from __future__ import annotations
 
@@ -87,11 +87,16 @@ def _single_options(dataset: datasets.Dataset, question) -> list[str]:  # noqa: 
     return sorted(answers.drop_nulls().unique().to_list())
 
 
-def _shares(args: argparse.Namespace) -> dict:
+def _survey_settings(args: argparse.Namespace) -> datasets.LoadSettings:
+    """The weight, cluster and stratum named on the command line, as the roles they give columns."""
     roles = {args.weight: "weight"} if args.weight and args.weight != "none" else {}
-    # Unweighted shares keep every row, whatever its weight.
-    settings = datasets.LoadSettings.build(roles=roles, weight_rule="unweighted" if args.weight == "none" else "exclude")
-    dataset = _load(args, settings)
+    roles |= {column: role for role, column in (("psu", args.psu), ("stratum", args.stratum)) if column}
+    # Unweighted figures keep every row, whatever its weight.
+    return datasets.LoadSettings.build(roles=roles, weight_rule="unweighted" if args.weight == "none" else "exclude")
+
+
+def _shares(args: argparse.Namespace) -> dict:
+    dataset = _load(args, _survey_settings(args))
     if args.by:
         return _answer_shares(args, dataset)
     table = datasets.segment_shares(dataset)
@@ -103,6 +108,8 @@ def _shares(args: argparse.Namespace) -> dict:
             "share": _percent(row["share"]),
             "ci_low": _percent(row["ci_low"]),
             "ci_high": _percent(row["ci_high"]),
+            "deff": row["deff"],
+            "n_eff": row["n_eff"],
         }
         for row in table.rows.iter_rows(named=True)
     ]
@@ -124,15 +131,18 @@ def _answer_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
     over the same rows as the pages. A multi-answer question's base is the respondents who
     answered it; each option's share is of them."""
     question = datasets.find_question(dataset, args.by)
-    frame = datasets.rows(dataset).select(question.answers(), *([dataset.weight] if dataset.weight else [])).collect()
+    design = datasets.design(dataset)
+    frame = datasets.rows(dataset).select(question.answers(), *design.keys,
+                                          *([design.weight] if design.weight else [])).collect()
     if question.multi:
-        table = stats.multi_response_shares(frame, question.name, dataset.weight, separator=MULTI_SEPARATOR,
+        table = stats.multi_response_shares(frame, question.name, design, separator=MULTI_SEPARATOR,
                                             keys=datasets.question_options(dataset, question))
     else:
-        table = stats.share_table(frame, question.name, dataset.weight)
+        table = stats.share_table(frame, question.name, design)
     rows = [
         {"key": str(row["key"]), "label": str(row["key"]), "count": row["count"], "share": _percent(row["share"]),
-         "ci_low": _percent(row["ci_low"]), "ci_high": _percent(row["ci_high"])}
+         "ci_low": _percent(row["ci_low"]), "ci_high": _percent(row["ci_high"]), "deff": row["deff"],
+         "n_eff": row["n_eff"]}
         for row in table.rows.iter_rows(named=True)
     ]
     result = {"question": question.name, "text": question.text, "multi": question.multi, "base": table.base_rows,
@@ -154,6 +164,62 @@ def _print_rows(rows: list[dict], lang: str) -> None:
 
 def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
+
+
+def _crosstab(args: argparse.Namespace) -> dict:
+    dataset = _load(args, _survey_settings(args))
+    rows, columns = (datasets.find_question(dataset, name) for name in (args.rows, args.cols))
+    for option, question in (("--rows", rows), ("--cols", columns)):
+        if question.multi:
+            raise InputError(message("cli.crosstab_multi", option=option, question=question.name))
+    design = datasets.design(dataset)
+    frame = datasets.rows(dataset).select(rows.answers(), columns.answers(), *design.keys,
+                                          *([design.weight] if design.weight else [])).collect()
+    table = stats.crosstab(frame, rows.name, columns.name, design, stats.Thresholds(level=args.level))
+    second_order = table.test == stats.TEST_RAO_SCOTT
+    result = {
+        "test": table.test,
+        "statistic": table.statistic,
+        "df": table.ndf if second_order else (table.dof if table.test else None),
+        "ddf": table.ddf,
+        "p_value": table.p_value,
+        "cramers_v": table.cramers_v,
+        "reason": table.reason,
+        "base": table.base_rows,
+        "weighted": table.design_based,
+        "level": args.level,
+        "cell_test": table.cell_test,
+        "cells": [
+            {
+                "row": cell["row"],
+                "col": cell["column"],
+                "count": cell["count"],
+                "share": _percent(cell["column_share"]),
+                "ci_low": _percent(cell["ci_low"]),
+                "ci_high": _percent(cell["ci_high"]),
+                "method": cell["method"],
+                "p_value": cell["p_value"],
+                "p_adjusted": cell["p_adjusted"],
+            }
+            for cell in table.cells.iter_rows(named=True)
+        ],
+    }
+    if not args.json:
+        print(f"{rows.name} × {columns.name}: share of each {rows.name} within each {columns.name}, base {table.base_rows} rows"
+              + (" (design-based)" if table.design_based else ""))
+        for cell in result["cells"]:
+            interval = "" if cell["ci_low"] is None else f"  [{format_percent(cell['ci_low'], args.lang, 1)} – {format_percent(cell['ci_high'], args.lang, 1)}]"
+            print(f"  {cell['row']:<24} {cell['col']:<24} {cell['count']:>8}  {format_percent(cell['share'], args.lang):>8}{interval}")
+        if table.test is None:
+            print(label("seg.xt.no_test", args.lang))
+        elif table.reason is not None:
+            print(f"{label(f'test.{table.test}', args.lang)}: "
+                  f"{label('stats.not_computable', args.lang, reason=label(f'reason.{table.reason}', args.lang))}")
+        else:
+            freedom = f"{result['df']:.4g}" + (f" and {table.ddf:.4g}" if table.ddf is not None else "")
+            print(f"{label(f'test.{table.test}', args.lang)}: statistic {table.statistic:.4g}, df {freedom}, "
+                  f"p = {table.p_value:.4g}, Cramér's V = {table.cramers_v:.3f}")
+    return result
 
 
 def _connected(args: argparse.Namespace) -> datasets.Dataset:
@@ -254,6 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
     shares = add("shares", "share of each segment (or of the values of --by)")
     shares.add_argument("--by", help="column whose values to count instead of the segment")
     shares.add_argument("--weight", help="weight column, or 'none' for unweighted (default: the detected one)")
+    crosstab = add("crosstab", "share of each --rows value within each --cols value (percent), with tests")
+    crosstab.add_argument("--rows", required=True, help="column whose values are the rows")
+    crosstab.add_argument("--cols", required=True, help="column whose values are the columns")
+    crosstab.add_argument("--weight", help="weight column, or 'none' for unweighted (default: the detected one)")
+    crosstab.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    for command in (shares, crosstab):
+        command.add_argument("--psu", help="cluster (primary sampling unit) column, when the sample was drawn in clusters")
+        command.add_argument("--stratum", help="stratum column, when the sample was drawn by strata")
     channels = add("channels", "channel mix, the article's three buckets and devices")
     channels.add_argument("--own-domain", action="append", help="your own domain (repeatable): its referrals count as direct")
     channels.add_argument("--ai", action="store_true", help="a separate AI assistants channel")
@@ -274,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().error("--from and --to go with --engine")
     if args.sheet is not None and args.sheet.isdigit():
         args.sheet = int(args.sheet)
-    command = {"inspect": _inspect, "shares": _shares, "channels": _channels}[args.command]
+    command = {"inspect": _inspect, "shares": _shares, "crosstab": _crosstab, "channels": _channels}[args.command]
     try:
         result = command(args)
     except DigistratError as error:

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -188,18 +188,36 @@ def load_bytes(
         identity = pool.submit(content_id, data)
         result = read_table(data, file_name=file_name, table=settings.table, sheet=settings.sheet, limits=limits)
         report = result.report
-        guess = guess_roles(result.frame, columns=result.columns, tool=report.tool,
-                            metadata=report.metadata_columns, declared_weight=report.declared_weight)
-        if settings.roles or settings.groups:
-            guess = with_roles(guess, settings.role_overrides, settings.group_overrides)
-        schema = schema_of(guess, result.frame, result.columns)
-        frame, normalised = normalise(
-            result.frame, segment=getattr(schema, "segment", None), device=getattr(schema, "device", None),
-            weight=schema.weight if isinstance(schema, SurveySchema) else None, mappings=settings.value_mappings,
-            weight_rule=settings.weight_rule, line_offset=lambda: _line_offset(data, report),
-        )
-    return Dataset(identity.result(), file_name, frame, report, guess, schema, normalised, settings, result.columns,
-                   provenance=source_provenance)
+        dataset = _understood(result.frame, report, result.columns, settings, lambda: _line_offset(data, report))
+    return replace(dataset, id=identity.result(), provenance=source_provenance)
+
+
+def load_frame(frame: pl.DataFrame, name: str, settings: LoadSettings = LoadSettings()) -> Dataset:
+    """A frame already in memory through the same steps as a file (roles, schema, normalise)."""
+    report = ReadReport(
+        file_name=name, format="frame", encoding=None, separator=None, decimal=None, thousands=None, header_line=None,
+        preamble=(), tables=(), table_index=0, sheets=(), sheet=None, rows=frame.height, columns=tuple(frame.columns),
+        percent_columns=(), notes=())
+    dataset = _understood(frame, report, (), settings, None)
+    return replace(dataset, id=hashlib.sha256(frame.write_ipc(None).getvalue()).hexdigest()[:16])
+
+
+def _understood(
+    raw: pl.DataFrame, report: ReadReport, columns: tuple[ColumnInfo, ...], settings: LoadSettings,
+    line_offset: Callable[[], int | None] | None,
+) -> Dataset:
+    """Roles (with the user's choices), the schema, then normalised values: a Dataset without its id."""
+    guess = guess_roles(raw, columns=columns, tool=report.tool, metadata=report.metadata_columns,
+                        declared_weight=report.declared_weight)
+    if settings.roles or settings.groups:
+        guess = with_roles(guess, settings.role_overrides, settings.group_overrides)
+    schema = schema_of(guess, raw, columns)
+    frame, normalised = normalise(
+        raw, segment=getattr(schema, "segment", None), device=getattr(schema, "device", None),
+        weight=schema.weight if isinstance(schema, SurveySchema) else None, mappings=settings.value_mappings,
+        weight_rule=settings.weight_rule, line_offset=line_offset,
+    )
+    return Dataset("", report.file_name, frame, report, guess, schema, normalised, settings, columns)
 
 
 def _line_offset(data: bytes, report: ReadReport) -> int | None:
@@ -281,11 +299,23 @@ def question_options(dataset: Dataset, question: Question) -> list[str]:
     return sorted(answers.str.split(MULTI_SEPARATOR).explode().unique().to_list())
 
 
+def design(dataset: Dataset) -> stats.Design:
+    """How the survey's sample was drawn (weight, clusters, strata from its schema), sized on all
+    its rows so a filtered view is a domain of the whole design."""
+    schema = dataset.schema
+    psu = schema.psu if isinstance(schema, SurveySchema) else None
+    stratum = schema.stratum if isinstance(schema, SurveySchema) else None
+    chosen = stats.Design(dataset.weight, psu, stratum)
+    return chosen.sized(rows(dataset)) if chosen.structured else chosen
+
+
 @dataclass(frozen=True)
 class SegmentShares:
     """Each segment's share, from respondents or from an aggregated table's counts or shares."""
 
-    rows: pl.DataFrame  # key (SEGMENT_KEYS order, all five), count, share (0–1), ci_low, ci_high
+    # key (SEGMENT_KEYS order, all five), count, share (0–1), ci_low, ci_high, deff, n_eff
+    # (each estimate's design effect and effective base; a plain count table has deff 1)
+    rows: pl.DataFrame
     base: float | None  # respondents or Σ counts; None for published shares only (n unknown, no intervals)
     weighted: bool
     n_eff: float | None  # the effective base of weighted respondents
@@ -299,9 +329,9 @@ def segment_shares(dataset: Dataset, level: float = 0.95) -> SegmentShares:
         return _table_shares(dataset, schema, level)
     if not isinstance(schema, SurveySchema) or "segment" not in dataset.frame.columns:
         raise InputError(message("input.no_segment", name=dataset.name))
-    table = stats.share_table(rows(dataset), "segment", dataset.weight, stats.Thresholds(level=level),
+    table = stats.share_table(rows(dataset), "segment", design(dataset), stats.Thresholds(level=level),
                               keys=SEGMENT_KEYS)
-    frame = table.rows.select("key", pl.col("count").cast(pl.Float64), "share", "ci_low", "ci_high")
+    frame = table.rows.select("key", pl.col("count").cast(pl.Float64), "share", "ci_low", "ci_high", "deff", "n_eff")
     return SegmentShares(frame, float(table.base_rows), table.weighted, table.n_eff if table.weighted else None, None)
 
 
@@ -342,5 +372,7 @@ def _table_shares(dataset: Dataset, schema: TableSchema, level: float) -> Segmen
         "share",
         pl.Series("ci_low", low, dtype=pl.Float64),
         pl.Series("ci_high", high, dtype=pl.Float64),
+        pl.lit(1.0 if counted and base > 0 else None, pl.Float64).alias("deff"),
+        pl.lit(base if counted and base > 0 else None, pl.Float64).alias("n_eff"),
     )
     return SegmentShares(frame, base if counted else None, False, None, column)

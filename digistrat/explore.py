@@ -99,6 +99,8 @@ class PreparedSurvey:
     # numeric column -> the cube per (CELL id, value of that column), where it is much smaller
     # than the respondents: a range on that column then filters this cube instead of them
     by_value: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    # the whole sample's design: a filter is a domain of it, as R's subset(design, ...)
+    design: stats.Design | None = None
 
 
 def _origin_share(bucket: str) -> str:
@@ -140,7 +142,8 @@ def prepare(dataset: Dataset) -> PreparedSurvey:
             cube = _cube(rows, cells, layout, column)
             if cube.height <= rows.height * MAX_CUBE_SHARE:
                 by_value[column] = cube
-    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height, by_value)
+    design = stats.Design(layout.weight).sized(frame)
+    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height, by_value, design)
 
 
 # A numeric column gets its own cube when it has few values (a 0-10 scale, whole percents)
@@ -279,7 +282,7 @@ def page_view(
     `profile_segment`. An empty filter result gives empty figures, not an error.
     """
     layout = prepared.layout
-    weight = layout.weight
+    weight = prepared.design or layout.weight
     cube = filtered_cube(prepared, spec)
     # Segment × each question: every figure below is derived from these few small frames.
     by_segment = _roll(cube, ["segment"], layout, means=True)
@@ -417,7 +420,7 @@ def _comparison_rows(
             rows.select(
                 "key",
                 (pl.col("share") * 100).alias("share_a"),
-                pl.col("n_eff").alias("n_eff_a"),
+                pl.lit(table_a.n_eff).alias("n_eff_a"),  # the Kish base: rows' n_eff is per estimate
                 pl.col("flag").alias("flag_a"),
             ),
             pl.DataFrame({"share_b": share_b * 100, "n_eff_b": [n_eff_b] * n}, schema={"share_b": pl.Float64, "n_eff_b": pl.Float64}),

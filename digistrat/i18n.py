@@ -259,6 +259,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "msg.cli.no_file": ("{path}: no such file; check the path.", "{path} : fichier introuvable ; vérifiez le chemin."),
     "msg.cli.unreadable": ("{path} cannot be read ({reason}); check its permissions.", "{path} ne peut pas être lu ({reason}) ; vérifiez ses droits."),
+    "msg.cli.crosstab_multi": (
+        "{option} {question}: a multi-answer question cannot be a side of a crosstab; count it with `shares --by`.",
+        "{option} {question} : une question à choix multiples ne peut pas être un côté d'un tableau croisé ; comptez-la avec `shares --by`.",
+    ),
     "msg.input.no_such_question": (
         "No question or column is called '{wanted}' or starts so; the columns are {columns}.",
         "Aucune question ni colonne ne s'appelle « {wanted} » ni ne commence ainsi ; les colonnes sont {columns}.",
@@ -628,16 +632,31 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.min_base": ("Minimum base (figures suppressed below)", "Base minimale (chiffres masqués en dessous)"),
     "seg.low_base": ("Low base (figures flagged below)", "Base faible (chiffres signalés en dessous)"),
     "seg.settings_help": (
-        "Bases are effective respondents. Intervals are Wilson score intervals, exact (Clopper–Pearson) below "
-        "{small} effective respondents or fewer than 5 in the rarer answer.",
-        "Les bases sont en répondants effectifs. Les intervalles sont de Wilson, exacts (Clopper–Pearson) sous "
-        "{small} répondants effectifs ou moins de 5 dans la réponse la plus rare.",
+        "Bases are effective respondents. Without weights, intervals are Wilson score intervals, exact "
+        "(Clopper–Pearson) below {small} respondents or fewer than 5 in the rarer answer; with weights they follow "
+        "the design variance: logit intervals, Korn–Graubard below {small} effective respondents or fewer than 5 "
+        "in the rarer answer.",
+        "Les bases sont en répondants effectifs. Sans pondération, les intervalles sont de Wilson, exacts "
+        "(Clopper–Pearson) sous {small} répondants ou moins de 5 dans la réponse la plus rare ; avec pondération, "
+        "ils suivent la variance du plan de sondage : intervalles logit, de Korn–Graubard sous {small} répondants "
+        "effectifs ou moins de 5 dans la réponse la plus rare.",
     ),
     "seg.bad_settings": ("These settings cannot be used: {error} The defaults apply.", "Ces réglages sont inutilisables : {error} Les valeurs par défaut s'appliquent."),
     "seg.design": (
-        "Weighted by the column {weight}: design effect {deff}, effective base {n_eff} for {n} respondents.",
-        "Pondéré par la colonne {weight} : effet de plan {deff}, base effective {n_eff} pour {n} répondants.",
+        "Weighted by the column {weight}: the weights alone give a design effect of {deff} (Kish), effective base "
+        "{n_eff} for {n} respondents. Each figure's own design effect and effective base come from its design variance.",
+        "Pondéré par la colonne {weight} : les poids seuls donnent un effet de plan de {deff} (Kish), base effective "
+        "{n_eff} pour {n} répondants. L'effet de plan et la base effective de chaque chiffre viennent de sa variance "
+        "de plan de sondage.",
     ),
+    "seg.design_clusters": (
+        "Sampling design: clusters {psu}, strata {stratum}; variances as R's survey package computes them "
+        "(with-replacement clusters).",
+        "Plan de sondage : grappes {psu}, strates {stratum} ; variances calculées comme le fait le paquet survey "
+        "de R (grappes tirées avec remise).",
+    ),
+    "seg.col.deff": ("Design effect", "Effet de plan"),
+    "seg.col.n_eff": ("Effective base", "Base effective"),
     "seg.unweighted": ("Unweighted: each respondent counts once.", "Non pondéré : chaque répondant compte une fois."),
     "seg.flag.low": ("low base", "base faible"),
     "seg.flag.suppressed": ("base too small, not shown", "base trop faible, non affiché"),
@@ -658,19 +677,34 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.xt.heatmap": ("Segments by {dimension} (column %)", "Segments selon « {dimension} » (% en colonne)"),
     "seg.xt.base_row": ("Base (n)", "Base (n)"),
     "seg.xt.test": (
+        "{test}: statistic {statistic} on a table with {dof} degrees of freedom, {p}. Cramér's V = {v} ({strength}).",
+        "{test} : statistique {statistic} sur un tableau à {dof} degrés de liberté, {p}. V de Cramér = {v} ({strength}).",
+    ),
+    "seg.xt.test_chisq": (
         "{test}: χ² = {statistic}, {dof} degrees of freedom, {p}. Cramér's V = {v} ({strength}).",
         "{test} : χ² = {statistic}, {dof} degrés de liberté, {p}. V de Cramér = {v} ({strength}).",
+    ),
+    "seg.xt.test_f": (
+        "{test}: F = {statistic} on {ndf} and {ddf} degrees of freedom, {p}. Cramér's V = {v} ({strength}).",
+        "{test} : F = {statistic} à {ndf} et {ddf} degrés de liberté, {p}. V de Cramér = {v} ({strength}).",
+    ),
+    "seg.xt.not_computable": (
+        "{test}: not computable here: {reason}. Cramér's V = {v} ({strength}).",
+        "{test} : non calculable ici : {reason}. V de Cramér = {v} ({strength}).",
     ),
     "seg.xt.fisher": ("{test}: {p}. Cramér's V = {v} ({strength}).", "{test} : {p}. V de Cramér = {v} ({strength})."),
     "seg.xt.no_test": ("Too few non-empty rows or columns for a test.", "Trop peu de lignes ou colonnes non vides pour un test."),
     "seg.xt.sparse": (
-        "More than 20 % of expected counts are below 5: read the test with care.",
-        "Plus de 20 % des effectifs attendus sont inférieurs à 5 : lisez le test avec prudence.",
+        "Low base: more than 20 % of the cells expect fewer than 5 (effective) respondents, so the test is only "
+        "approximate here; read it with care.",
+        "Base faible : plus de 20 % des cases attendent moins de 5 répondants (effectifs), le test n'est donc "
+        "qu'approché ici ; lisez-le avec prudence.",
     ),
     "seg.xt.tests": (
         "▲ / ▼: higher / lower than in the other {dimension} values, p < {alpha} after Benjamini–Hochberg correction over {n} tests.",
         "▲ / ▼ : plus élevé / plus faible que dans les autres valeurs de « {dimension} », p < {alpha} après correction de Benjamini–Hochberg sur {n} tests.",
     ),
+    "seg.xt.cell_test": ("Each marker: {cell_test}.", "Chaque repère : {cell_test}."),
     "seg.xt.higher": ("higher than the other {dimension} values, p < {alpha} after correction", "plus élevé que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
     "seg.xt.lower": ("lower than the other {dimension} values, p < {alpha} after correction", "plus faible que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
     "seg.xt.markers": ("Significant differences", "Différences significatives"),
@@ -678,7 +712,58 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.xt.none_significant": ("No cell differs significantly after correction.", "Aucune case ne diffère significativement après correction."),
     "test.pearson": ("Pearson's χ² test", "Test du χ² de Pearson"),
     "test.rao_scott": ("Rao–Scott corrected χ² test (weighted)", "Test du χ² corrigé de Rao–Scott (pondéré)"),
+    "test.rao_scott_f": ("Rao–Scott, second order (F)", "Rao–Scott, second ordre (F)"),
+    "test.rao_scott_chisq": ("Rao–Scott, first order (χ²)", "Rao–Scott, premier ordre (χ²)"),
     "test.fisher": ("Fisher's exact test", "Test exact de Fisher"),
+    "cell_test.pooled_z": ("two-proportion z test", "test z de deux proportions"),
+    "cell_test.design_t": ("design-based t test (as R's svyttest)", "test t du plan de sondage (comme svyttest de R)"),
+    "interval.wilson": ("Wilson score interval", "Intervalle du score de Wilson"),
+    "interval.clopper_pearson": ("Clopper–Pearson exact interval", "Intervalle exact de Clopper–Pearson"),
+    "interval.logit": ("Logit interval on the design variance", "Intervalle logit sur la variance du plan"),
+    "interval.korn_graubard": (
+        "Korn–Graubard interval on the design effective base",
+        "Intervalle de Korn–Graubard sur la base effective du plan",
+    ),
+    "interval.clopper_pearson_kish": (
+        "Clopper–Pearson interval on the Kish base (0 % or 100 %: no design variance)",
+        "Intervalle de Clopper–Pearson sur la base de Kish (0 % ou 100 % : pas de variance de plan)",
+    ),
+    "difference.newcombe_hybrid_score": (
+        "Newcombe's hybrid score interval, two-proportion z test",
+        "Intervalle hybride du score de Newcombe, test z de deux proportions",
+    ),
+    "difference.design_t": (
+        "Design-based t test and interval (as R's svyttest)",
+        "Test t et intervalle du plan de sondage (comme svyttest de R)",
+    ),
+    "difference.newcombe_design": (
+        "Newcombe's method on the survey's design interval and the study's Wilson interval, z test",
+        "Méthode de Newcombe sur l'intervalle de plan de l'enquête et l'intervalle de Wilson de l'étude, test z",
+    ),
+    "difference.welch": ("Welch's t test", "Test t de Welch"),
+    "stats.not_computable": ("not computable here: {reason}", "non calculable ici : {reason}"),
+    "reason.no_respondents": ("no respondent", "aucun répondant"),
+    "reason.no_degrees_of_freedom": (
+        "too few respondents or clusters for a variance",
+        "trop peu de répondants ou de grappes pour une variance",
+    ),
+    "reason.zero_variance": ("the answers do not vary", "les réponses ne varient pas"),
+    "reason.lonely_psu": ("a stratum has a single cluster", "une strate n'a qu'une grappe"),
+    "reason.singular": (
+        "empty cells leave the test's matrix singular (one question largely determines the other)",
+        "des cases vides rendent la matrice du test singulière (une question détermine presque l'autre)",
+    ),
+    "reason.one_category": ("only one category has answers", "une seule modalité a des réponses"),
+    "seg.cmp.tests_design": (
+        "Difference in points with its {level} interval: design-based t test (as R's svyttest), Benjamini–Hochberg over {n} tests.",
+        "Écart en points avec son intervalle à {level} : test t du plan de sondage (comme svyttest de R), Benjamini–Hochberg sur {n} tests.",
+    ),
+    "seg.cmp.tests_reference_design": (
+        "Difference in points with its {level} interval (Newcombe's method on the survey's design interval and the "
+        "study's Wilson interval), z test, Benjamini–Hochberg over {n} tests.",
+        "Écart en points avec son intervalle à {level} (méthode de Newcombe sur l'intervalle de plan de l'enquête et "
+        "l'intervalle de Wilson de l'étude), test z, Benjamini–Hochberg sur {n} tests.",
+    ),
     "strength.negligible": ("negligible", "négligeable"),
     "strength.weak": ("weak", "faible"),
     "strength.moderate": ("moderate", "modérée"),
@@ -1031,21 +1116,36 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Une part est le nombre pondéré de réponses d'un groupe divisé par le nombre pondéré de toutes les réponses.",
     ),
     "report.method.kish": (
-        "Weights make a sample less precise: the effective base (Kish: (sum of weights)² / sum of squared "
-        "weights) is the number of unweighted answers that would be as precise, and it is the base used for intervals.",
-        "Les poids rendent un échantillon moins précis : la base effective (Kish : (somme des poids)² / somme "
-        "des poids au carré) est le nombre de réponses non pondérées aussi précis, et c'est elle qui sert aux intervalles.",
+        "Weights make a sample less precise. The precision of each weighted figure comes from the sampling design: "
+        "its variance is computed as R's survey package does (Taylor linearisation, with the clusters and strata "
+        "the file names), which gives its design effect and its effective base, the number of unweighted answers "
+        "that would be as precise. The Kish base, (sum of weights)² / sum of squared weights, describes the "
+        "weights alone; it decides when a base is too small or low.",
+        "Les poids rendent un échantillon moins précis. La précision de chaque chiffre pondéré vient du plan de "
+        "sondage : sa variance est calculée comme le fait le paquet survey de R (linéarisation de Taylor, avec les "
+        "grappes et strates que nomme le fichier), d'où son effet de plan et sa base effective, le nombre de "
+        "réponses non pondérées aussi précis. La base de Kish, (somme des poids)² / somme des poids au carré, "
+        "décrit les poids seuls ; c'est elle qui dit quand une base est trop faible ou faible.",
     ),
     "report.method.wilson": (
-        "The 95 % interval (Wilson score, on the effective base) is the range of true shares compatible with the "
-        "answers: the smaller the base, the wider it is.",
-        "L'intervalle à 95 % (score de Wilson, sur la base effective) est la fourchette des vraies parts "
-        "compatibles avec les réponses : plus la base est petite, plus il est large.",
+        "An interval is the range of true shares compatible with the answers at the chosen level: the Wilson score "
+        "interval without weights, the logit interval on the design variance with weights (R's default). The "
+        "smaller the base, the wider it is.",
+        "Un intervalle est la fourchette des vraies parts compatibles avec les réponses au niveau choisi : "
+        "intervalle du score de Wilson sans pondération, intervalle logit sur la variance du plan avec pondération "
+        "(celui de R par défaut). Plus la base est petite, plus il est large.",
     ),
     "report.method.clopper_pearson": (
-        "For very small bases or rare answers the exact (Clopper–Pearson) interval is used instead: wider, but never too optimistic.",
-        "Pour les très petites bases ou les réponses rares, l'intervalle exact (Clopper–Pearson) est utilisé : "
-        "plus large, mais jamais trop optimiste.",
+        "Below 30 effective answers, or with fewer than 5 in the rarer answer, the exact Clopper–Pearson interval "
+        "is used without weights (it never covers less than the stated level) and the Korn–Graubard interval with "
+        "weights (Clopper–Pearson on the design effective base: the cautious choice, though no weighted interval "
+        "can promise its level). A weighted share of 0 % or 100 % has no design variance; its interval is "
+        "Clopper–Pearson on the Kish base.",
+        "Sous 30 réponses effectives, ou avec moins de 5 dans la réponse la plus rare, l'intervalle exact de "
+        "Clopper–Pearson est utilisé sans pondération (il ne couvre jamais moins que le niveau annoncé) et celui de "
+        "Korn–Graubard avec pondération (Clopper–Pearson sur la base effective du plan : le choix prudent, même si "
+        "aucun intervalle pondéré ne peut garantir son niveau). Une part pondérée de 0 % ou 100 % n'a pas de "
+        "variance de plan ; son intervalle est celui de Clopper–Pearson sur la base de Kish.",
     ),
     "report.method.bases": (
         "Every figure shows its base. Below 10 effective answers a figure is not shown; below 30 it is flagged as a low base.",
@@ -1053,10 +1153,14 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "en dessous de 30, il est signalé comme base faible.",
     ),
     "report.method.difference": (
-        "Two shares are called different when the interval of their difference (Newcombe) leaves out zero; "
-        "the two-proportion z-test on effective bases gives the p-value.",
-        "Deux parts sont dites différentes quand l'intervalle de leur écart (Newcombe) exclut zéro ; le test z "
-        "de deux proportions sur les bases effectives donne la valeur p.",
+        "Two shares are called different when the interval of their difference leaves out zero. Without weights: "
+        "Newcombe's interval and the two-proportion z test. With weights, two groups of the survey: the "
+        "design-based t test of R's svyttest; the survey against the published study: Newcombe's method on both "
+        "shares' intervals with a z test.",
+        "Deux parts sont dites différentes quand l'intervalle de leur écart exclut zéro. Sans pondération : "
+        "intervalle de Newcombe et test z de deux proportions. Avec pondération, deux groupes de l'enquête : test t "
+        "du plan de sondage (svyttest de R) ; l'enquête face à l'étude publiée : méthode de Newcombe sur les "
+        "intervalles des deux parts, avec un test z.",
     ),
     "report.method.multiple": (
         "When many comparisons are shown at once, p-values are adjusted (Benjamini–Hochberg) so that chance "
@@ -1065,10 +1169,22 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "(Benjamini–Hochberg) pour que les trouvailles dues au hasard restent rares ; le nombre de comparaisons est indiqué.",
     ),
     "report.method.crosstab": (
-        "Whether two questions are linked is tested with a chi-squared test (Rao–Scott corrected when weighted, "
-        "Fisher's exact test for small 2×2 tables); Cramér's V says how strong the link is (0 = none, 1 = total).",
-        "Le lien entre deux questions est testé par un khi-deux (corrigé de Rao–Scott si pondéré, test exact "
-        "de Fisher pour les petits tableaux 2×2) ; le V de Cramér dit la force du lien (0 = aucun, 1 = total).",
+        "Whether two questions are linked is tested with Pearson's chi-squared test without weights (Fisher's "
+        "exact test for small 2×2 tables) and with the second-order Rao–Scott F test with weights (R's svychisq "
+        "default; small tables carry a low-base warning). Each marked cell is tested against the other columns "
+        "(two-proportion z test, or the design-based t test with weights). Cramér's V says how strong the link "
+        "is (0 = none, 1 = total).",
+        "Le lien entre deux questions est testé par le khi-deux de Pearson sans pondération (test exact de Fisher "
+        "pour les petits tableaux 2×2) et par le test F de Rao–Scott du second ordre avec pondération (celui de "
+        "svychisq de R par défaut ; les petits tableaux portent un avertissement de base faible). Chaque case "
+        "signalée est testée contre les autres colonnes (test z de deux proportions, ou test t du plan de sondage "
+        "avec pondération). Le V de Cramér dit la force du lien (0 = aucun, 1 = total).",
+    ),
+    "report.method.not_computable": (
+        "A figure that cannot be computed on the data at hand (no respondent, answers that do not vary, a stratum "
+        "with a single cluster, one question determining the other) says so in its place.",
+        "Un chiffre incalculable sur les données présentes (aucun répondant, réponses qui ne varient pas, strate à "
+        "une seule grappe, une question qui détermine l'autre) le dit à sa place.",
     ),
     "report.method.published": (
         "Published figures are shown exactly as the source gives them, with no added precision.",

@@ -94,11 +94,11 @@ def test_every_view_runs_on_the_sample(lang):
     assert len(at.dataframe) >= 6  # shares, crosstab, comparison, channel mix, contrast, profile (+ strength)
     text = texts(at)
     if lang == "en":
-        assert "Rao–Scott corrected χ² test (weighted)" in text and "Cramér's V" in text
+        assert "Rao–Scott, second order (F)" in text and "Cramér's V" in text
         assert "design effect" in text and "Benjamini–Hochberg" in text
         assert "1,700" in text  # the reference study's published base, with its caveat
     else:
-        assert "Test du χ² corrigé de Rao–Scott (pondéré)" in text and "effet de plan" in text
+        assert "Rao–Scott, second ordre (F)" in text and "effet de plan" in text
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -103,7 +103,7 @@ def test_shares_json_of_a_french_cp1252_survey_are_the_hand_weighted_shares(fren
     assert result["weighted"] is True
     assert [r["key"] for r in result["rows"]] == list(ENGLISH_LABELS)
     for row in result["rows"]:
-        assert set(row) == {"key", "label", "count", "share", "ci_low", "ci_high"}
+        assert set(row) == {"key", "label", "count", "share", "ci_low", "ci_high", "deff", "n_eff"}
         assert row["label"] == ENGLISH_LABELS[row["key"]]
         assert row["count"] == counts[row["key"]]
         assert row["share"] == pytest.approx(expected[row["key"]], abs=1e-9)
