@@ -305,8 +305,7 @@ def design(dataset: Dataset) -> stats.Design:
     schema = dataset.schema
     psu = schema.psu if isinstance(schema, SurveySchema) else None
     stratum = schema.stratum if isinstance(schema, SurveySchema) else None
-    chosen = stats.Design(dataset.weight, psu, stratum)
-    return chosen.sized(rows(dataset)) if chosen.structured else chosen
+    return stats.Design(dataset.weight, psu, stratum).sized(rows(dataset))
 
 
 @dataclass(frozen=True)

@@ -96,11 +96,11 @@ class PreparedSurvey:
     cells: pl.DataFrame  # per CELL id: segment and each question's answer
     cube: pl.DataFrame  # per CELL id: sums of every respondent (no filter), joined to `cells`
     total_rows: int
+    # the whole sample's design: a filter is a domain of it, as R's subset(design, ...)
+    design: stats.Design
     # numeric column -> the cube per (CELL id, value of that column), where it is much smaller
     # than the respondents: a range on that column then filters this cube instead of them
     by_value: Mapping[str, pl.DataFrame] = field(default_factory=dict)
-    # the whole sample's design: a filter is a domain of it, as R's subset(design, ...)
-    design: stats.Design | None = None
 
 
 def _origin_share(bucket: str) -> str:
@@ -129,9 +129,12 @@ def prepare(dataset: Dataset) -> PreparedSurvey:
         ]
     else:
         origins = [pl.col(c).cast(pl.Float64).alias(_origin_share(b)) for b, c in layout.origins]
+    # the whole sample's design (weight, clusters, strata): a filter is a domain of it
+    design = datasets.design(dataset)
     rows = frame.select(
         ids,
         *([pl.col(layout.weight)] if layout.weight else []),
+        *(pl.col(c) for c in design.keys),
         *(pl.col(c) for c in layout.numeric),
         *origins,
     )
@@ -139,11 +142,10 @@ def prepare(dataset: Dataset) -> PreparedSurvey:
     by_value = {}
     for column in layout.numeric:
         if rows[column].n_unique() <= MAX_CUBE_VALUES:
-            cube = _cube(rows, cells, layout, column)
+            cube = _cube(rows, cells, layout, design, column)
             if cube.height <= rows.height * MAX_CUBE_SHARE:
                 by_value[column] = cube
-    design = stats.Design(layout.weight).sized(frame)
-    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout), frame.height, by_value, design)
+    return PreparedSurvey(layout, rows, cells, _cube(rows, cells, layout, design), frame.height, design, by_value)
 
 
 # A numeric column gets its own cube when it has few values (a 0-10 scale, whole percents)
@@ -153,10 +155,12 @@ MAX_CUBE_SHARE = 0.25
 
 
 def _cube(
-    rows: pl.DataFrame | pl.LazyFrame, cells: pl.DataFrame, layout: SurveyLayout, value: str | None = None
+    rows: pl.DataFrame | pl.LazyFrame, cells: pl.DataFrame, layout: SurveyLayout, design: stats.Design,
+    value: str | None = None,
 ) -> pl.DataFrame:
+    """Sums per CELL id (and per stratum and cluster of the design: kept apart for its variances)."""
     extra = [e for b, _ in layout.origins for e in stats.mean_sums(_origin_share(b), layout.weight, prefix=f"{b}_")]
-    sums = stats.aggregate_cells(rows, [CELL, *([value] if value else [])], layout.weight, extra)
+    sums = stats.aggregate_cells(rows, [CELL, *([value] if value else [])], design, extra)
     return sums.join(cells, on=CELL, how="left")
 
 
@@ -233,12 +237,15 @@ class PageView:
         return self.base_rows == 0
 
 
-def _roll(cube: pl.DataFrame, by: list[str | pl.Expr], layout: SurveyLayout, means: bool = False) -> pl.DataFrame:
-    """The cube summed to a coarser grouping (each respondent is in exactly one cell)."""
+def _roll(
+    cube: pl.DataFrame, by: list[str], layout: SurveyLayout, design: stats.Design, means: bool = False
+) -> pl.DataFrame:
+    """The cube summed to a coarser grouping (each respondent is in exactly one cell), keeping the
+    design's strata and clusters apart."""
     sums = ["count", "sum_w", "sum_w2", "bad"]
     if means:
         sums += [f"{b}_{c}" for b, _ in layout.origins for c in stats.MEAN_SUMS]
-    return cube.group_by(by).agg(pl.col(sums).sum(), pl.col("w_min").min(), pl.col("w_max").max())
+    return cube.group_by([*by, *design.keys]).agg(pl.col(sums).sum(), pl.col("w_min").min(), pl.col("w_max").max())
 
 
 def filtered_cube(prepared: PreparedSurvey, spec: FilterSpec) -> pl.DataFrame:
@@ -256,7 +263,7 @@ def filtered_cube(prepared: PreparedSurvey, spec: FilterSpec) -> pl.DataFrame:
     if not categorical.is_empty:
         kept = prepared.cells.filter(categorical.expression())[CELL]
         rows = rows.filter(pl.col(CELL).is_in(kept.implode()))
-    return _cube(rows.filter(ranges), prepared.cells, prepared.layout)
+    return _cube(rows.filter(ranges), prepared.cells, prepared.layout, prepared.design)
 
 
 def page_view(
@@ -282,11 +289,11 @@ def page_view(
     `profile_segment`. An empty filter result gives empty figures, not an error.
     """
     layout = prepared.layout
-    weight = prepared.design or layout.weight
+    weight = prepared.design
     cube = filtered_cube(prepared, spec)
     # Segment × each question: every figure below is derived from these few small frames.
-    by_segment = _roll(cube, ["segment"], layout, means=True)
-    per_question = {c: _roll(cube, ["segment", c], layout) for c in (*layout.dimensions, *layout.multi)}
+    by_segment = _roll(cube, ["segment"], layout, weight, means=True)
+    per_question = {c: _roll(cube, ["segment", c], layout, weight) for c in (*layout.dimensions, *layout.multi)}
     segments = stats.share_table_from_cells(by_segment, "segment", weight, thresholds, keys=SEGMENT_KEYS)
     base_rows = segments.base_rows
     weighted = weight is not None and cube.height > 0 and cube["w_min"].min() != cube["w_max"].max()
@@ -334,22 +341,12 @@ def page_view(
         channels=None if empty or not layout.origins else origin_means(by_segment, layout, thresholds, channel_pair),
         profile=(
             None if empty or profiled is None
-            else segment_profile(by_segment, per_question, layout, profiled, thresholds)
+            else segment_profile(by_segment, per_question, layout, weight, profiled, thresholds)
         ),
     )
 
 
 # ---------------------------------------------------------------- differences
-
-
-def _differences(
-    p1: pl.Series | np.ndarray, n1: float, p2: pl.Series | np.ndarray, n2: float, thresholds: stats.Thresholds
-) -> pl.DataFrame:
-    """Newcombe difference p1 − p2 in points per row; null where either side is suppressed."""
-    n = len(p1)
-    p1, p2 = (p.to_numpy() if isinstance(p, pl.Series) else p for p in (p1, p2))
-    frame = stats.differences(p1, [n1] * n, p2, [n2] * n, thresholds.level, thresholds.min_base)
-    return frame.select((pl.col("diff", "ci_low", "ci_high") * 100), "p_value")
 
 
 def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
@@ -373,9 +370,10 @@ def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
 
 
 def compare_groups(
-    cube: pl.DataFrame, groups: tuple[FilterSpec, FilterSpec], weight: str | None, thresholds: stats.Thresholds
+    cube: pl.DataFrame, groups: tuple[FilterSpec, FilterSpec], design: stats.Design, thresholds: stats.Thresholds
 ) -> Comparison:
-    """Segment shares of two groups defined by categorical filters, side by side."""
+    """Segment shares of two groups defined by categorical filters, side by side (design-based
+    when weighted, as R's svyttest on the two domains; Newcombe's interval otherwise)."""
     spec_a, spec_b = groups
     if spec_a.ranges or spec_b.ranges:
         raise InputError(message("input.groups_by_ranges"))
@@ -385,10 +383,11 @@ def compare_groups(
     overlap = cube.filter(in_a & in_b)
     if overlap.height:
         raise InputError(message("input.groups_overlap", rows=int(overlap["count"].sum())))
-    table_a = stats.share_table_from_cells(cube.filter(in_a), "segment", weight, thresholds, keys=SEGMENT_KEYS)
-    table_b = stats.share_table_from_cells(cube.filter(in_b), "segment", weight, thresholds, keys=SEGMENT_KEYS)
-    rows = _comparison_rows(table_a, table_b.rows["share"], table_b.n_eff, thresholds)
-    frame, n_tests = _adjust(rows, thresholds.level)
+    cells_a, cells_b = cube.filter(in_a), cube.filter(in_b)
+    differences = stats.share_differences_from_cells(cells_a, cells_b, "segment", design, thresholds, keys=SEGMENT_KEYS)
+    frame, n_tests = _adjust(_in_points(differences), thresholds.level)
+    table_a = stats.share_table_from_cells(cells_a, "segment", design, thresholds, keys=SEGMENT_KEYS)
+    table_b = stats.share_table_from_cells(cells_b, "segment", design, thresholds, keys=SEGMENT_KEYS)
     return Comparison(frame, False, table_a.base_rows, table_b.base_rows, table_a.n_eff, table_b.n_eff, n_tests)
 
 
@@ -403,31 +402,15 @@ def compare_with_reference(
     published = (
         pl.DataFrame({"key": segments.rows["key"]})
         .join(reference.select("key", (pl.col("share") / 100).alias("ref")), on="key", how="left", maintain_order="left")
-    )["ref"]
-    rows = _comparison_rows(segments, published, float(reference_n), thresholds)
-    frame, n_tests = _adjust(rows, thresholds.level)
+    )["ref"].to_list()
+    differences = stats.reference_differences(segments, published, float(reference_n), thresholds)
+    frame, n_tests = _adjust(_in_points(differences), thresholds.level)
     return Comparison(frame, True, segments.base_rows, None, segments.n_eff, float(reference_n), n_tests)
 
 
-def _comparison_rows(
-    table_a: stats.ShareTable, share_b: pl.Series, n_eff_b: float, thresholds: stats.Thresholds
-) -> pl.DataFrame:
-    rows = table_a.rows
-    n = rows.height
-    diffs = _differences(rows["share"], table_a.n_eff, share_b, n_eff_b, thresholds)
-    return pl.concat(
-        [
-            rows.select(
-                "key",
-                (pl.col("share") * 100).alias("share_a"),
-                pl.lit(table_a.n_eff).alias("n_eff_a"),  # the Kish base: rows' n_eff is per estimate
-                pl.col("flag").alias("flag_a"),
-            ),
-            pl.DataFrame({"share_b": share_b * 100, "n_eff_b": [n_eff_b] * n}, schema={"share_b": pl.Float64, "n_eff_b": pl.Float64}),
-            diffs,
-        ],
-        how="horizontal",
-    )
+def _in_points(differences: pl.DataFrame) -> pl.DataFrame:
+    """stats' comparison rows (0–1) in points, as the page shows them."""
+    return differences.with_columns(pl.col("share_a", "share_b", "diff", "ci_low", "ci_high") * 100)
 
 
 # ---------------------------------------------------------------- channels by segment
@@ -513,30 +496,33 @@ def segment_profile(
     by_segment: pl.DataFrame,
     per_question: Mapping[str, pl.DataFrame],
     layout: SurveyLayout,
+    design: stats.Design,
     segment: str,
     thresholds: stats.Thresholds,
 ) -> Profile:
     """The segment against all other (filtered) respondents on every question.
 
     `by_segment` and `per_question` are the cube rolled up to segment (with mean sums) and
-    to segment × each categorical or multi-answer question. The figures are those of
-    `stats.crosstab_from_cells` (segment or rest × each category) and
-    `stats.multi_response_from_cells` (each side), computed with numpy on the few rows of
-    each roll-up: a filter change recomputes a profile of dozens of tests.
+    to segment × each categorical or multi-answer question. Each answer's difference is
+    `stats.share_differences_from_cells` between the segment and the rest (design-based when
+    weighted), each question's test `stats.crosstab_from_cells` of segment-or-rest × answer.
     """
     if segment not in SEGMENT_KEYS:
         raise InputError(message("input.unknown_segment", segment=segment, segments=list(SEGMENT_KEYS)))
-    weight = layout.weight
+    inside = pl.col("segment").cast(pl.String) == segment
     parts: list[pl.DataFrame] = []
     dimension_rows = []
-    for dimension in layout.dimensions:
-        keys, share, rest, n_in, n_out, test = _category_profile(per_question[dimension], dimension, segment, weight,
-                                                                 thresholds)
-        parts.append(_profile_rows("category", dimension, keys, share, rest, n_in, n_out, thresholds))
-        dimension_rows.append((dimension, *test))
-    for column in layout.multi:
-        keys, share, rest, n_in, n_out = _option_profile(per_question[column], column, segment, weight, thresholds)
-        parts.append(_profile_rows("option", column, keys, share, rest, n_in, n_out, thresholds))
+    for kind, questions in (("category", layout.dimensions), ("option", layout.multi)):
+        for question in questions:
+            rolled = per_question[question]
+            differences = stats.share_differences_from_cells(
+                rolled.filter(inside), rolled.filter(~inside), question, design, thresholds,
+                separator=MULTI_SEPARATOR if kind == "option" else None)
+            parts.append(_profile_rows(kind, question, differences))
+            if kind == "category":
+                sides = rolled.with_columns(pl.when(inside).then(pl.lit("in")).otherwise(pl.lit("out")).alias(IN_SEGMENT))
+                test = stats.crosstab_from_cells(sides, IN_SEGMENT, question, design, thresholds)
+                dimension_rows.append((question, test.test, test.p_value, test.cramers_v))
     if layout.origins:
         side = pl.when(pl.col("segment") == segment).then(pl.lit("in")).otherwise(pl.lit("out")).alias(IN_SEGMENT)
         sums = _sum_means(by_segment.with_columns(side), layout, [pl.col(IN_SEGMENT)])
@@ -568,98 +554,6 @@ def segment_profile(
     return Profile(segment, rows, dimensions, n_tests)
 
 
-def _sides(rolled: pl.DataFrame, column: str, segment: str) -> tuple[np.ndarray, ...]:
-    """(answer text, in the segment, count, Σw, Σw², smallest w, largest w) per row of a
-    segment × question roll-up whose answer is not null."""
-    answered = rolled.filter(pl.col(column).is_not_null())
-    inside = (answered["segment"].cast(pl.String) == segment).fill_null(False).to_numpy()
-    return (
-        answered[column].cast(pl.String).to_numpy(), inside,
-        *(answered[c].to_numpy().astype(float) for c in ("count", "sum_w", "sum_w2", "w_min", "w_max")),
-    )
-
-
-def _by_weight(keys: np.ndarray, sum_w: np.ndarray) -> np.ndarray:
-    """Positions of `keys` by descending weight, then key (the order of stats' tables)."""
-    return np.lexsort((keys, -sum_w))
-
-
-def _varies(weight: str | None, w_min: np.ndarray, w_max: np.ndarray) -> bool:
-    return weight is not None and w_min.size > 0 and bool(w_min.min() != w_max.max())
-
-
-def _category_profile(
-    rolled: pl.DataFrame, column: str, segment: str, weight: str | None, thresholds: stats.Thresholds
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, tuple]:
-    """(categories, share in the segment, share in the rest, n_eff in, n_eff rest, (test, p, V))
-    as `stats.crosstab_from_cells` gives them for the category × (segment, rest) table."""
-    text, inside, count, sum_w, sum_w2, w_min, w_max = _sides(rolled, column, segment)
-    keys, where = np.unique(text, return_inverse=True)
-    cell = where * 2 + np.where(inside, 0, 1)
-    size = 2 * keys.size
-    grid = [np.bincount(cell, weights=v, minlength=size).reshape(keys.size, 2) for v in (count, sum_w, sum_w2)]
-    order = _by_weight(keys, grid[1].sum(axis=1))
-    keys = keys[order]
-    counts, w, w2 = (g[order] for g in grid)
-    weighted = _varies(weight, w_min, w_max)
-    col_n, col_w, col_w2 = counts.sum(axis=0), w.sum(axis=0), w2.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if weighted:
-            rest_w = w.sum() - col_w
-            col_eff = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
-            share = w / col_w
-            rest = (w.sum(axis=1, keepdims=True) - w) / rest_w
-        else:
-            rest_n = counts.sum() - col_n
-            col_eff = col_n
-            share = counts / col_n
-            rest = (counts.sum(axis=1, keepdims=True) - counts) / rest_n
-    shown = _flags_shown(col_eff[0], thresholds)
-    test, _, _, p_value, cramers_v, _, _ = stats._independence_test(counts, w, w2, weighted)
-    in_share = share[:, 0] if shown else np.full(keys.size, np.nan)
-    in_rest = rest[:, 0] if shown else np.full(keys.size, np.nan)
-    return keys, in_share, in_rest, float(col_eff[0]), float(col_eff[1]), (test, p_value, cramers_v)
-
-
-def _flags_shown(n_eff: float, thresholds: stats.Thresholds) -> bool:
-    return bool(stats._flags(np.array([n_eff]), thresholds)[0] != stats.FLAG_SUPPRESSED)
-
-
-def _option_profile(
-    rolled: pl.DataFrame, column: str, segment: str, weight: str | None, thresholds: stats.Thresholds
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
-    """(options, share in the segment, share in the rest, n_eff in, n_eff rest) as
-    `stats.multi_response_from_cells` gives them for each side."""
-    text, inside, count, sum_w, sum_w2, w_min, w_max = _sides(rolled, column, segment)
-    stripped = [t.strip() for t in text]
-    answered = np.array([bool(t) for t in stripped], dtype=bool)
-    chosen = {t: sorted({o.strip() for o in t.split(MULTI_SEPARATOR)} - {""}) for t in set(stripped) if t}
-    keys = np.array(sorted({o for options in chosen.values() for o in options}), dtype=object)
-    position = {k: i for i, k in enumerate(keys)}
-    rows = [i for i, t in enumerate(stripped) if t for _ in chosen[t]]
-    option = np.array([position[o] for t in stripped if t for o in chosen[t]], dtype=np.int64)
-
-    def side(mask: np.ndarray) -> tuple[np.ndarray, float]:
-        """Shares of every option among the answered rows in `mask`, and their effective base."""
-        base = mask & answered
-        base_n, base_w, base_w2 = count[base].sum(), sum_w[base].sum(), sum_w2[base].sum()
-        picked = mask[rows] if rows else np.zeros(0, dtype=bool)
-        sums = [np.bincount(option[picked], weights=v[rows][picked], minlength=keys.size) for v in (count, sum_w)]
-        weighted = _varies(weight, w_min[base], w_max[base])
-        n_eff, _ = stats._base_figures(int(base_n), float(base_w), float(base_w2), weighted)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if weighted:
-                shares = sums[1] / base_w if base_w > 0 else np.full(keys.size, np.nan)
-            else:
-                shares = sums[0] / base_n if base_n > 0 else np.full(keys.size, np.nan)
-        return (shares if _flags_shown(n_eff, thresholds) else np.full(keys.size, np.nan)), n_eff
-
-    all_w = np.bincount(option, weights=sum_w[rows], minlength=keys.size) if rows else np.zeros(keys.size)
-    order = _by_weight(keys.astype(str), all_w)
-    (share_in, n_in), (share_out, n_out) = side(inside), side(~inside)
-    return keys[order], share_in[order], share_out[order], n_in, n_out
-
-
 PROFILE_SCHEMA: dict[str, pl.DataType] = {
     "kind": pl.String(),
     "dimension": pl.String(),
@@ -675,24 +569,16 @@ PROFILE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _profile_rows(
-    kind: str, dimension: str, keys: np.ndarray, share: np.ndarray, rest: np.ndarray,
-    n_in: float, n_out: float, thresholds: stats.Thresholds,
-) -> pl.DataFrame:
-    """Profile rows of one question; shares are NaN where suppressed (they come out null)."""
-    diffs = _differences(share, n_in, rest, n_out, thresholds)
-    n = len(keys)
-    return pl.DataFrame(
-        {
-            "kind": [kind] * n,
-            "dimension": [dimension] * n,
-            "key": [str(k) for k in keys],
-            "share": share * 100,
-            "rest": rest * 100,
-            **{c: diffs[c] for c in ("diff", "ci_low", "ci_high", "p_value")},
-            "n_eff": [n_in] * n,
-            "rest_n_eff": [n_out] * n,
-        },
-        schema=PROFILE_SCHEMA,
-        nan_to_null=True,
-    )
+def _profile_rows(kind: str, question: str, differences: pl.DataFrame) -> pl.DataFrame:
+    """Profile rows of one question (points) from the segment-minus-rest comparison rows."""
+    return differences.select(
+        pl.lit(kind).alias("kind"),
+        pl.lit(question).alias("dimension"),
+        pl.col("key").cast(pl.String),
+        (pl.col("share_a") * 100).alias("share"),
+        (pl.col("share_b") * 100).alias("rest"),
+        *(pl.col(c) * 100 for c in ("diff", "ci_low", "ci_high")),
+        "p_value",
+        pl.col("n_eff_a").alias("n_eff"),
+        pl.col("n_eff_b").alias("rest_n_eff"),
+    ).cast(PROFILE_SCHEMA)

@@ -243,9 +243,17 @@ def test_reference_comparison_uses_the_published_base():
     view = explore.page_view(prepared(), FilterSpec(), thresholds=NO_SUPPRESSION, reference=reference, reference_n=1700)
     row = view.comparison.rows.filter(pl.col("key") == "dissatisfied").row(0, named=True)
     p = weighted_share(ROWS, lambda r: True, lambda r: r[0] == "dissatisfied")
-    expected = stats.difference(p, kish([r[8] for r in ROWS]), 0.21, 1700)
     assert row["diff"] == pytest.approx(100 * (p - 0.21))
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((100 * expected.ci_low, 100 * expected.ci_high))
+    # Newcombe's construction from the survey share's design interval (checked against R in
+    # test_stats) and the study's Wilson interval on its 1,700 companies
+    share = view.segments.rows.filter(pl.col("key") == "dissatisfied").row(0, named=True)
+    z, p0, n0 = 1.959963984540054, 0.21, 1700
+    centre, half = (p0 + z * z / (2 * n0)) / (1 + z * z / n0), z / (1 + z * z / n0) * math.sqrt(
+        p0 * (1 - p0) / n0 + z * z / (4 * n0 * n0))
+    low0, high0 = centre - half, centre + half
+    low = (p - p0) - math.sqrt((p - share["ci_low"]) ** 2 + (high0 - p0) ** 2)
+    high = (p - p0) + math.sqrt((share["ci_high"] - p) ** 2 + (p0 - low0) ** 2)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((100 * low, 100 * high))
     assert view.comparison.against_reference and view.comparison.rows_b is None
 
 

@@ -803,6 +803,20 @@ def test_the_segments_page_of_a_filtered_view_equals_r_on_the_domain(r_survey):
         pl.col("size") == "small").height
 
 
+def test_the_segments_page_of_a_clustered_stratified_file_equals_r_on_the_domain(r_survey):
+    # the clusters and strata named in the role editor reach the page's cube: the breakdown of
+    # "answer" among group b equals R's svyciprop on subset(svydesign(ids=~psu, strata=~stratum), group == "b")
+    case = next(c for c in survey_files.CASES["shares"] if c["id"] == "clustered_answer_group_b")
+    roles = {"w": "weight", "psu": "psu", "stratum": "stratum", "answer": "dimension", "group": "dimension"}
+    dataset = datasets.load_bytes(r_survey[1]["clustered"].write_csv().encode(), "clustered.csv",
+                                  datasets.LoadSettings.build(roles=roles))
+    view = explore.page_view(explore.prepare(dataset), FilterSpec.build(include={"group": ["b"]}),
+                             thresholds=Thresholds(0, 0))
+    rows = {r["key"]: r for r in view.breakdown["answer"].rows.iter_rows(named=True)}
+    for key, reference in r_survey[0]["shares"][case["id"]].items():
+        assert_share_matches_r(rows[key], reference, rows[key]["method"], 0.95)
+
+
 def test_the_committed_reference_is_what_r_writes_now(r_survey):
     # tests/r/survey_reference.json is kept beside the script for reading; refresh it with
     # `python -m tests.r.survey_files` when the cases change.
