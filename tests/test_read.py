@@ -191,11 +191,23 @@ def test_path_and_bytes_give_the_same_frame(tmp_path):
 
 
 def test_late_value_that_breaks_the_sampled_type_falls_back():
-    rows = [[i, i] for i in range(5000)] + [["n/a", "1 234,5 %"]]
+    rows = [[i, i] for i in range(5000)] + [["unknown", "1 234,5 %"]]
     data = csv_text(["a", "b"], rows, sep=";").encode()
     frame = read_table(data, file_name="late.csv").frame
-    assert frame["a"].dtype == pl.String and frame["a"][-1] == "n/a"
+    assert frame["a"].dtype == pl.String and frame["a"][-1] == "unknown"
     assert frame["b"].dtype == pl.Float64 and frame["b"][-1] == 1234.5
+
+
+def test_na_in_a_column_of_numbers_is_missing_not_text():
+    """R's write.csv and Excel write NA / #N/A for a missing number: the column stays numeric."""
+    rows = [[i, "Retail" if i % 2 else "NA"] for i in range(5000)] + [["n/a", "NA"], ["#N/A", "Retail"]]
+    result = read_table(csv_text(["score", "region"], rows, sep=";").encode(), file_name="late.csv")
+    frame = result.frame
+    assert frame["score"].dtype == pl.Int64
+    assert frame["score"].null_count() == 2 and frame["score"][4999] == 4999
+    assert frame["region"].null_count() == 0  # 'NA' among words may be North America: kept
+    assert result.report.missing_cells == (("score", 2),)
+    assert result.columns[0].missing == ("#N/A", "n/a")
 
 
 def test_mac_cr_line_endings():
