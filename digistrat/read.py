@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import html
 import io
 import re
 import struct
@@ -23,6 +24,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,7 +247,7 @@ def _open_source(source: bytes | str | Path, file_name: str | None,
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / (1024 * 1024):,.1f} MB"
 
 
 def _read_head(path: Path) -> bytes:
@@ -1520,7 +1522,11 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     import fastexcel  # the engine polars.read_excel uses; also lists the sheets
 
     raw = source if isinstance(source, bytes) else _read_path(source, name)
-    container = _Container.measure(raw, name, limits) if raw.startswith(b"PK\x03\x04") else None
+    if raw.startswith(b"PK\x03\x04"):  # xlsx, xlsm, ods: measured, and the sheet checked, before opening
+        container = _Container.measure(raw, name, limits)
+        if container.titles:
+            position = _sheet_position(sheet, tuple(container.titles), name)
+            container.check_sheet(position, container.titles[position], name, limits)
     try:
         workbook = fastexcel.read_excel(raw)
         sheets = tuple(workbook.sheet_names)
@@ -1531,8 +1537,6 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
         raise InputError(f"The workbook '{name}' has no sheets; save it again with its data.")
     position = _sheet_position(sheet, sheets, name)
     title = sheets[position]
-    if container is not None:
-        container.check_sheet(position, title, name, limits)
     damaged = InputError(f"Sheet '{title}' of '{name}' cannot be read (the workbook may be damaged); "
                          "open it in Excel, save it again, and retry.")
     try:
@@ -1612,6 +1616,7 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
 ZIP_PART_EXEMPT = 16 * 1024 * 1024  # parts smaller than this may have any compression ratio
 INFLATE_CHUNK = 1 << 20
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
+_WIDE_REF = re.compile(rb"\sr=\"([A-Z]{2,3})\d")  # cell references from column AA on (rows have digits)
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*)>")
@@ -1628,13 +1633,16 @@ class _SheetSize:
 
 
 class _XlsxRows:
-    """Counts an xlsx sheet's rows chunk by chunk: rows are the '</row>' closings; a row's last
-    cell gives its width (cells come in column order); the last row's number gives the height."""
+    """Counts an xlsx sheet's rows chunk by chunk, at C speed (no Python loop per row): rows are
+    the '</row>' closings, the height is the last row's number, the width the widest cell
+    reference (columns AA and beyond; A-Z count as 26) or, where cells carry no reference, the
+    most cells in one row."""
 
     def __init__(self) -> None:
         self.size = _SheetSize()
         self.carry = b""
         self.closing = b"</row>"
+        self.referenced: bool | None = None  # whether cells carry 'r' references (decided on the first rows)
 
     def feed(self, chunk: bytes) -> None:
         data = self.carry + chunk
@@ -1645,18 +1653,19 @@ class _XlsxRows:
             self.carry = data
             return
         done, self.carry = data[:cut], data[cut + len(self.closing):]
-        pieces = done.split(self.closing)
-        self.size.rows += len(pieces)
-        last = _ROW_REF.search(pieces[-1])
+        self.size.rows += done.count(self.closing) + 1
+        last = _ROW_REF.search(done, max(0, done.rfind(b"<" + self.closing[2:-1])))
         if last:
             self.size.last_row = max(self.size.last_row, int(last.group(1)))
-        widest = self.size.columns
-        for piece in pieces:
-            at = max(piece.rfind(b"<c "), piece.rfind(b"<x:c "))
-            ref = _CELL_REF.match(piece, at) if at >= 0 else None
-            width = _column_number(ref.group(1)) if ref else piece.count(b"<c") - piece.count(b"<col")
-            widest = max(widest, width)
-        self.size.columns = widest
+        if self.referenced is None:
+            self.referenced = _CELL_REF.search(done) is not None
+        if self.referenced:
+            wide = set(_WIDE_REF.findall(done))
+            width = max((_column_number(ref) for ref in wide), default=0)
+            self.size.columns = max(self.size.columns, width or 26)
+        else:
+            pieces = done.split(self.closing)
+            self.size.columns = max(self.size.columns, max(map(bytes.count, pieces, repeat(b"<c"))))
 
 
 class _OdsRows:
@@ -1701,9 +1710,10 @@ class _Container:
     """A zip container measured part by part: sizes declared, then sizes found by inflating each
     part here (a bomb may declare small sizes), and the rows and columns of each sheet."""
 
-    def __init__(self, sheets: dict[str, _SheetSize], order: list[str]):
+    def __init__(self, sheets: dict[str, _SheetSize], titles: list[str], order: list[str]):
         self.sheets = sheets
-        self.order = order  # sheet parts in the workbook's order
+        self.titles = titles  # the sheets' names in the workbook's order (the order fastexcel lists them)
+        self.order = order    # xlsx: each sheet's part; ods: every sheet is in content.xml
 
     @classmethod
     def measure(cls, raw: bytes, name: str, limits: Limits) -> _Container:
@@ -1735,11 +1745,16 @@ class _Container:
                 counter = _OdsRows()
             used = _inflate(archive, raw, entry, budget, counter.feed if counter else None)
             if used > budget:
-                raise _too_big(name, limits.max_unpacked_bytes - budget + used, len(raw), limits)
+                raise _too_big(name, None, len(raw), limits)
             budget -= used
             if counter is not None:
                 sheets[part] = counter.size
-        return cls(sheets, _sheet_order(archive))
+        if "content.xml" in sheets:
+            titles = [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in re.finditer(
+                rb'<table:table\b[^>]*?\btable:name="([^"]*)"', archive.read("content.xml")[:1 << 20])]
+            return cls(sheets, titles, ["content.xml"] * len(titles))
+        titles, order = _sheet_order(archive)
+        return cls(sheets, titles, order)
 
     def check_sheet(self, position: int, title: str, name: str, limits: Limits) -> None:
         part = self.order[position] if position < len(self.order) else "content.xml"
@@ -1747,7 +1762,7 @@ class _Container:
         if size is None:
             return
         rows = max(size.rows, size.last_row)
-        if rows > limits.max_rows:
+        if rows > limits.max_rows + 1:  # the header row is one of them
             raise InputError(f"Sheet '{title}' of '{name}' has {rows:,} rows, above the {limits.max_rows:,} "
                              "limit; keep fewer rows, or save it as CSV.")
         if rows * size.columns > limits.max_cells:
@@ -1756,30 +1771,35 @@ class _Container:
                              "the sheet); delete what lies outside the table, or save it as CSV.")
 
 
-def _too_big(name: str, unpacked: int, packed: int, limits: Limits) -> InputError:
-    return InputError(f"'{name}' expands to more than {_megabytes(min(unpacked, limits.max_unpacked_bytes + 1))} "
-                      f"({_megabytes(packed)} as uploaded), above the {_megabytes(limits.max_unpacked_bytes)} "
-                      "limit, so it was not opened; save the data as CSV, or keep fewer rows.")
+def _too_big(name: str, unpacked: int | None, packed: int, limits: Limits) -> InputError:
+    """`unpacked`: the size the file declares, or None when inflating it went past the limit."""
+    size = f"expands to {_megabytes(unpacked)}" if unpacked is not None else "expands to more than " \
+        f"{_megabytes(limits.max_unpacked_bytes)}"
+    return InputError(f"'{name}' {size} ({_megabytes(packed)} as uploaded), above the "
+                      f"{_megabytes(limits.max_unpacked_bytes)} limit, so it was not opened; save the data as CSV, "
+                      "or keep fewer rows.")
 
 
-def _sheet_order(archive: zipfile.ZipFile) -> list[str]:
-    """xlsx: the parts of the sheets in the workbook's order (the order fastexcel lists them)."""
+def _sheet_order(archive: zipfile.ZipFile) -> tuple[list[str], list[str]]:
+    """xlsx: the sheets' names and parts in the workbook's order (the order fastexcel lists them)."""
     try:
         workbook = archive.read("xl/workbook.xml")
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
-        return []
+        return [], []
     targets = {m.group(1): m.group(2) for m in re.finditer(
         rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)}
     targets.update({m.group(2): m.group(1) for m in re.finditer(
         rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)})
-    order = []
+    titles, order = [], []
     for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
         rid = re.search(rb'\br:id="([^"]+)"', sheet.group(0)) or re.search(rb'\b\w+:id="([^"]+)"', sheet.group(0))
+        title = re.search(rb'\bname="([^"]*)"', sheet.group(0))
         target = targets.get(rid.group(1), b"") if rid else b""
         path = target.decode("utf-8", errors="replace").lstrip("/")
         order.append(path if path.startswith("xl/") else f"xl/{path}")
-    return order
+        titles.append(html.unescape(title.group(1).decode("utf-8", errors="replace")) if title else "")
+    return titles, order
 
 
 def _inflate(archive: zipfile.ZipFile, raw: bytes, entry: zipfile.ZipInfo, budget: int,

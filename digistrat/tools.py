@@ -504,7 +504,7 @@ def prepare(frame: pl.DataFrame, header: Header) -> Prepared:
     options = list(header.options)
     if header.tool == "typeform":
         options = _typeform_options(frame, header, options)
-    separators = [_joiner(frame.get_columns()[i], header, i, options) for i in range(len(names))]
+    separators = [_joiner(column, header, i, options) for i, column in enumerate(frame.get_columns())]
     return Prepared(frame, tuple(options), tuple(missing), tuple(counts), tuple(separators))
 
 
@@ -521,10 +521,11 @@ def _missing_in(column: pl.Series, tool: bool) -> set[str]:
 def _typeform_options(frame: pl.DataFrame, header: Header, options: list[str | None]) -> list[str | None]:
     """Typeform writes a chosen option's label in its column; the header only repeats the question."""
     members = Counter(q for q in header.question_ids if q is not None)
+    columns = frame.get_columns()
     for i, qid in enumerate(header.question_ids):
         if qid is None or members[qid] < 2:
             continue
-        values = frame.get_columns()[i].drop_nulls()
+        values = columns[i].drop_nulls()
         if values.dtype == pl.String and values.len():
             options[i] = str(values.mode().sort()[0])
     return options
