@@ -193,7 +193,8 @@ def describe(report: ReadReport) -> list[str]:
         rows = f"{report.header_rows} header row{'s' if report.header_rows != 1 else ''}, " \
             if report.format in ("csv", "xlsx") else ""
         weight = f", weight '{report.declared_weight}' declared" if report.declared_weight else ""
-        lines.append(f"{tools.TOOL_NAMES[report.tool]} export, {rows}{report.rows:,} "
+        kind = "export" if report.format in ("csv", "xlsx") else "file"
+        lines.append(f"{tools.TOOL_NAMES[report.tool]} {kind}, {rows}{report.rows:,} "
                      f"respondent{'s' if report.rows != 1 else ''}{weight}.")
     if report.format == "csv":
         lines.append(f"Encoding {report.encoding}; separator {SEPARATOR_NAMES.get(report.separator or ',', report.separator)}"

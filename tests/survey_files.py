@@ -66,7 +66,18 @@ def spss_file(path: Path, frame: pl.DataFrame, *, labels: Mapping[str, str], val
     if dichotomies:
         text = "".join(f"${name}=D{len(str(value))} {value} {len(label.encode())} {label} {' '.join(columns)}\n"
                        for name, label, value, columns in dichotomies).encode()
-        data[end:end] = struct.pack("<iiii", 7, 7, 1, len(text)) + text
+        record = struct.pack("<iiii", 7, 7, 1, len(text)) + text
+        data[end:end] = record
+        if data[:4] == b"$FL3":  # zsav: the zlib header and trailer hold file offsets, now further on
+            at = end + len(record) + 8
+            header_at, trailer_at, trailer_size = struct.unpack_from("<qqq", data, at)
+            struct.pack_into("<qqq", data, at, header_at + len(record), trailer_at + len(record), trailer_size)
+            trailer = trailer_at + len(record)
+            (blocks,) = struct.unpack_from("<i", data, trailer + 20)
+            for block in range(blocks):
+                where = trailer + 24 + 24 * block
+                uncompressed_at, compressed_at = struct.unpack_from("<qq", data, where)
+                struct.pack_into("<qq", data, where, uncompressed_at + len(record), compressed_at + len(record))
     if weight is not None:  # numeric variables take one slot each in these files
         struct.pack_into("<i", data, 76, slots.index(weight.upper()[:8]) + 1)
     path.write_bytes(bytes(data))
