@@ -1523,11 +1523,8 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     import fastexcel  # the engine polars.read_excel uses; also lists the sheets
 
     raw = source if isinstance(source, bytes) else _read_path(source, name)
-    if raw.startswith(b"PK\x03\x04"):  # xlsx, xlsm, ods: measured, and the sheet checked, before opening
-        container = _Container.measure(raw, name, limits)
-        if container.titles:
-            position = _sheet_position(sheet, tuple(container.titles), name)
-            container.check_sheet(position, container.titles[position], name, limits)
+    if raw.startswith(b"PK\x03\x04"):  # xlsx, xlsm, ods: measured before fastexcel opens them
+        _check_container(raw, name, sheet, limits)
     try:
         workbook = fastexcel.read_excel(raw)
         sheets = tuple(workbook.sheet_names)
@@ -1639,8 +1636,9 @@ class _XlsxRows:
     reference (columns AA and beyond; A-Z count as 26) or, where cells carry no reference, the
     most cells in one row."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: int) -> None:
         self.size = _SheetSize()
+        self.stop = stop  # past this many rows, counting stops (_TooManyRows)
         self.carry = b""
         self.closing = b"</row>"
         self.referenced: bool | None = None  # whether cells carry 'r' references (decided on the first rows)
@@ -1658,6 +1656,8 @@ class _XlsxRows:
         last = _ROW_REF.search(done, max(0, done.rfind(b"<" + self.closing[2:-1])))
         if last:
             self.size.last_row = max(self.size.last_row, int(last.group(1)))
+        if max(self.size.rows, self.size.last_row) > self.stop:
+            raise _TooManyRows
         if self.referenced is None:
             self.referenced = _CELL_REF.search(done) is not None
         if self.referenced:
@@ -1673,8 +1673,9 @@ class _OdsRows:
     """Counts an OpenDocument sheet's rows: a row or cell may stand for many ('repeated'), which
     counts only when it holds a value (trailing blank rows and cells are written that way)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: int) -> None:
         self.size = _SheetSize()
+        self.stop = stop  # past this many rows (all sheets together), counting stops (_TooManyRows)
         self.carry = b""
 
     def feed(self, chunk: bytes) -> None:
@@ -1698,6 +1699,8 @@ class _OdsRows:
                     width = position
             self.size.columns = max(self.size.columns, width)
         self.size.last_row = self.size.rows
+        if self.size.rows > self.stop and self.size.rows * self.size.columns > 0:
+            raise _TooManyRows
 
 
 def _column_number(letters: bytes) -> int:
@@ -1707,69 +1710,83 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-class _Container:
-    """A zip container measured part by part: sizes declared, then sizes found by inflating each
-    part here (a bomb may declare small sizes), and the rows and columns of each sheet."""
+class _TooManyRows(Exception):
+    """A sheet being inflated went past the row limit: counting stops there."""
 
-    def __init__(self, sheets: dict[str, _SheetSize], titles: list[str], order: list[str]):
-        self.sheets = sheets
-        self.titles = titles  # the sheets' names in the workbook's order (the order fastexcel lists them)
-        self.order = order    # xlsx: each sheet's part; ods: every sheet is in content.xml
 
-    @classmethod
-    def measure(cls, raw: bytes, name: str, limits: Limits) -> _Container:
+def _check_container(raw: bytes, name: str, sheet: str | int | None, limits: Limits) -> None:
+    """Refuse a zip container (xlsx, xlsm, ods) that would take more than the limits, before
+    fastexcel opens it: parts, declared sizes and ratios first; then what a parser reads (every
+    part but the sheets, and the sheet asked for) is inflated here, counting real bytes (a bomb
+    may declare small sizes), and the sheet's rows while they stream, stopping past the limit;
+    last, the span of its cells (rows × columns)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError(f"'{name}' cannot be opened as a workbook (its zip structure is damaged); "
+                         "open it in Excel, save it again, and retry.") from None
+    if len(entries) > limits.max_zip_entries:
+        raise InputError(f"'{name}' holds {len(entries):,} parts, above the {limits.max_zip_entries:,} a "
+                         "workbook may have, so it was not opened; save it again from Excel, or as CSV.")
+    declared = sum(e.file_size for e in entries)
+    if declared > limits.max_unpacked_bytes:
+        raise _too_big(name, declared, len(raw), limits)
+    for entry in entries:
+        if entry.file_size > ZIP_PART_EXEMPT and entry.file_size > limits.max_zip_ratio * max(entry.compress_size, 1):
+            raise InputError(f"'{name}' expands {entry.file_size / max(entry.compress_size, 1):,.0f} times "
+                             f"(its part '{entry.filename}'), which only a zip bomb does, so it was not opened; "
+                             "save the data again from Excel, or as CSV.")
+    budget = limits.max_unpacked_bytes
+
+    def inflate(entry: zipfile.ZipInfo, counter: _XlsxRows | _OdsRows | None, title: str) -> None:
+        nonlocal budget
         try:
-            archive = zipfile.ZipFile(io.BytesIO(raw))
-            entries = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise InputError(f"'{name}' cannot be opened as a workbook (its zip structure is damaged); "
-                             "open it in Excel, save it again, and retry.") from None
-        if len(entries) > limits.max_zip_entries:
-            raise InputError(f"'{name}' holds {len(entries):,} parts, above the {limits.max_zip_entries:,} a "
-                             "workbook may have, so it was not opened; save it again from Excel, or as CSV.")
-        declared = sum(e.file_size for e in entries)
-        if declared > limits.max_unpacked_bytes:
-            raise _too_big(name, declared, len(raw), limits)
-        for entry in entries:
-            if entry.file_size > ZIP_PART_EXEMPT and entry.file_size > limits.max_zip_ratio * max(entry.compress_size, 1):
-                raise InputError(f"'{name}' expands {entry.file_size / max(entry.compress_size, 1):,.0f} times "
-                                 f"(its part '{entry.filename}'), which only a zip bomb does, so it was not opened; "
-                                 "save the data again from Excel, or as CSV.")
-        budget = limits.max_unpacked_bytes
-        sheets: dict[str, _SheetSize] = {}
-        for entry in entries:
-            part = entry.filename
-            counter: _XlsxRows | _OdsRows | None = None
-            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", part):
-                counter = _XlsxRows()
-            elif part == "content.xml":
-                counter = _OdsRows()
             used = _inflate(archive, raw, entry, budget, counter.feed if counter else None)
-            if used > budget:
-                raise _too_big(name, None, len(raw), limits)
-            budget -= used
-            if counter is not None:
-                sheets[part] = counter.size
-        if "content.xml" in sheets:
-            titles = [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in re.finditer(
-                rb'<table:table\b[^>]*?\btable:name="([^"]*)"', archive.read("content.xml")[:1 << 20])]
-            return cls(sheets, titles, ["content.xml"] * len(titles))
-        titles, order = _sheet_order(archive)
-        return cls(sheets, titles, order)
+        except _TooManyRows:
+            raise InputError(f"Sheet '{title}' of '{name}' has more than {limits.max_rows:,} rows, the limit; "
+                             "keep fewer rows, or save it as CSV.") from None
+        if used > budget:
+            raise _too_big(name, None, len(raw), limits)
+        budget -= used
 
-    def check_sheet(self, position: int, title: str, name: str, limits: Limits) -> None:
-        part = self.order[position] if position < len(self.order) else "content.xml"
-        size = self.sheets.get(part)
-        if size is None:
-            return
-        rows = max(size.rows, size.last_row)
-        if rows > limits.max_rows + 1:  # the header row is one of them
-            raise InputError(f"Sheet '{title}' of '{name}' has {rows:,} rows, above the {limits.max_rows:,} "
-                             "limit; keep fewer rows, or save it as CSV.")
-        if rows * size.columns > limits.max_cells:
-            raise InputError(f"Sheet '{title}' of '{name}' spans {rows:,} rows by {size.columns:,} columns, "
-                             f"above the {limits.max_cells:,}-cell limit (a cell far from the table stretches "
-                             "the sheet); delete what lies outside the table, or save it as CSV.")
+    content = _OdsRows(limits.max_rows + 1)
+    titles: list[str] = []
+    for entry in entries:
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", entry.filename):
+            continue  # only the sheet asked for is read, below
+        is_content = entry.filename == "content.xml"  # OpenDocument: every sheet is in it
+        if is_content:
+            head = archive.open(entry).read(1 << 20) if entry.compress_type in (0, 8) else b""
+            titles = [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in re.finditer(
+                rb'<table:table\b[^>]*?\btable:name="([^"]*)"', head)]
+        inflate(entry, content if is_content else None, titles[0] if titles else "1")
+    if titles:
+        position = _sheet_position(sheet, tuple(titles), name)
+        _check_span(content.size, titles[position], name, limits)
+        return
+    titles, order = _sheet_order(archive)
+    if not titles:
+        return  # not a workbook fastexcel knows: it will say so
+    position = _sheet_position(sheet, tuple(titles), name)
+    try:
+        entry = archive.getinfo(order[position])
+    except KeyError:
+        return
+    rows = _XlsxRows(limits.max_rows + 1)
+    inflate(entry, rows, titles[position])
+    _check_span(rows.size, titles[position], name, limits)
+
+
+def _check_span(size: _SheetSize, title: str, name: str, limits: Limits) -> None:
+    rows = max(size.rows, size.last_row)
+    if rows > limits.max_rows + 1:  # the header row is one of them
+        raise InputError(f"Sheet '{title}' of '{name}' has {rows:,} rows, above the {limits.max_rows:,} "
+                         "limit; keep fewer rows, or save it as CSV.")
+    if rows * size.columns > limits.max_cells:
+        raise InputError(f"Sheet '{title}' of '{name}' spans {rows:,} rows by {size.columns:,} columns, "
+                         f"above the {limits.max_cells:,}-cell limit (a cell far from the table stretches "
+                         "the sheet); delete what lies outside the table, or save it as CSV.")
 
 
 def _too_big(name: str, unpacked: int | None, packed: int, limits: Limits) -> InputError:

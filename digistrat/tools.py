@@ -508,7 +508,14 @@ def prepare(frame: pl.DataFrame, header: Header) -> Prepared:
     return Prepared(frame, tuple(options), tuple(missing), tuple(counts), tuple(separators))
 
 
+_NUMBER_OR_NA = r"^(?:[+\-]?\d[\d\s.,]*%?|NA|N/A|n/a|#N/A)$"
+
+
 def _missing_in(column: pl.Series, tool: bool) -> set[str]:
+    if not tool:  # a plain table: only a column of numbers can hold NA codes; its first cells say
+        probe = column.drop_nulls().head(1000)
+        if probe.len() == 0 or not bool(probe.str.contains(_NUMBER_OR_NA).all()):
+            return set()
     candidates = MISSING_CODES if tool else NUMERIC_MISSING_CODES
     codes = set(column.filter(column.is_in(list(candidates))).unique().to_list())
     if tool or not codes:

@@ -470,3 +470,14 @@ def test_read_header_needs_only_the_first_records():
     header = read_header([["Respondent ID", "Q"], ["", "Response"], ["1", "yes"]])
     assert (header.tool, header.rows, header.metadata) == ("surveymonkey", 2, (True, False))
     assert isinstance(ReadReport.__dataclass_fields__["tool"].default, type(None))
+
+
+REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
+
+
+@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="../shared is absent")
+def test_analytics_exports_are_not_taken_for_survey_tools():
+    for path in sorted(REAL_EXPORTS.glob("*.csv")):
+        result = read_table(path)
+        assert (result.report.tool, result.report.header_rows, result.report.missing_cells) == (None, 1, ()), path.name
+        assert all(c.question_id is None for c in result.columns), path.name
