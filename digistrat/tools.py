@@ -139,17 +139,20 @@ def read_header(records: Sequence[Sequence[str]]) -> Header:
     if sum(m is not None for m in ids) * 2 > sum(1 for c in r2 if c):
         return _qualtrics(r0, r1, [m.group(1) if m else "" for m in ids])
     if (r0 and re.fullmatch(r"V\d+", r0[0]) and "ResponseID" in r1) or (
-            "ResponseID" in r0 and "ResponseID" in r1 and "ResponseSet" in r1):
+            "ResponseID" in r0 and "ResponseID" in r1 and "ResponseSet" in r1) or (
+            "responseid" in present and r1[folded.index("responseid")] == "Response ID"):  # ImportId row deleted
         return _qualtrics_legacy(r0, r1)
-    if "respondent id" in present:
-        blank_row = len(rows) > 1 and not r1[folded.index("respondent id")]
+    respondent = next((i for i, c in enumerate(folded) if c in _SM_RESPONDENT), None)
+    if respondent is not None:
+        blank_row = len(rows) > 1 and not r1[respondent]
         return _surveymonkey(r0, r1 if blank_row else None)
     if len(present & _KOBO_MARKS) >= 2:
         hxl = len(rows) > 1 and any(r1) and all(not c or c.startswith("#") for c in r1)
         return _kobo(r0, 2 if hxl else 1)
-    if folded and folded[0] in _GOOGLE_TIMESTAMPS:
+    if r0 and r0[0].casefold() in _GOOGLE_TIMESTAMPS and not r0[0][:1].islower() and _question_like(r0[1:]):
         return _google_forms(r0)
-    if folded[:3] == ["id", "start time", "completion time"]:
+    if folded[:3] in (["id", "start time", "completion time"], ["id", "heure de début", "heure de fin"],
+                      ["id", "startzeit", "fertigstellungszeit"], ["id", "hora de inicio", "hora de finalización"]):
         return _microsoft_forms(r0)
     if _LIME_CODES <= present or _LIME_WORDS <= present:
         return _limesurvey(r0)
@@ -158,6 +161,13 @@ def read_header(records: Sequence[Sequence[str]]) -> Header:
     if "序号" in present and "提交答卷时间" in present:
         return _wenjuanxing(r0)
     return _generic(r0)
+
+
+def _question_like(headers: list[str]) -> bool:
+    """Headers written as questions (words and spaces), not a log's field names ('timestamp,
+    source, referrer'): what tells a Google Forms sheet from any table starting with a time."""
+    filled = [h for h in headers if h]
+    return bool(filled) and 2 * sum(" " in h or h.endswith(("?", ":")) for h in filled) >= len(filled)
 
 
 def _header(tool: str | None, rows: int, names: Sequence[str], qids: Sequence[str | None],
@@ -236,9 +246,17 @@ def _generic(r0: list[str]) -> Header:
 
 # -- SurveyMonkey -----------------------------------------------------------------------
 
-_SM_METADATA = frozenset({"respondent id", "collector id", "start date", "end date", "ip address",
-                          "email address", "first name", "last name"})
-_SM_ANSWER = frozenset({"response", "open-ended response"})
+# English, French, German, Spanish exports
+_SM_RESPONDENT = frozenset({"respondent id", "id du répondant", "befragten-id", "id del encuestado"})
+_SM_METADATA = _SM_RESPONDENT | frozenset({
+    "collector id", "start date", "end date", "ip address", "email address", "first name", "last name",
+    "id du collecteur", "date de début", "date de fin", "adresse ip", "adresse e-mail", "prénom", "nom",
+    "sammler-id", "startdatum", "enddatum", "ip-adresse", "e-mail-adresse", "vorname", "nachname",
+    "id del recopilador", "fecha de inicio", "fecha de finalización", "dirección ip",
+    "dirección de correo electrónico", "nombre", "apellido"})
+_SM_ANSWER = frozenset({"response", "open-ended response", "réponse", "réponse ouverte", "antwort",
+                        "offene antwort", "respuesta", "respuesta abierta"})
+_SM_OPEN = frozenset({"open-ended response", "réponse ouverte", "offene antwort", "respuesta abierta"})
 
 
 def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
@@ -252,7 +270,8 @@ def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
     number = 0
     for start, stop in zip(starts, starts[1:]):
         text = r0[start]
-        if text.casefold() in _SM_METADATA or re.fullmatch(r"(?i)custom data \d+", text):
+        if text.casefold() in _SM_METADATA or re.fullmatch(
+                r"(?i)(custom data|données personnalisées|benutzerdefinierte daten|datos personalizados) \d+", text):
             for i in range(start, stop):
                 meta[i] = True
                 names.append(text if i == start else f"{text} [{r1[i] if r1 else i - start + 1}]")
@@ -265,9 +284,10 @@ def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
             option: str | None = label or None
             if label.casefold() in _SM_ANSWER:
                 option = None
-                if label.casefold() == "open-ended response" and len(span) > 1 and i != start:
+                if label.casefold() in _SM_OPEN and len(span) > 1 and i != start:
                     qid = f"Q{number}_other"
-            elif re.match(r"(?i)other\b.*\bspecify", label):
+            elif re.match(r"(?i)(other\b.*\bspecify|autre\b.*\bpréciser|sonstige|andere\b.*\bangeben|otro\b.*\bespecifique)",
+                          label):
                 qid, option = f"Q{number}_other", None
             qids[i], questions[i], options[i] = qid, text, option
             if len(span) == 1 or option is None:
@@ -280,7 +300,8 @@ def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
 # -- Qualtrics --------------------------------------------------------------------------
 
 _QUALTRICS_SYSTEM = frozenset({
-    "startdate", "enddate", "status", "ipaddress", "progress", "duration", "finished", "recordeddate",
+    "startdate", "enddate", "status", "ipaddress", "progress", "duration", "duration (in seconds)", "finished",
+    "recordeddate",
     "_recordid", "responseid", "responsesetid", "recipientlastname", "recipientfirstname",
     "recipientemail", "externaldatareference", "externalreference", "locationlatitude",
     "locationlongitude", "locationaccuracy", "distributionchannel", "userlanguage", "responseset",
@@ -357,7 +378,8 @@ def _qualtrics_legacy(r0: list[str], r1: list[str]) -> Header:
     bases = Counter(k for k in keys if k is not None)
     keys = [k[:-5] if k and k.endswith("_TEXT") and bases[k[:-5]] == 0 else k for k in keys]
     questions, options = _grouped_texts(width, keys, [r1[i] or r0[i] for i in range(width)])
-    names = [r1[i] if meta[i] and r1[i] else (r0[i] or r1[i]) for i in range(width)]
+    # legacy ids V1…V10 say nothing: those columns take the text row's name (ResponseID, StartDate…)
+    names = [r1[i] if re.fullmatch(r"V\d+", r0[i]) and r1[i] else (r0[i] or r1[i]) for i in range(width)]
     return _header("qualtrics", 2, names, keys, questions, options, meta)
 
 
@@ -375,11 +397,15 @@ def _google_forms(r0: list[str]) -> Header:
 
 
 _MS_METADATA = frozenset({"id", "start time", "completion time", "email", "name", "last modified time",
-                          "total points", "quiz feedback"})
+                          "total points", "quiz feedback", "heure de début", "heure de fin", "adresse de messagerie",
+                          "nom", "heure de la dernière modification", "total des points", "commentaires du questionnaire",
+                          "startzeit", "fertigstellungszeit", "e-mail", "hora de inicio", "hora de finalización",
+                          "correo electrónico", "nombre"})
 
 
 def _microsoft_forms(r0: list[str]) -> Header:
-    meta = [c.casefold() in _MS_METADATA or c.startswith(("Points - ", "Feedback - ")) for c in r0]
+    meta = [c.casefold() in _MS_METADATA or c.startswith(("Points - ", "Feedback - ", "Points – ", "Commentaires – "))
+            for c in r0]
     width = len(r0)
     qids: list[str | None] = [None if m else c for c, m in zip(r0, meta)]
     return _header("microsoft_forms", 1, r0, qids, list(qids), _none(width), meta)

@@ -481,3 +481,34 @@ def test_analytics_exports_are_not_taken_for_survey_tools():
         result = read_table(path)
         assert (result.report.tool, result.report.header_rows, result.report.missing_cells) == (None, 1, ()), path.name
         assert all(c.question_id is None for c in result.columns), path.name
+
+
+def test_a_french_surveymonkey_export():
+    data = ("ID du répondant,ID du collecteur,Date de début,Date de fin,Adresse IP,Adresse e-mail,Prénom,Nom,"
+            "Données personnalisées 1,Quels réseaux utilisez-vous ?,,,Votre taille ?\n"
+            ",,,,,,,,,Facebook,LinkedIn,Autre (veuillez préciser),Réponse\n"
+            "1,7,01/02/2024,01/02/2024,,,,,,Facebook,,,PME\n"
+            "2,7,01/02/2024,01/02/2024,,,,,,,LinkedIn,TikTok,ETI\n").encode()
+    result = read_table(data, file_name="sondage.csv")
+    assert (result.report.tool, result.report.header_rows, result.report.rows) == ("surveymonkey", 2, 2)
+    assert len(result.report.metadata_columns) == 9
+    assert [(c.question_id, c.option) for c in result.columns[9:]] == [
+        ("Q1", "Facebook"), ("Q1", "LinkedIn"), ("Q1_other", None), ("Q2", None)]
+
+
+def test_a_qualtrics_export_whose_importid_row_was_deleted():
+    data = ("StartDate,EndDate,Duration (in seconds),ResponseId,Q1,Q2_1,Q2_2\n"
+            "Start Date,End Date,Duration (in seconds),Response ID,Your size?,Tools - Facebook,Tools - LinkedIn\n"
+            "2024-01-01,2024-01-01,30,R_1,Small,1,\n2024-01-02,2024-01-02,40,R_2,Large,,1\n").encode()
+    result = read_table(data, file_name="q.csv")
+    assert (result.report.tool, result.report.header_rows, result.report.rows) == ("qualtrics", 2, 2)
+    assert result.report.metadata_columns == ("StartDate", "EndDate", "Duration (in seconds)", "ResponseId")
+    assert [(c.question_id, c.question, c.option) for c in result.columns[5:]] == [
+        ("Q2", "Tools", "Facebook"), ("Q2", "Tools", "LinkedIn")]
+
+
+def test_a_log_starting_with_a_timestamp_is_not_a_google_form():
+    data = b"timestamp,source,medium,referrer\n2024-01-01T10:00:00,google,organic,-\n2024-01-01T10:01:00,(direct),(none),-\n"
+    result = read_table(data, file_name="sessions.csv")
+    assert result.report.tool is None
+    assert result.frame["referrer"].to_list() == ["-", "-"]  # not a survey: '-' stays what the log wrote
