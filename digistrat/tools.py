@@ -167,7 +167,7 @@ def _question_like(headers: list[str]) -> bool:
     """Headers written as questions (words and spaces), not a log's field names ('timestamp,
     source, referrer'): what tells a Google Forms sheet from any table starting with a time."""
     filled = [h for h in headers if h]
-    return bool(filled) and 2 * sum(" " in h or h.endswith(("?", ":")) for h in filled) >= len(filled)
+    return bool(filled) and 2 * sum(" " in h or h.endswith(("?", ":", "？", "：")) for h in filled) >= len(filled)
 
 
 def _header(tool: str | None, rows: int, names: Sequence[str], qids: Sequence[str | None],
