@@ -160,6 +160,12 @@ def read_header(records: Sequence[Sequence[str]]) -> Header:
         return _typeform(r0, raw0)
     if "序号" in present and "提交答卷时间" in present:
         return _wenjuanxing(r0)
+    # SurveyMonkey without its metadata columns: 'Response' cells under the questions, option
+    # labels under the blank headers of multi-column questions
+    answers = sum(c.casefold() in _SM_ANSWER for c in r1)
+    continued = sum(1 for top, below in zip(r0, r1) if not top and below)
+    if answers and (continued or 10 * answers >= 3 * sum(1 for c in r1 if c)):
+        return _surveymonkey(r0, r1)
     return _generic(r0)
 
 

@@ -512,3 +512,13 @@ def test_a_log_starting_with_a_timestamp_is_not_a_google_form():
     result = read_table(data, file_name="sessions.csv")
     assert result.report.tool is None
     assert result.frame["referrer"].to_list() == ["-", "-"]  # not a survey: '-' stays what the log wrote
+
+
+def test_surveymonkey_second_row_is_found_without_the_metadata_columns():
+    raw = _raw("surveymonkey_condensed_select_all.csv")
+    trimmed = [row[9:] for row in raw]  # the user deleted Respondent ID … Custom Data 1
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(trimmed)
+    result = read_table(buffer.getvalue().encode(), file_name="trimmed.csv")
+    assert (result.report.tool, result.report.header_rows, result.report.rows) == ("surveymonkey", 2, 12)
+    _header_rows_absent(result, ["Response", "Open-Ended Response"])
