@@ -272,7 +272,7 @@ def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
     questions: list[str | None] = _none(width)
     options: list[str | None] = _none(width)
     meta = [False] * width
-    starts = [i for i, c in enumerate(r0) if c] + [width]
+    starts = sorted({0, *(i for i, c in enumerate(r0) if c)}) + [width]
     number = 0
     for start, stop in zip(starts, starts[1:]):
         text = r0[start]
@@ -295,7 +295,7 @@ def _surveymonkey(r0: list[str], r1: list[str] | None) -> Header:
             elif re.match(r"(?i)(other\b.*\bspecify|autre\b.*\bpréciser|sonstige|andere\b.*\bangeben|otro\b.*\bespecifique)",
                           label):
                 qid, option = f"Q{number}_other", None
-            qids[i], questions[i], options[i] = qid, text, option
+            qids[i], questions[i], options[i] = qid, text or None, option
             if len(span) == 1 or option is None:
                 names.append(text if i == start else f"{text} [{label or i - start + 1}]")
             else:

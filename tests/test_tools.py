@@ -522,3 +522,24 @@ def test_surveymonkey_second_row_is_found_without_the_metadata_columns():
     result = read_table(buffer.getvalue().encode(), file_name="trimmed.csv")
     assert (result.report.tool, result.report.header_rows, result.report.rows) == ("surveymonkey", 2, 12)
     _header_rows_absent(result, ["Response", "Open-Ended Response"])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELLS = st.one_of(st.sampled_from(["", "Response", "Open-Ended Response", "Respondent ID", "Timestamp", "#",
+                                   "_uuid", "_id", '{"ImportId":"QID1_2"}', "Q1[SQ001]", "Q [Row]", "8、(微信)",
+                                   "序号", "提交答卷时间", "N/A", "a/b", "a/b/c", "ID", "Start time",
+                                   "Completion time", "Submit Date (UTC)", "V1", "ResponseID"]),
+                  st.text(max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_read_header_takes_any_records(records):
+    header = read_header(records)
+    width = len(records[0])
+    assert header.rows in (1, 2, 3) and header.rows <= max(len(records), 1) + 2
+    for field in (header.names, header.question_ids, header.questions, header.options, header.metadata):
+        assert len(field) == width
+    assert all(not (meta and qid) for meta, qid in zip(header.metadata, header.question_ids))
