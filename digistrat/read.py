@@ -328,13 +328,13 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, after dec
 
 
 def _mostly_utf8(raw: bytes, final: bool = True) -> bool:
-    """Whether bytes that are not valid UTF-8 are a few damaged ones in UTF-8 text (more valid
-    non-ASCII characters than invalid sequences) rather than another encoding such as cp1252,
-    where accents are single bytes that UTF-8 never accepts."""
+    """Whether bytes that are not valid UTF-8 are a few damaged ones in UTF-8 text (fewer invalid
+    bytes than valid non-ASCII characters) rather than another encoding: cp1252 accents and GBK
+    characters are mostly byte sequences UTF-8 never accepts."""
     text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(raw, final=final)
-    runs = _ESCAPED.findall(text)
-    valid = len(text) - len(text.encode("ascii", "ignore")) - sum(map(len, runs))
-    return 0 < len(runs) < valid
+    invalid = sum(map(len, _ESCAPED.findall(text)))
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    return 0 < invalid < valid
 
 
 _GBK_PAIR = re.compile(rb"[\xa1-\xfe][\xa1-\xfe]")
@@ -345,7 +345,7 @@ def _looks_gbk(raw: bytes, final: bool) -> bool:
     """Chinese GBK text: nearly all its non-ASCII bytes come in pairs from 0xA1-0xFE (GB2312's
     range) and it decodes as GB18030. Windows-1252 accents are lone bytes between ASCII letters."""
     high = len(_HIGH.findall(raw))
-    if high < 4 or 2 * len(_GBK_PAIR.findall(raw)) < 0.9 * high:
+    if high < 8 or 2 * len(_GBK_PAIR.findall(raw)) < 0.9 * high:
         return False
     try:
         codecs.getincrementaldecoder("gb18030")().decode(raw, final=final)

@@ -957,3 +957,14 @@ def test_windows_1252_is_still_windows_1252():
     result = read_table(data, file_name="fr.csv")
     assert result.report.encoding == "cp1252" and result.report.replaced_lines == ()
     assert result.frame["Secteur"].to_list() == ["Commerce de détail", "Santé", "Énergie"]
+
+
+def test_chinese_gbk_text_is_not_taken_for_damaged_utf8():
+    """Some GBK byte pairs happen to be valid UTF-8: the file must still read as GB18030."""
+    draw = random.Random(1)
+    text = "问卷调查结果显示我们的客户对社交媒体营销的投资回报感到满意但是仍然希望看到更多的案例和数据支持"
+    rows = [[i, "".join(draw.sample(text, 20))] for i in range(3000)]
+    data = csv_text(["序号", "意见"], rows).encode("gb18030")
+    result = read_table(data, file_name="意见.csv")
+    assert result.report.encoding == "gb18030" and result.report.replaced_lines == ()
+    assert result.frame["意见"].to_list() == [r[1] for r in rows]

@@ -543,3 +543,17 @@ def test_read_header_takes_any_records(records):
     for field in (header.names, header.question_ids, header.questions, header.options, header.metadata):
         assert len(field) == width
     assert all(not (meta and qid) for meta, qid in zip(header.metadata, header.question_ids))
+
+
+def test_a_compressed_spss_file_is_measured_from_its_zlib_trailer(tmp_path, monkeypatch):
+    import pyreadstat
+
+    path = tmp_path / "big.zsav"
+    pyreadstat.write_sav(pl.DataFrame({"a": list(range(50_000)), "b": [1.5] * 50_000}), path, compress=True)
+    data = path.read_bytes()
+    assert len(data) < 100_000
+    monkeypatch.setattr(pyreadstat, "read_sav", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    with pytest.raises(InputError) as caught:
+        read_table(data, file_name="big.zsav", limits=Limits(max_unpacked_bytes=1024 * 1024))
+    message = str(caught.value)
+    assert message.startswith("'big.zsav' expands to 1.1 MB (0.1 MB as uploaded), above the 1.0 MB limit")
