@@ -1,9 +1,14 @@
-"""Read one data file (CSV, GA4 or Matomo export, Excel workbook, Parquet) into a polars frame.
+"""Read one data file into a polars frame: CSV (GA4, Matomo and survey-tool exports), Excel
+and OpenDocument workbooks, Parquet, SPSS / Stata / SAS files.
 
-Every dataset, bundled or uploaded, enters through `read_table`. It sniffs the first 64 KB
-(encoding, separator, decimal mark, comment preamble, tables), parses the body once with
-polars, types the columns with vectorised string expressions, and reports what it saw.
-Anything unusable raises `InputError` with a sentence a person can act on.
+Every dataset, bundled or uploaded, enters through `read_table`. For text it sniffs the first
+64 KB (encoding, separator, decimal mark, comment preamble, tables; the whole header line however
+long), parses the body once with polars, types the columns with vectorised string expressions,
+and reports what it saw. Survey-tool exports (`digistrat.tools`) lose their extra header rows and
+missing-value codes, and each column is described (`ColumnInfo`) so that columns of one question
+can be read as one. Zip containers (xlsx, ods) and compressed SPSS files are measured before any
+parser opens them (`Limits`). Anything unusable raises `InputError` with a sentence a person can
+act on.
 """
 
 from __future__ import annotations
@@ -11,21 +16,33 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import html
 import io
 import re
+import struct
+import zipfile
+import zlib
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from itertools import repeat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from digistrat import tools
 from digistrat.errors import InputError
+from digistrat.tools import ColumnInfo, MultiSet
+
+__all__ = ["ColumnInfo", "Limits", "MultiSet", "ReadReport", "ReadResult", "TableInfo", "describe", "read_table"]
 
 SNIFF_BYTES = 64 * 1024
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+STAT_SUFFIXES = {".sav": "spss", ".zsav": "spss", ".por": "spss", ".dta": "stata", ".sas7bdat": "sas",
+                 ".xpt": "sas"}
 SAMPLE_RECORDS = 2000
 PROBE_VALUES = 1000
 
@@ -40,6 +57,9 @@ MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
+    (b"$FL2", "an SPSS (.sav) file"),
+    (b"$FL3", "a compressed SPSS (.zsav) file"),
+    (b"<stata_dta>", "a Stata (.dta) file"),
 )
 
 # Spaces used as thousands marks: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
@@ -59,8 +79,28 @@ META_LINES = ("all users", "tous les utilisateurs")
 
 @dataclass(frozen=True)
 class Limits:
+    """What one file may hold; checked before the work that would exceed it.
+
+    max_bytes: size of the file as uploaded (200 MB).
+    max_rows: data rows (20 million); text is parsed no further than one row past it.
+    max_columns: columns of a table (16,384, Excel's own maximum).
+    max_unpacked_bytes: what a zip container (xlsx, xlsm, ods…) or a compressed SPSS file
+        expands to, all parts together (512 MB); measured by inflating it here, not trusted
+        from the sizes the file declares.
+    max_zip_entries: parts of a zip container (10,000).
+    max_zip_ratio: how many times larger than its compressed bytes one part may grow (100);
+        real workbooks stay below 20, zip bombs go far beyond. Parts under 16 MB are exempt.
+    max_cells: cells in the range a workbook sheet spans, rows × columns (50 million): a
+        sheet with one cell at A1 and one at XFD1048576 spans 17 billion.
+    """
+
     max_bytes: int = 200 * 1024 * 1024
     max_rows: int = 20_000_000
+    max_columns: int = 16_384
+    max_unpacked_bytes: int = 512 * 1024 * 1024
+    max_zip_entries: int = 10_000
+    max_zip_ratio: int = 100
+    max_cells: int = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -91,29 +131,25 @@ class ReadReport:
     percent_columns: tuple[str, ...]
     notes: tuple[str, ...]
     dropped_lines: tuple[int, ...] = ()  # file lines (sheet rows) left out: total rows
-    tool: str | None = None  # the survey tool that wrote the file, when recognised
-    header_rows: int = 1
-    declared_weight: str | None = None  # a weight variable the file declares (SPSS, Stata)
-    metadata_columns: tuple[str, ...] = ()  # written by the survey tool, never answers
+    tool: str | None = None              # the survey tool that wrote the file (tools.TOOL_NAMES), None for a plain table
+    header_rows: int = 1                 # rows of header the tool wrote (2 for SurveyMonkey, 3 for current Qualtrics)
+    declared_weight: str | None = None   # the weight variable an SPSS or Stata file declares
+    multi_sets: tuple[MultiSet, ...] = ()  # SPSS multiple-response sets
+    metadata_columns: tuple[str, ...] = ()  # the tool's metadata (Respondent ID, StartDate, _uuid, 序号…)
+    missing_cells: tuple[tuple[str, int], ...] = ()  # (column, cells of missing-value codes turned to null)
+    replaced_lines: tuple[int, ...] = ()  # file lines whose bytes were not UTF-8 and were replaced by U+FFFD
 
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    """What the file says of one column beyond its name (survey tools' question structure)."""
-
-    name: str
-    question_id: str | None = None  # the same for every column of one logical question
-    question: str | None = None  # the question's text as the tool wrote it
-    option: str | None = None  # the option / sub-question this column stands for
-    value_labels: tuple[tuple[str, str], ...] = ()  # code -> label, already applied to the values
-    missing: tuple[str, ...] = ()  # values that meant "missing" here and were turned to null
 
 
 @dataclass(frozen=True)
 class ReadResult:
     frame: pl.DataFrame
     report: ReadReport
-    columns: tuple[ColumnInfo, ...] = ()  # one per frame column when the file says more than names
+    columns: tuple[ColumnInfo, ...] = ()  # one per frame column, in order (plain entries when nothing is known)
+
+    def __post_init__(self) -> None:
+        if not self.columns:  # a table nothing is known about: each column its own
+            object.__setattr__(self, "columns", tuple(ColumnInfo(n, None, None, None) for n in self.frame.columns))
 
 
 # ----------------------------------------------------------------------------------------
@@ -136,6 +172,8 @@ def read_table(
         return _read_excel(data if data is not None else path, name, sheet, limits)
     if kind == "parquet":
         return _read_parquet(data if data is not None else path, name, limits)
+    if kind in ("spss", "stata", "sas"):
+        return _read_stat(data if data is not None else _read_path(path, name), name, kind, limits)
     return _CsvReader(data, path, name, head, limits).read(table)
 
 
@@ -143,6 +181,13 @@ def describe(report: ReadReport) -> list[str]:
     """The detection as short English sentences, for the CLI."""
     lines = [f"{report.file_name}: {report.format.upper()} with {report.rows:,} rows "
              f"and {len(report.columns)} columns."]
+    if report.tool:
+        rows = f"{report.header_rows} header row{'s' if report.header_rows != 1 else ''}, " \
+            if report.format in ("csv", "xlsx") else ""
+        weight = f", weight '{report.declared_weight}' declared" if report.declared_weight else ""
+        kind = "export" if report.format in ("csv", "xlsx") else "file"
+        lines.append(f"{tools.TOOL_NAMES[report.tool]} {kind}, {rows}{report.rows:,} "
+                     f"respondent{'s' if report.rows != 1 else ''}{weight}.")
     if report.format == "csv":
         lines.append(f"Encoding {report.encoding}; separator {SEPARATOR_NAMES.get(report.separator or ',', report.separator)}"
                      f"; decimal mark {_mark_words(report.decimal)}; thousands mark {_mark_words(report.thousands)}.")
@@ -195,7 +240,7 @@ def _open_source(source: bytes | str | Path, file_name: str | None,
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / (1024 * 1024):,.1f} MB"
 
 
 def _read_head(path: Path) -> bytes:
@@ -209,11 +254,17 @@ def _file_kind(name: str, head: bytes) -> str:
         return "xlsx"
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
+    if suffix in STAT_SUFFIXES:
+        return STAT_SUFFIXES[suffix]
     if not suffix:  # no name to go by: trust the magic number
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return "xlsx"
         if head.startswith(b"PAR1"):
             return "parquet"
+        if head.startswith((b"$FL2", b"$FL3")):
+            return "spss"
+        if head.startswith(b"<stata_dta>"):
+            return "stata"
     return "csv"
 
 
@@ -227,6 +278,7 @@ class _Encoding:
     codec: str         # Python codec that decodes the bytes after the BOM
     bom: int           # BOM length in bytes
     note: str | None
+    damaged: bool = False  # UTF-8 but for a few bytes: decoded with those bytes replaced
 
 
 def _sniff_encoding(head: bytes, complete: bool, name: str) -> _Encoding:
@@ -251,13 +303,62 @@ def _sniff_encoding(head: bytes, complete: bool, name: str) -> _Encoding:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
         return _Encoding("utf-8", "utf-8", 0, None)
     except UnicodeDecodeError:
-        pass
+        if _mostly_utf8(head, complete):
+            return _Encoding("utf-8", "utf-8", 0, None, damaged=True)
+    if _looks_gbk(head, complete):
+        return _Encoding("gb18030", "gb18030", 0, "The file is Chinese text in GBK / GB18030 (the encoding of "
+                         "Chinese Excel and of Wenjuanxing downloads), not UTF-8.")
     try:
         head.decode("cp1252")
         return _Encoding("cp1252", "cp1252", 0, "The file is not UTF-8; read it as Windows-1252 "
                          "(the encoding of French Excel 'CSV (séparateur: point-virgule)').")
     except UnicodeDecodeError:
         return _Encoding("latin-1", "latin-1", 0, "The file is neither UTF-8 nor Windows-1252; read it as Latin-1.")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, after decoding with surrogateescape
+
+
+def _mostly_utf8(raw: bytes, final: bool = True) -> bool:
+    """Whether bytes that are not valid UTF-8 are a few damaged ones in UTF-8 text (fewer invalid
+    bytes than valid non-ASCII characters) rather than another encoding: cp1252 accents and GBK
+    characters are mostly byte sequences UTF-8 never accepts."""
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(raw, final=final)
+    invalid = sum(map(len, _ESCAPED.findall(text)))
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    return 0 < invalid < valid
+
+
+_GBK_PAIR = re.compile(rb"[\xa1-\xfe][\xa1-\xfe]")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _looks_gbk(raw: bytes, final: bool) -> bool:
+    """Chinese GBK text: nearly all its non-ASCII bytes come in pairs from 0xA1-0xFE (GB2312's
+    range) and it decodes as GB18030. Windows-1252 accents are lone bytes between ASCII letters."""
+    high = len(_HIGH.findall(raw))
+    if high < 8 or 2 * len(_GBK_PAIR.findall(raw)) < 0.9 * high:
+        return False
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(raw, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _repaired_utf8(raw: bytes) -> tuple[str, list[int], int]:
+    """(text with each invalid sequence replaced by U+FFFD, the 1-based lines that held one,
+    the number of sequences replaced)."""
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    lines: list[int] = []
+    line, counted, count = 1, 0, 0
+    for match in _ESCAPED.finditer(escaped):
+        count += 1
+        line += escaped.count("\n", counted, match.start())
+        counted = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return raw.decode("utf-8", errors="replace"), lines, count
 
 
 def _bomless_utf16(head: bytes) -> str | None:
@@ -515,23 +616,35 @@ def _number_marks(cells: list[str], sep: str) -> tuple[str | None, str | None]:
 
 
 def _clean_names(raw: list[str]) -> tuple[list[str], list[str]]:
+    """Unique one-line names (HTML and line breaks out); notes say what was renamed, one
+    sentence per kind beyond three (a Typeform export repeats a header per option)."""
     names: list[str] = []
-    notes: list[str] = []
+    unnamed: list[str] = []
+    repeated: list[str] = []
     used: set[str] = set()
     for position, original in enumerate(raw, start=1):
-        name = original.replace("\ufeff", "").strip()
+        name = tools.one_line(original)
         if not name:
             name = f"column_{position}"
-            notes.append(f"Column {position} has no header; it is named '{name}'.")
+            unnamed.append(f"Column {position} has no header; it is named '{name}'.")
         if name in used:
             suffix = 2
             while f"{name}_{suffix}" in used:
                 suffix += 1
-            notes.append(f"Header '{name}' appears twice; the later column is named '{name}_{suffix}'.")
+            repeated.append(f"Header '{_short(name)}' appears twice; the later column is named "
+                            f"'{_short(name)}_{suffix}'.")
             name = f"{name}_{suffix}"
         used.add(name)
         names.append(name)
+    notes = unnamed if len(unnamed) <= 3 else [f"{len(unnamed)} columns have no header; they are named "
+                                               "'column_' and their position."]
+    notes += repeated if len(repeated) <= 3 else [f"{len(repeated)} headers repeat an earlier one; the later "
+                                                  "columns get '_2', '_3'… after the name."]
     return names, notes
+
+
+def _short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 _PLAIN_INT = re.compile(r"-?(?:0|[1-9]\d{0,17})")
@@ -893,6 +1006,13 @@ class _CsvReader:
         self.notes: list[str] = []
         self.summaries: list[TableInfo] = []
         self.commented = False  # starts with '#' lines (GA4, UA): rows may leave trailing cells out
+        self.replaced_lines: tuple[int, ...] = ()
+        self.header_records: list[list[str]] = []  # the header rows of the table being read
+
+    @property
+    def extra_header_rows(self) -> int:
+        """Header rows after the first (a survey tool's question texts, ImportIds…)."""
+        return max(len(self.header_records) - 1, 0)
 
     # -- bytes in UTF-8 -------------------------------------------------------------------
 
@@ -905,13 +1025,18 @@ class _CsvReader:
                 raise InputError(f"The file '{self.name}' cannot be read; check it and try again.") from None
         return self.data
 
-    def _utf8_body(self, encoding: _Encoding) -> bytes | Path:
-        """The body as UTF-8 bytes, or the path itself when polars can read the file as it is."""
-        if encoding.codec == "utf-8":
+    def _utf8_body(self, encoding: _Encoding) -> tuple[bytes | Path, _Encoding]:
+        """The body as UTF-8 bytes, or the path itself when polars can read the file as it is;
+        and the encoding, which decoding the whole file may have changed."""
+        if encoding.codec == "utf-8" and not encoding.damaged:
             if self.data is None and self.path is not None:
-                return self.path
-            return self.data[encoding.bom:] if encoding.bom else self.data  # type: ignore[index]
-        return self._decode_all(encoding.codec, encoding.bom)[0]
+                return self.path, encoding
+            return (self.data[encoding.bom:] if encoding.bom else self.data), encoding  # type: ignore[index]
+        body, codec = self._decode_all(encoding.codec, encoding.bom)
+        if codec != encoding.codec and not codec.startswith("utf-16"):
+            encoding = _Encoding(codec, codec, 0, None)
+            self.notes.append(f"The file is not UTF-8; read it as {codec}.")
+        return body, encoding
 
     def _decode_all(self, codec: str, bom: int) -> tuple[bytes, str]:
         """Decode everything after the BOM and re-encode as UTF-8; returns (bytes, codec used)."""
@@ -922,12 +1047,25 @@ class _CsvReader:
             if codec.startswith("utf-16"):
                 raise InputError(f"'{self.name}' announces UTF-16 text but is cut or damaged; "
                                  "export it again.") from None
+            if codec == "utf-8" and _mostly_utf8(raw):
+                return self._repair(raw), "utf-8"
             try:
                 codec, text = "cp1252", raw.decode("cp1252")
             except UnicodeDecodeError:
                 codec, text = "latin-1", raw.decode("latin-1")
         _refuse_binary_text(text[:SNIFF_BYTES], self.name)
         return text.encode("utf-8"), codec
+
+    def _repair(self, raw: bytes) -> bytes:
+        """UTF-8 text with a few invalid bytes: replace them, say on which lines."""
+        text, lines, count = _repaired_utf8(raw)
+        self.replaced_lines = tuple(lines[:1000])
+        shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        self.notes.append(f"{count} byte sequence{'s are' if count > 1 else ' is'} not valid UTF-8 "
+                          f"(line{'s' if len(lines) > 1 else ''} {shown}); "
+                          f"{'they were' if count > 1 else 'it was'} replaced by '\ufffd' and the "
+                          "file read as UTF-8.")
+        return text.encode("utf-8")
 
     # -- main -----------------------------------------------------------------------------
 
@@ -938,7 +1076,7 @@ class _CsvReader:
             self.notes.append(encoding.note)
         head_text = self.head[encoding.bom:].decode(encoding.codec, errors="replace")
         _refuse_binary_text(head_text, self.name)
-        body = self._utf8_body(encoding)
+        body, encoding = self._utf8_body(encoding)
 
         if "\n" not in head_text and "\r" in head_text:  # classic Mac line ends
             text = (body.read_bytes() if isinstance(body, Path) else body).decode("utf-8", errors="replace")
@@ -960,7 +1098,8 @@ class _CsvReader:
             del self.notes[first_notes:]
             body, codec = self._decode_all("utf-8", encoding.bom)
             encoding = _Encoding(codec, codec, 0, None)
-            self.notes.append(f"The file is not valid UTF-8 beyond its first 64 KB; read it as {codec}.")
+            if codec != "utf-8":
+                self.notes.append(f"The file is not valid UTF-8 beyond its first 64 KB; read it as {codec}.")
             tables = _find_tables(body) if tables is not None else None
             return self._read_tables(body, encoding, tables, table)
 
@@ -1029,9 +1168,9 @@ class _CsvReader:
                 self.notes.append(f"Skipped {len(preamble)} comment lines before the header "
                                   "(Google Analytics export).")
 
-        sample_bytes = region[:SNIFF_BYTES] if isinstance(region, bytes) else _utf8_head(region, encoding)
+        sample_bytes, whole = self._sample(region, encoding)
         sample = sample_bytes.decode("utf-8", errors="replace")
-        if isinstance(region, Path) or len(region) > SNIFF_BYTES:
+        if not whole:
             sample = sample[: sample.rfind("\n") + 1] or sample  # drop the cut line
         if skip is None:  # single table: skip leading blank lines
             stripped = sample.lstrip("\ufeff \t\r\n")
@@ -1046,12 +1185,18 @@ class _CsvReader:
         if not records:
             raise InputError(f"The header on line {header_line} of '{self.name}' cannot be read (a quote "
                              "is opened but never closed); fix that line and try again.")
-        names, name_notes = _clean_names(records[0])
+        if len(records[0]) > self.limits.max_columns:
+            raise InputError(f"The header of '{self.name}' (line {header_line}) has {len(records[0]):,} columns, "
+                             f"above the {self.limits.max_columns:,} limit; export fewer columns, or split the file.")
+        header = tools.read_header(records[:4])
+        self.header_records = records[:header.rows]
+        names, name_notes = _clean_names(list(header.names))
         self.notes.extend(name_notes)
-        cells = [field for record in records[1:] for field in record]
+        body_records = records[header.rows:]
+        cells = [field for record in body_records for field in record]
         decimal, thousands = _number_marks(cells, sep)
         width = len(names)
-        columns = [[r[i] for r in records[1:] if i < len(r) and r[i] != ""] for i in range(width)]
+        columns = [[r[i] for r in body_records if i < len(r) and r[i] != ""] for i in range(width)]
         plan = [_fast_dtype(n, v, decimal, sep) for n, v in zip(names, columns)]
 
         tolerant = bool(preamble) or self.commented
@@ -1078,7 +1223,9 @@ class _CsvReader:
                              (", or choose another table." if tables and len(tables) > 1 else "."))
 
         blanks = _blank_edges(region)
-        columns = (frame if blanks == "none" else _stripped(frame, spaces_only=blanks == "spaces")).get_columns()
+        prepared = tools.prepare(frame if blanks == "none" else _stripped(frame, spaces_only=blanks == "spaces"),
+                                 header)
+        columns = prepared.frame.get_columns()
         texts = [c for c in columns if c.dtype == pl.String]
         results = dict(zip((c.name for c in texts), _type_columns(texts, decimal)))
         percent_columns, seen_thousands = [], []
@@ -1105,13 +1252,36 @@ class _CsvReader:
             self.notes.append("Percentages are read as points (54,75 % becomes 54.75): "
                               + ", ".join(percent_columns) + ".")
 
+        self.notes.extend(_survey_notes(header, prepared))
         infos = self._table_infos(tables, index, tuple(frame.columns), frame.height, header_line or 1)
         report = ReadReport(
             file_name=self.name, format="csv", encoding=encoding.name, separator=sep, decimal=decimal,
             thousands=thousands, header_line=header_line, preamble=tuple(preamble), tables=infos,
             table_index=index, sheets=(), sheet=None, rows=frame.height, columns=tuple(frame.columns),
-            percent_columns=tuple(percent_columns), notes=tuple(self.notes), dropped_lines=dropped)
-        return ReadResult(frame, report)
+            percent_columns=tuple(percent_columns), notes=tuple(self.notes), dropped_lines=dropped,
+            **_survey_fields(header, prepared, frame.columns), replaced_lines=self.replaced_lines)
+        return ReadResult(frame, report, _column_infos(frame.columns, header, prepared))
+
+    def _sample(self, region: bytes | Path, encoding: _Encoding) -> tuple[bytes, bool]:
+        """(the region's first bytes, whether they are all of it): 64 KB, or the whole first
+        record and 64 KB after it when the header line is longer."""
+        size = SNIFF_BYTES
+        while True:
+            chunk, whole = self._region_head(region, encoding, size)
+            end = _record_end(chunk)
+            if whole or end is not None:
+                break
+            size *= 4
+        if not whole and end is not None and end + SNIFF_BYTES > size:
+            chunk, whole = self._region_head(region, encoding, end + SNIFF_BYTES)
+        return chunk, whole
+
+    def _region_head(self, region: bytes | Path, encoding: _Encoding, size: int) -> tuple[bytes, bool]:
+        if isinstance(region, bytes):
+            return region[:size], size >= len(region)
+        with region.open("rb") as handle:
+            chunk = handle.read(size + encoding.bom)[encoding.bom:]
+        return chunk, len(chunk) < size
 
     def _last_row_line(self, region: bytes | Path, sep: str, row: tuple[object, ...], first_line: int) -> int:
         """File line where the last row starts: newlines before the region's last non-blank
@@ -1130,6 +1300,7 @@ class _CsvReader:
             return pl.read_csv(
                 region, has_header=True, separator=sep, quote_char=quote, skip_lines=skip,
                 new_columns=names, infer_schema=False, schema_overrides=plan,
+                skip_rows_after_header=self.extra_header_rows,
                 n_rows=self.limits.max_rows + 1, decimal_comma=decimal_comma,
                 truncate_ragged_lines=False, raise_if_empty=False, encoding="utf8")
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:
@@ -1181,13 +1352,13 @@ class _CsvReader:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
         previous = 0
         short = 0
-        first = True
+        header_rows = 1 + self.extra_header_rows
         try:
             for record in reader:
                 start = previous + 1
                 previous = reader.line_num
-                if first:
-                    first = False
+                if header_rows:
+                    header_rows -= 1
                     continue
                 if not record or not any(field.strip() for field in record):
                     continue
@@ -1216,8 +1387,9 @@ class _CsvReader:
         width = len(names)
         if width > 1:
             raw = self._whole() if isinstance(region, Path) else region
-            expected = (1 + frame.height) * (width - 1)
-            inside = sum(name.count(sep) for name in names) + sum(
+            headers = self.header_records or [names]
+            expected = sum(len(r) - 1 for r in headers) + frame.height * (width - 1)
+            inside = sum(cell.count(sep) for r in headers for cell in r) + sum(
                 int(c.str.count_matches(sep, literal=True).sum()) for c in frame.get_columns()
                 if c.dtype == pl.String)
             if raw.count(sep.encode("utf-8")) - inside != expected:
@@ -1289,9 +1461,47 @@ class _LateTables(Exception):
         self.body, self.tables = body, tables
 
 
-def _utf8_head(path: Path, encoding: _Encoding) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(SNIFF_BYTES + encoding.bom)[encoding.bom:]
+def _record_end(chunk: bytes) -> int | None:
+    """Offset of the newline that ends the first record (after leading blank lines), or None
+    when the chunk ends first. A newline inside quotes is part of the record."""
+    start = len(chunk) - len(chunk.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    pos = chunk.find(b"\n", start)
+    quotes = chunk.count(b'"', start, pos) if pos >= 0 else 0
+    while pos >= 0 and quotes % 2:
+        following = chunk.find(b"\n", pos + 1)
+        if following < 0:
+            return None
+        quotes += chunk.count(b'"', pos, following)
+        pos = following
+    return pos if pos >= 0 else None
+
+
+def _column_infos(names: list[str], header: tools.Header, prepared: tools.Prepared) -> tuple[ColumnInfo, ...]:
+    return tuple(ColumnInfo(name, header.question_ids[i], header.questions[i], prepared.options[i],
+                            (), prepared.missing[i], prepared.separators[i]) for i, name in enumerate(names))
+
+
+def _survey_fields(header: tools.Header, prepared: tools.Prepared, names: list[str]) -> dict[str, object]:
+    """The report fields a survey-tool export fills."""
+    return {"tool": header.tool, "header_rows": header.rows,
+            "metadata_columns": tuple(n for n, meta in zip(names, header.metadata) if meta),
+            "missing_cells": prepared.missing_counts}
+
+
+def _survey_notes(header: tools.Header, prepared: tools.Prepared) -> list[str]:
+    notes = []
+    if header.tool and header.rows > 1:
+        notes.append(f"{tools.TOOL_NAMES[header.tool]} export: the {header.rows} header rows are read as "
+                     "column names and question texts, not as respondents.")
+    elif header.tool:
+        notes.append(f"{tools.TOOL_NAMES[header.tool]} export.")
+    if prepared.missing_counts:
+        codes = sorted({code for codes in prepared.missing for code in codes})
+        shown = ", ".join(f"{n:,} in '{_short(c, 40)}'" for c, n in prepared.missing_counts[:3])
+        more = f" and {len(prepared.missing_counts) - 3} more columns" if len(prepared.missing_counts) > 3 else ""
+        notes.append(f"Cells meaning 'no answer' ({', '.join(repr(c) for c in codes)}) are left empty: "
+                     f"{shown}{more}.")
+    return notes
 
 
 # ----------------------------------------------------------------------------------------
@@ -1305,6 +1515,8 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     import fastexcel  # the engine polars.read_excel uses; also lists the sheets
 
     raw = source if isinstance(source, bytes) else _read_path(source, name)
+    if raw.startswith(b"PK\x03\x04"):  # xlsx, xlsm, ods: measured before fastexcel opens them
+        _check_container(raw, name, sheet, limits)
     try:
         workbook = fastexcel.read_excel(raw)
         sheets = tuple(workbook.sheet_names)
@@ -1327,13 +1539,19 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     header, preamble = _excel_header(rows)
     if header is None:
         raise InputError(f"Sheet '{title}' of '{name}' is empty; choose another sheet: {', '.join(sheets)}.")
-    empty = {j for j in range(probe.width) if not any(row[j] for row in rows[header + 1:])}
+    if len(rows[header]) > limits.max_columns:
+        raise InputError(f"Sheet '{title}' of '{name}' has {len(rows[header]):,} columns, above the "
+                         f"{limits.max_columns:,} limit; keep fewer columns.")
+    layout = tools.read_header(rows[header:header + 4])
+    extra = layout.rows - 1  # a survey tool's question texts or ImportIds under the header
+    empty = {j for j in range(probe.width) if not any(row[j] for row in rows[header + 1 + extra:])}
     try:
-        frame = workbook.load_sheet(position, header_row=header, schema_sample_rows=None,
+        frame = workbook.load_sheet(position, header_row=header, skip_rows=extra or None, schema_sample_rows=None,
+                                    n_rows=limits.max_rows + 1,
                                     dtypes={j: "string" for j in empty} or None).to_polars()
     except Exception:
         raise damaged from None
-    raw_names = (rows[header] + [""] * frame.width)[:frame.width]
+    raw_names = (list(layout.names) + [""] * frame.width)[:frame.width]
     names, notes = _clean_names(raw_names)
     frame = frame.rename(dict(zip(frame.columns, names)))
     if header:
@@ -1348,7 +1566,7 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
     if filled.len() == 0:
         raise InputError(f"Sheet '{title}' of '{name}' has a header (row {header + 1}) but no data rows; "
                          "add data or choose another sheet.")
-    last_row = header + 2 + int(filled[-1])  # sheet row of the last data row
+    last_row = header + 2 + extra + int(filled[-1])  # sheet row of the last data row
     if filled.len() < frame.height:
         frame = frame.filter(~blank)
         skipped = int(filled[-1]) + 1 - filled.len()  # blank rows between data rows
@@ -1358,7 +1576,8 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
         raise InputError(f"Sheet '{title}' of '{name}' has {frame.height:,} rows, above the "
                          f"{limits.max_rows:,} limit; keep fewer rows.")
 
-    columns = _stripped(frame).get_columns()
+    prepared = tools.prepare(_stripped(frame), layout)
+    columns = prepared.frame.get_columns()
     texts = [c for c in columns if c.dtype == pl.String]
     results = dict(zip((c.name for c in texts), _type_columns(texts, None)))
     percent_columns = [n for n, r in results.items() if r.percent]
@@ -1371,12 +1590,273 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
         dropped = (last_row,)
         notes.extend(filter(None, [note, f"Row {last_row} is a total row (the sums of the rows above); "
                                          "left out so nothing is counted twice."]))
+    notes.extend(_survey_notes(layout, prepared))
     report = ReadReport(
         file_name=name, format="xlsx", encoding=None, separator=None, decimal=None, thousands=None,
         header_line=header + 1, preamble=tuple(preamble), tables=(), table_index=0, sheets=sheets,
         sheet=title, rows=frame.height, columns=tuple(frame.columns), percent_columns=tuple(percent_columns),
-        notes=tuple(notes), dropped_lines=dropped)
-    return ReadResult(frame, report)
+        notes=tuple(notes), dropped_lines=dropped, **_survey_fields(layout, prepared, frame.columns))
+    return ReadResult(frame, report, _column_infos(frame.columns, layout, prepared))
+
+
+# ----------------------------------------------------------------------------------------
+# Zip containers (xlsx, xlsm, ods…): measured before a parser opens them
+
+
+ZIP_PART_EXEMPT = 16 * 1024 * 1024  # parts smaller than this may have any compression ratio
+INFLATE_CHUNK = 1 << 20
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
+_WIDE_REF = re.compile(rb"\sr=\"([A-Z]{2,3})\d")  # cell references from column AA on (rows have digits)
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*)>")
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+@dataclass
+class _SheetSize:
+    """What a sheet's XML holds, counted while it is inflated."""
+
+    rows: int = 0       # rows that hold cells
+    last_row: int = 0   # the highest row number a row claims (xlsx 'r' attribute)
+    columns: int = 0    # the widest row, up to its last cell
+
+
+class _XlsxRows:
+    """Counts an xlsx sheet's rows chunk by chunk, at C speed (no Python loop per row): rows are
+    the '</row>' closings, the height is the last row's number, the width the widest cell
+    reference (columns AA and beyond; A-Z count as 26) or, where cells carry no reference, the
+    most cells in one row."""
+
+    def __init__(self, stop: int) -> None:
+        self.size = _SheetSize()
+        self.stop = stop  # past this many rows, counting stops (_TooManyRows)
+        self.carry = b""
+        self.closing = b"</row>"
+        self.referenced: bool | None = None  # whether cells carry 'r' references (decided on the first rows)
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk
+        if not self.size.rows and b"<x:row" in data:  # .NET's Open XML SDK writes prefixed tags
+            self.closing = b"</x:row>"
+        cut = data.rfind(self.closing)
+        if cut < 0:
+            self.carry = data
+            return
+        done, self.carry = data[:cut], data[cut + len(self.closing):]
+        self.size.rows += done.count(self.closing) + 1
+        last = _ROW_REF.search(done, max(0, done.rfind(b"<" + self.closing[2:-1])))
+        if last:
+            self.size.last_row = max(self.size.last_row, int(last.group(1)))
+        if max(self.size.rows, self.size.last_row) > self.stop:
+            raise _TooManyRows
+        if self.referenced is None:
+            self.referenced = _CELL_REF.search(done) is not None
+        if self.referenced:
+            wide = set(_WIDE_REF.findall(done))
+            width = max((_column_number(ref) for ref in wide), default=0)
+            self.size.columns = max(self.size.columns, width or 26)
+        else:
+            pieces = done.split(self.closing)
+            self.size.columns = max(self.size.columns, max(map(bytes.count, pieces, repeat(b"<c"))))
+
+
+class _OdsRows:
+    """Counts an OpenDocument sheet's rows: a row or cell may stand for many ('repeated'), which
+    counts only when it holds a value (trailing blank rows and cells are written that way)."""
+
+    def __init__(self, stop: int) -> None:
+        self.size = _SheetSize()
+        self.stop = stop  # past this many rows (all sheets together), counting stops (_TooManyRows)
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk
+        cut = data.rfind(b"</table:table-row>")
+        if cut < 0:
+            self.carry = data
+            return
+        done, self.carry = data[:cut], data[cut + len(b"</table:table-row>"):]
+        for piece in done.split(b"</table:table-row>"):
+            if b"office:value-type" not in piece:
+                continue
+            start = piece.rfind(b"<table:table-row")
+            repeated = _ODS_ROWS_REPEATED.search(piece, start) if start >= 0 else None
+            self.size.rows += int(repeated.group(1)) if repeated else 1
+            position = width = 0
+            for cell in _ODS_CELL.finditer(piece, max(start, 0)):
+                columns = _ODS_COLUMNS_REPEATED.search(cell.group(1))
+                position += int(columns.group(1)) if columns else 1
+                if b"office:value-type" in cell.group(1):
+                    width = position
+            self.size.columns = max(self.size.columns, width)
+        self.size.last_row = self.size.rows
+        if self.size.rows > self.stop and self.size.rows * self.size.columns > 0:
+            raise _TooManyRows
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+class _TooManyRows(Exception):
+    """A sheet being inflated went past the row limit: counting stops there."""
+
+
+def _check_container(raw: bytes, name: str, sheet: str | int | None, limits: Limits) -> None:
+    """Refuse a zip container (xlsx, xlsm, ods) that would take more than the limits, before
+    fastexcel opens it: parts, declared sizes and ratios first; then what a parser reads (every
+    part but the sheets, and the sheet asked for) is inflated here, counting real bytes (a bomb
+    may declare small sizes), and the sheet's rows while they stream, stopping past the limit;
+    last, the span of its cells (rows × columns)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError(f"'{name}' cannot be opened as a workbook (its zip structure is damaged); "
+                         "open it in Excel, save it again, and retry.") from None
+    if len(entries) > limits.max_zip_entries:
+        raise InputError(f"'{name}' holds {len(entries):,} parts, above the {limits.max_zip_entries:,} a "
+                         "workbook may have, so it was not opened; save it again from Excel, or as CSV.")
+    declared = sum(e.file_size for e in entries)
+    if declared > limits.max_unpacked_bytes:
+        raise _too_big(name, declared, len(raw), limits)
+    for entry in entries:
+        if entry.file_size > ZIP_PART_EXEMPT and entry.file_size > limits.max_zip_ratio * max(entry.compress_size, 1):
+            raise InputError(f"'{name}' expands {entry.file_size / max(entry.compress_size, 1):,.0f} times "
+                             f"(its part '{entry.filename}'), which only a zip bomb does, so it was not opened; "
+                             "save the data again from Excel, or as CSV.")
+    budget = limits.max_unpacked_bytes
+
+    def inflate(entry: zipfile.ZipInfo, counter: _XlsxRows | _OdsRows | None, title: str) -> None:
+        nonlocal budget
+        try:
+            used = _inflate(archive, raw, entry, budget, counter.feed if counter else None)
+        except _TooManyRows:
+            raise InputError(f"Sheet '{title}' of '{name}' has more than {limits.max_rows:,} rows, the limit; "
+                             "keep fewer rows, or save it as CSV.") from None
+        if used > budget:
+            raise _too_big(name, None, len(raw), limits)
+        budget -= used
+
+    content = _OdsRows(limits.max_rows + 1)
+    titles: list[str] = []
+    for entry in entries:
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", entry.filename):
+            continue  # only the sheet asked for is read, below
+        is_content = entry.filename == "content.xml"  # OpenDocument: every sheet is in it
+        if is_content:
+            head = archive.open(entry).read(1 << 20) if entry.compress_type in (0, 8) else b""
+            titles = [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in re.finditer(
+                rb'<table:table\b[^>]*?\btable:name="([^"]*)"', head)]
+        inflate(entry, content if is_content else None, titles[0] if titles else "1")
+    if titles:
+        position = _sheet_position(sheet, tuple(titles), name)
+        _check_span(content.size, titles[position], name, limits)
+        return
+    titles, order = _sheet_order(archive)
+    if not titles:
+        return  # not a workbook fastexcel knows: it will say so
+    position = _sheet_position(sheet, tuple(titles), name)
+    try:
+        entry = archive.getinfo(order[position])
+    except KeyError:
+        return
+    rows = _XlsxRows(limits.max_rows + 1)
+    inflate(entry, rows, titles[position])
+    _check_span(rows.size, titles[position], name, limits)
+
+
+def _check_span(size: _SheetSize, title: str, name: str, limits: Limits) -> None:
+    rows = max(size.rows, size.last_row)
+    if rows > limits.max_rows + 1:  # the header row is one of them
+        raise InputError(f"Sheet '{title}' of '{name}' has {rows:,} rows, above the {limits.max_rows:,} "
+                         "limit; keep fewer rows, or save it as CSV.")
+    if rows * size.columns > limits.max_cells:
+        raise InputError(f"Sheet '{title}' of '{name}' spans {rows:,} rows by {size.columns:,} columns, "
+                         f"above the {limits.max_cells:,}-cell limit (a cell far from the table stretches "
+                         "the sheet); delete what lies outside the table, or save it as CSV.")
+
+
+def _too_big(name: str, unpacked: int | None, packed: int, limits: Limits) -> InputError:
+    """`unpacked`: the size the file declares, or None when inflating it went past the limit."""
+    size = f"expands to {_megabytes(unpacked)}" if unpacked is not None else "expands to more than " \
+        f"{_megabytes(limits.max_unpacked_bytes)}"
+    return InputError(f"'{name}' {size} ({_megabytes(packed)} as uploaded), above the "
+                      f"{_megabytes(limits.max_unpacked_bytes)} limit, so it was not opened; save the data as CSV, "
+                      "or keep fewer rows.")
+
+
+def _sheet_order(archive: zipfile.ZipFile) -> tuple[list[str], list[str]]:
+    """xlsx: the sheets' names and parts in the workbook's order (the order fastexcel lists them)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return [], []
+    targets = {m.group(1): m.group(2) for m in re.finditer(
+        rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(
+        rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)})
+    titles, order = [], []
+    for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        rid = re.search(rb'\br:id="([^"]+)"', sheet.group(0)) or re.search(rb'\b\w+:id="([^"]+)"', sheet.group(0))
+        title = re.search(rb'\bname="([^"]*)"', sheet.group(0))
+        target = targets.get(rid.group(1), b"") if rid else b""
+        path = target.decode("utf-8", errors="replace").lstrip("/")
+        order.append(path if path.startswith("xl/") else f"xl/{path}")
+        titles.append(html.unescape(title.group(1).decode("utf-8", errors="replace")) if title else "")
+    return titles, order
+
+
+def _inflate(archive: zipfile.ZipFile, raw: bytes, entry: zipfile.ZipInfo, budget: int,
+             feed: Callable[[bytes], None] | None) -> int:
+    """Bytes `entry` inflates to, found by inflating it here in chunks; stops once past `budget`.
+    Deflate (what Office and LibreOffice write) is inflated from the raw stream, so a size the
+    part declares is never trusted; other methods go through zipfile, which stops at the
+    declared size."""
+    total = 0
+    if entry.compress_type == zipfile.ZIP_DEFLATED:
+        local = raw[entry.header_offset:entry.header_offset + 30]
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise InputError(f"'{archive.filename or 'the workbook'}' has a damaged part ('{entry.filename}'); "
+                             "open it in Excel, save it again, and retry.")
+        name_size, extra_size = struct.unpack("<HH", local[26:30])
+        position = entry.header_offset + 30 + name_size + extra_size
+        inflater = zlib.decompressobj(-15)
+        pending = b""
+        while not inflater.eof:
+            if not pending:
+                pending = raw[position:position + INFLATE_CHUNK]
+                position += len(pending)
+                if not pending:
+                    break
+            try:
+                out = inflater.decompress(pending, INFLATE_CHUNK)
+            except zlib.error:
+                break  # damaged: fastexcel will say so
+            pending = inflater.unconsumed_tail
+            total += len(out)
+            if feed is not None and out:
+                feed(out)
+            if total > budget:
+                return total
+        return total
+    try:
+        with archive.open(entry) as handle:
+            while chunk := handle.read(INFLATE_CHUNK):
+                total += len(chunk)
+                if feed is not None:
+                    feed(chunk)
+                if total > budget:
+                    return total
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, zlib.error):
+        pass  # damaged or an unknown method: fastexcel will say so
+    return total
+
 
 
 def _excel_header(rows: list[list[str]]) -> tuple[int | None, list[str]]:
@@ -1442,6 +1922,178 @@ def _read_parquet(source: bytes | Path, name: str, limits: Limits) -> ReadResult
         header_line=None, preamble=(), tables=(), table_index=0, sheets=(), sheet=None,
         rows=frame.height, columns=tuple(frame.columns), percent_columns=(), notes=())
     return ReadResult(frame, report)
+
+
+# ----------------------------------------------------------------------------------------
+# SPSS, Stata, SAS (pyreadstat): what survey agencies deliver
+
+
+STAT_WORDS = {"spss": "an SPSS", "stata": "a Stata", "sas": "a SAS"}
+
+
+def _stat_reader(kind: str, suffix: str) -> Callable[..., tuple[object, object]]:
+    import pyreadstat
+
+    if kind == "spss":
+        return pyreadstat.read_por if suffix == ".por" else pyreadstat.read_sav
+    if kind == "stata":
+        return pyreadstat.read_dta
+    return pyreadstat.read_xport if suffix == ".xpt" else pyreadstat.read_sas7bdat
+
+
+def _read_stat(raw: bytes, name: str, kind: str, limits: Limits) -> ReadResult:
+    """An SPSS, Stata or SAS file: variable labels are the questions, value labels replace the
+    codes where every value has one, user-missing values become null, the declared weight and
+    SPSS multiple-response sets are reported. Sizes are checked from the header first."""
+    suffix = Path(name).suffix.lower()
+    what = STAT_WORDS[kind]
+    dictionary = tools.sav_dictionary(raw) if kind == "spss" else None
+    if dictionary is not None:
+        unpacked = dictionary.zlib_bytes or max(dictionary.cases, 0) * dictionary.case_bytes
+        if dictionary.cases > limits.max_rows:
+            raise InputError(f"'{name}' holds {dictionary.cases:,} cases, above the {limits.max_rows:,} row "
+                             "limit; keep fewer cases.")
+        if unpacked > limits.max_unpacked_bytes:
+            raise _too_big(name, unpacked, len(raw), limits)
+    reader = _stat_reader(kind, suffix)
+    missing_option = {} if suffix in (".xpt", ".por") else {"user_missing": True}
+    try:
+        _, meta = reader(io.BytesIO(raw), metadataonly=True)
+        if meta.number_columns and meta.number_columns > limits.max_columns:
+            raise InputError(f"'{name}' has {meta.number_columns:,} variables, above the {limits.max_columns:,} "
+                             "limit; keep fewer variables.")
+        if meta.number_rows and meta.number_rows > limits.max_rows:
+            raise InputError(f"'{name}' holds {meta.number_rows:,} cases, above the {limits.max_rows:,} row "
+                             "limit; keep fewer cases.")
+        frame, meta = reader(io.BytesIO(raw), output_format="polars", row_limit=limits.max_rows + 1,
+                             **missing_option)
+    except InputError:
+        raise
+    except Exception:  # any failure of the third-party parser means a damaged or foreign file
+        raise InputError(f"'{name}' cannot be read as {what} file (it may be damaged, or of another kind); "
+                         "save it again from the program that made it and retry.") from None
+    if frame.height > limits.max_rows:
+        raise InputError(f"'{name}' holds more than {limits.max_rows:,} cases, the limit; keep fewer cases.")
+    if frame.width == 0 or frame.height == 0:
+        raise InputError(f"'{name}' holds no cases; save it again with its data.")
+
+    labels: dict[str, str] = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
+    value_labels: dict[str, dict[object, str]] = meta.variable_value_labels or {}
+    columns: list[pl.Series] = []
+    infos: dict[str, dict[str, object]] = {}
+    missing_counts: list[tuple[str, int]] = []
+    partly_labelled: list[str] = []
+    for column in _stripped(frame).get_columns():
+        name_ = column.name
+        column, missing = _user_missing(column, meta)
+        if missing:
+            missing_counts.append((name_, missing[1]))
+        mapping = value_labels.get(name_, {})
+        applied: tuple[tuple[str, str], ...] = ()
+        if mapping:
+            column, applied = _apply_labels(column, mapping)
+            if not applied:
+                partly_labelled.append(name_)
+        columns.append(_excel_refined(column))
+        infos[name_] = {"missing": missing[0] if missing else (), "value_labels": applied}
+    frame = pl.DataFrame(columns)
+
+    multi_sets = _multi_sets(meta, frame, value_labels)
+    in_set = {column: mr for mr in multi_sets for column in mr.columns}
+    weight = tools.dta_weight(raw) if kind == "stata" else dictionary.weight if dictionary else None
+    weight = weight if weight in frame.columns else None
+    column_infos = []
+    for name_ in frame.columns:
+        mr = in_set.get(name_)
+        text = labels.get(name_)
+        column_infos.append(ColumnInfo(
+            name_, mr.name if mr else name_, (mr.label or text) if mr else text, (text or name_) if mr else None,
+            infos[name_]["value_labels"], infos[name_]["missing"]))  # type: ignore[arg-type]
+
+    notes = [f"{tools.TOOL_NAMES[kind]} file: {len(labels)} of {frame.width} variables have a label (read "
+             "as the question), value labels replace the codes in "
+             f"{sum(1 for i in column_infos if i.value_labels)} columns."]
+    if partly_labelled:
+        notes.append(f"Only some values have labels in {', '.join(map(repr, partly_labelled[:5]))}"
+                     f"{' …' if len(partly_labelled) > 5 else ''}; their codes are kept.")
+    if missing_counts:
+        notes.append("User-missing values are left empty: " + ", ".join(
+            f"{n:,} in '{c}'" for c, n in missing_counts[:5]) + (" …" if len(missing_counts) > 5 else "") + ".")
+    if weight:
+        notes.append(f"The file declares '{weight}' as its weight variable.")
+    if multi_sets:
+        notes.append(f"Multiple-response sets: {', '.join(m.name for m in multi_sets)}.")
+    report = ReadReport(
+        file_name=name, format=kind, encoding=getattr(meta, "file_encoding", None), separator=None, decimal=None,
+        thousands=None, header_line=None, preamble=(), tables=(), table_index=0, sheets=(), sheet=None,
+        rows=frame.height, columns=tuple(frame.columns), percent_columns=(), notes=tuple(notes), tool=kind,
+        header_rows=0, declared_weight=weight, multi_sets=multi_sets, missing_cells=tuple(missing_counts))
+    return ReadResult(frame, report, tuple(column_infos))
+
+
+def _code_text(code: object) -> str:
+    """A value code as text: 1.0 is '1'."""
+    if isinstance(code, float) and code.is_integer():
+        return str(int(code))
+    return str(code)
+
+
+def _user_missing(column: pl.Series, meta: object) -> tuple[pl.Series, tuple[tuple[str, ...], int] | None]:
+    """The column with its user-missing values (SPSS discrete values and ranges, Stata/SAS
+    special missing letters) turned to null; (the values, cells nulled) when any were."""
+    name = column.name
+    ranges = (getattr(meta, "missing_ranges", None) or {}).get(name, [])
+    letters = (getattr(meta, "missing_user_values", None) or {}).get(name, [])
+    hit = pl.Series(name, [False] * column.len())
+    for span in ranges:
+        low, high = span["lo"], span["hi"]
+        try:
+            hit = hit | ((column >= low) & (column <= high)).fill_null(False)
+        except Exception:  # a range of another type than the column: not this column's
+            continue
+    if letters and column.dtype == pl.String:
+        hit = hit | column.is_in([str(v) for v in letters]).fill_null(False)
+    count = int(hit.sum())
+    if not count:
+        return column, None
+    values = tuple(sorted({_code_text(v) for v in column.filter(hit).unique().to_list()}))
+    return pl.select(pl.when(hit).then(None).otherwise(column).alias(name)).to_series(), (values, count)
+
+
+def _apply_labels(column: pl.Series, mapping: dict[object, str]) -> tuple[pl.Series, tuple[tuple[str, str], ...]]:
+    """Labels in place of codes when every value has one; otherwise the column as it was and ()."""
+    values = column.drop_nulls().unique().to_list()
+    keys = {(_code_text(k) if column.dtype.is_numeric() else str(k)): label for k, label in mapping.items()}
+    texts = [_code_text(v) if column.dtype.is_numeric() else str(v) for v in values]
+    if not all(t in keys for t in texts):
+        return column, ()
+    source = column.cast(pl.Float64) if column.dtype.is_numeric() else column
+    lookup = {float(k) if column.dtype.is_numeric() else str(k): label for k, label in mapping.items()}
+    labelled = source.replace_strict(lookup, default=None, return_dtype=pl.String).alias(column.name)
+    return labelled, tuple(sorted(keys.items(), key=lambda kv: _sort_key(kv[0])))
+
+
+def _sort_key(code: str) -> tuple[int, float, str]:
+    try:
+        return 0, float(code), code
+    except ValueError:
+        return 1, 0.0, code
+
+
+def _multi_sets(meta: object, frame: pl.DataFrame, value_labels: dict[str, dict[object, str]]) -> tuple[MultiSet, ...]:
+    sets = []
+    for name, spec in (getattr(meta, "mr_sets", None) or {}).items():
+        columns = tuple(c for c in spec.get("variable_list", []) if c in frame.columns)
+        counted = spec.get("counted_value") if spec.get("is_dichotomy") else None
+        if counted is not None and columns:
+            labels = value_labels.get(columns[0], {})
+            code = _code_text(counted if not isinstance(counted, str) or not counted.strip().lstrip("-").isdigit()
+                              else int(counted))
+            label = next((v for k, v in labels.items() if _code_text(k) == code), None)
+            applied = frame[columns[0]].dtype == pl.String and label is not None
+            counted = label if applied else code
+        sets.append(MultiSet(f"${name.lstrip('$')}", spec.get("label") or None, columns, counted))
+    return tuple(sets)
 
 
 def _read_path(path: Path, name: str) -> bytes:

@@ -191,11 +191,23 @@ def test_path_and_bytes_give_the_same_frame(tmp_path):
 
 
 def test_late_value_that_breaks_the_sampled_type_falls_back():
-    rows = [[i, i] for i in range(5000)] + [["n/a", "1 234,5 %"]]
+    rows = [[i, i] for i in range(5000)] + [["unknown", "1 234,5 %"]]
     data = csv_text(["a", "b"], rows, sep=";").encode()
     frame = read_table(data, file_name="late.csv").frame
-    assert frame["a"].dtype == pl.String and frame["a"][-1] == "n/a"
+    assert frame["a"].dtype == pl.String and frame["a"][-1] == "unknown"
     assert frame["b"].dtype == pl.Float64 and frame["b"][-1] == 1234.5
+
+
+def test_na_in_a_column_of_numbers_is_missing_not_text():
+    """R's write.csv and Excel write NA / #N/A for a missing number: the column stays numeric."""
+    rows = [[i, "Retail" if i % 2 else "NA"] for i in range(5000)] + [["n/a", "NA"], ["#N/A", "Retail"]]
+    result = read_table(csv_text(["score", "region"], rows, sep=";").encode(), file_name="late.csv")
+    frame = result.frame
+    assert frame["score"].dtype == pl.Int64
+    assert frame["score"].null_count() == 2 and frame["score"][4999] == 4999
+    assert frame["region"].null_count() == 0  # 'NA' among words may be North America: kept
+    assert result.report.missing_cells == (("score", 2),)
+    assert result.columns[0].missing == ("#N/A", "n/a")
 
 
 def test_mac_cr_line_endings():
@@ -777,3 +789,182 @@ def test_mutated_fixtures_with_a_fixed_seed_cover_each_operation():
             at = rng.randrange(len(data))
             data[at:at] = rng.choice(INSERTS)
             _outcome(bytes(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Resource limits before work: zip containers (issue 14, item 3)
+
+
+@pytest.fixture
+def no_workbook_parser(monkeypatch):
+    """Fails the test if fastexcel opens the workbook or loads a sheet: the refusal must come first."""
+    import fastexcel
+
+    def opened(*_args, **_kwargs):
+        raise AssertionError("the workbook reached the parser")
+
+    monkeypatch.setattr(fastexcel, "read_excel", opened)
+    monkeypatch.setattr(fastexcel.ExcelReader, "load_sheet", opened)
+
+
+def test_a_zip_bomb_workbook_is_refused_before_parsing(no_workbook_parser):
+    from tests.survey_files import xlsx_bomb
+
+    bomb = xlsx_bomb(1024)  # 3 MB whose sheet is 1 GB of XML (22 million rows)
+    assert len(bomb) < 4 * 1024 * 1024
+    message = _refused(bomb, "responses.xlsx")
+    assert message.startswith("'responses.xlsx' expands to 1,024.0 MB")
+    assert "512.0 MB limit" in message and "not opened" in message
+
+
+def test_a_zip_bomb_that_lies_about_its_sizes_is_measured_while_inflating(no_workbook_parser):
+    """The central directory claims 1 MB; the stream inflates to 200 MB. Inflating stops at the
+    limit (here 32 MB), never trusting what the file declares."""
+    from tests.survey_files import xlsx_bomb
+
+    liar = xlsx_bomb(200, declared=(1_000_000, 900_000))
+    message = _refused(liar, "responses.xlsx", limits=Limits(max_unpacked_bytes=32 * 1024 * 1024))
+    assert message.startswith("'responses.xlsx' expands to more than 32.0 MB")
+
+
+def test_zip_limits_on_parts_and_ratio(no_workbook_parser):
+    from tests.survey_files import xlsx_bomb, zip_bytes
+
+    many = zip_bytes([(f"xl/part{i}.xml", b"", 0, 0, 0, 0) for i in range(50)])
+    assert "holds 50 parts" in _refused(many, "w.xlsx", limits=Limits(max_zip_entries=40))
+    ratio = _refused(xlsx_bomb(40), "w.xlsx")  # 40 MB from a few hundred KB: only a bomb does that
+    assert "expands" in ratio and "times (its part 'xl/worksheets/sheet1.xml')" in ratio
+
+
+def test_rows_are_counted_while_inflating_and_the_sheet_is_refused_before_loading(monkeypatch):
+    import fastexcel
+
+    data = xlsx_workbook({"Responses": (["id", "answer"], [[i, "yes"] for i in range(3000)])})
+    loaded = []
+    original = fastexcel.ExcelReader.load_sheet
+    monkeypatch.setattr(fastexcel.ExcelReader, "load_sheet",
+                        lambda self, *a, **k: loaded.append(1) or original(self, *a, **k))
+    message = _refused(data, "w.xlsx", limits=Limits(max_rows=1000))
+    assert message == ("Sheet 'Responses' of 'w.xlsx' has more than 1,000 rows, the limit; keep fewer rows, "
+                       "or save it as CSV.")
+    assert not loaded
+    assert read_table(data, file_name="w.xlsx", limits=Limits(max_rows=3000)).frame.height == 3000
+
+
+def test_a_sheet_stretched_by_one_far_cell_is_refused(no_workbook_parser):
+    """A1 and XFD1048576: 17 billion cells for the parser to allocate (it aborts the process)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    book.active["XFD1048576"] = "y"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    message = _refused(buffer.getvalue(), "far.xlsx")
+    assert "spans 1,048,576 rows by 16,384 columns" in message and "50,000,000-cell limit" in message
+
+
+def test_an_opendocument_sheet_of_repeated_rows_is_refused(no_workbook_parser):
+    from tests.survey_files import ODS_CONTENT, ods_bytes, ods_row
+
+    rows = ods_row(["id", "answer"]) + ods_row(["1", "yes"], repeated_rows=1_000_000, repeated_columns=1000)
+    message = _refused(ods_bytes(ODS_CONTENT % rows), "bomb.ods")
+    assert "spans 1,000,001 rows by 2,000 columns" in message  # two cells, each repeated 1,000 times
+
+
+def test_an_ordinary_opendocument_sheet_still_reads():
+    from tests.survey_files import ODS_CONTENT, ods_bytes, ods_row
+
+    rows = ods_row(["segment", "share"]) + ods_row(["convinced", "7.75"]) + ods_row(["dissatisfied", "21"])
+    # LibreOffice pads rows and sheets with repeated empty cells and rows: they do not count
+    rows += b'<table:table-row table:number-rows-repeated="1048570"><table:table-cell ' \
+            b'table:number-columns-repeated="1024"/></table:table-row>'
+    result = read_table(ods_bytes(ODS_CONTENT % rows), file_name="ok.ods")
+    assert result.frame["segment"].to_list() == ["convinced", "dissatisfied"]
+
+
+def test_the_limits_have_documented_defaults():
+    limits = Limits()
+    assert (limits.max_unpacked_bytes, limits.max_zip_entries, limits.max_zip_ratio, limits.max_cells,
+            limits.max_columns) == (512 * 1024 * 1024, 10_000, 100, 50_000_000, 16_384)
+    for name in ("max_unpacked_bytes", "max_zip_entries", "max_zip_ratio", "max_cells", "max_columns"):
+        assert f"{name}:" in Limits.__doc__
+
+
+# ---------------------------------------------------------------------------------------------
+# Header lines longer than the sniffed 64 KB (issue 14, item 5)
+
+
+def _wide_csv(columns: int, rows: int = 3) -> bytes:
+    header = ",".join(f"question {i} of the long survey" for i in range(columns))
+    body = "\n".join(",".join(str((r * 7 + i) % 5) for i in range(columns)) for r in range(rows))
+    return (header + "\n" + body + "\n").encode()
+
+
+def test_a_9000_column_header_is_read_whole():
+    data = _wide_csv(9000)
+    assert data.index(b"\n") > 4 * 64 * 1024  # the header alone is past several sniff windows
+    result = read_table(data, file_name="wide.csv")
+    assert result.frame.width == 9000 and len(result.report.columns) == 9000
+    assert result.frame.columns[-1] == "question 8999 of the long survey"
+    assert result.frame["question 8999 of the long survey"].to_list() == [8999 % 5, (7 + 8999) % 5, (14 + 8999) % 5]
+
+
+def test_a_100000_column_header_is_refused_with_its_true_count():
+    message = _refused(_wide_csv(100_000, rows=1), "wide.csv")
+    assert message == ("The header of 'wide.csv' (line 1) has 100,000 columns, above the 16,384 limit; "
+                       "export fewer columns, or split the file.")
+
+
+def test_a_long_header_read_from_a_path(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(_wide_csv(12_000))
+    assert read_table(path).frame.width == 12_000
+
+
+# ---------------------------------------------------------------------------------------------
+# UTF-8 with a few invalid bytes (issue 14, item 6)
+
+
+def _utf8_with_damage(lines: int, damaged: tuple[int, ...]) -> bytes:
+    out = [b"Sector;Companies"]
+    for line in range(2, lines + 1):  # on damaged lines 'é' (C3 A9) is cut to its first byte
+        out.append(f"Retail é;{line}".encode() if line not in damaged else b"Retail \xc3;%d" % line)
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize("damaged", [(5,), (15_000, 19_999), (3, 17_000)])
+def test_utf8_with_a_few_invalid_bytes_stays_utf8(damaged, tmp_path):
+    data = _utf8_with_damage(20_000, damaged)
+    for source in (data, tmp_path / "sectors.csv"):
+        if isinstance(source, Path):
+            source.write_bytes(data)
+        result = read_table(source, file_name="sectors.csv")
+        sectors = result.frame["Sector"]
+        assert result.report.encoding == "utf-8"
+        assert result.report.replaced_lines == damaged
+        assert (sectors == "Retail é").sum() == 19_999 - len(damaged)
+        assert sectors.str.contains("Ã").sum() == 0  # no cp1252 mojibake anywhere
+        assert sorted(sectors.filter(sectors != "Retail é").unique().to_list()) == ["Retail \ufffd"]
+        shown = ", ".join(map(str, damaged))
+        assert any(f"(line{'s' if len(damaged) > 1 else ''} {shown})" in note for note in result.report.notes)
+
+
+def test_windows_1252_is_still_windows_1252():
+    data = "Secteur;Nombre\nCommerce de détail;3\nSanté;4\nÉnergie;5\n".encode("cp1252")
+    result = read_table(data, file_name="fr.csv")
+    assert result.report.encoding == "cp1252" and result.report.replaced_lines == ()
+    assert result.frame["Secteur"].to_list() == ["Commerce de détail", "Santé", "Énergie"]
+
+
+def test_chinese_gbk_text_is_not_taken_for_damaged_utf8():
+    """Some GBK byte pairs happen to be valid UTF-8: the file must still read as GB18030."""
+    draw = random.Random(1)
+    text = "问卷调查结果显示我们的客户对社交媒体营销的投资回报感到满意但是仍然希望看到更多的案例和数据支持"
+    rows = [[i, "".join(draw.sample(text, 20))] for i in range(3000)]
+    data = csv_text(["序号", "意见"], rows).encode("gb18030")
+    result = read_table(data, file_name="意见.csv")
+    assert result.report.encoding == "gb18030" and result.report.replaced_lines == ()
+    assert result.frame["意见"].to_list() == [r[1] for r in rows]
