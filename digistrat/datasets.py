@@ -268,26 +268,31 @@ def rows(dataset: Dataset, spec: FilterSpec = FilterSpec()) -> pl.LazyFrame:
 
 
 def _plain(text: str) -> str:
-    """A header or question as people type it: case folded, spaces and line breaks collapsed."""
-    return " ".join(text.split()).casefold()
+    """A header or question as people type it: case folded, spaces and line breaks collapsed,
+    no closing punctuation ("In what country do you live?" = "in what country do you live")."""
+    return " ".join(text.split()).casefold().rstrip(" ?:.!？：")
 
 
 def find_question(dataset: Dataset, wanted: str) -> Question:
     """The question (or column) a person names: its name, its text, or a unique prefix of either,
-    case-insensitive, spaces and line breaks collapsed. InputError when none or several match."""
+    case-insensitive, spaces and line breaks collapsed. Of several questions starting so, the one
+    whose text starts all the others' is meant ("Q [Other (please specify)]" is part of "Q").
+    InputError when none or several match."""
     schema = dataset.schema
     questions = list(schema.questions) if isinstance(schema, SurveySchema) else []
-    named = {q.name for q in questions}
+    used = {c for q in questions for c in q.columns} | {q.name for q in questions}
     # any other column of the rows counts as a one-column question of its own
-    questions += [Question(name=c, text=c, layout=SINGLE, columns=(c,)) for c in dataset.frame.columns if c not in named]
+    questions += [Question(name=c, text=c, layout=SINGLE, columns=(c,)) for c in dataset.frame.columns if c not in used]
     target = _plain(wanted)
-    for exact in (True, False):
-        found = [q for q in questions if any(
-            (_plain(t) == target) if exact else _plain(t).startswith(target) for t in (q.name, q.text))]
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise InputError(message("input.question_ambiguous", wanted=wanted, matches=[q.name for q in found]))
+    exact = [q for q in questions if target in (_plain(q.name), _plain(q.text))]
+    found = exact or [q for q in questions if _plain(q.name).startswith(target) or _plain(q.text).startswith(target)]
+    if len(found) > 1:
+        heads = [q for q in found if all(_plain(o.text).startswith(_plain(q.text)) for o in found)]
+        found = heads if len(heads) == 1 else found
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InputError(message("input.question_ambiguous", wanted=wanted, matches=[q.name for q in found]))
     raise InputError(message("input.no_such_question", wanted=wanted, columns=[q.name for q in questions]))
 
 

@@ -112,6 +112,14 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "one option of the multi-answer question '{question}' (ticked or not)",
         "une option de la question à choix multiples « {question} » (cochée ou non)",
     ),
+    "msg.role.joined_duplicate": (
+        "the same answers as the question's option columns, joined in one cell: the option columns are used",
+        "les mêmes réponses que les colonnes d'option de la question, réunies dans une cellule : les colonnes d'option sont utilisées",
+    ),
+    "msg.role.answer_codes": (
+        "a few whole numbers in a survey tool's export: coded answers, a category to filter by",
+        "quelques nombres entiers dans un export d'outil d'enquête : des réponses codées, une catégorie pour filtrer",
+    ),
     "msg.role.tool_metadata": ("written by the survey tool, not an answer", "écrit par l'outil d'enquête, pas une réponse"),
     "msg.role.declared_weight": ("the file declares it as the weight", "le fichier la déclare comme poids"),
     "msg.role.survey_question": ("a question of the survey", "une question de l'enquête"),

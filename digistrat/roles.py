@@ -77,8 +77,8 @@ from digistrat.errors import InputError
 from digistrat.messages import Message, message
 from digistrat.read import ColumnInfo
 from digistrat.schema import (
-    FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, JOINED, NOT_TICKED, OPTIONS, SINGLE,
-    TICKED, Question, Schema, Skipped, SurveySchema, TableSchema, TrafficSchema, UnknownSchema,
+    FROM_CHANNEL, FROM_DEVICE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, JOINED, NOT_TICKED, ONE_OF, OPTIONS,
+    SINGLE, TICKED, Question, Schema, Skipped, SurveySchema, TableSchema, TrafficSchema, UnknownSchema, ticked,
 )
 from digistrat.vocabulary import device_key, fold, segment_key
 
@@ -475,6 +475,15 @@ def weight_doubt(values: pl.Series) -> str | None:
     return None
 
 
+ANSWER_CODES = 7  # whole numbers taking at most this many values, in a survey tool's export: coded answers
+
+
+def _answer_codes(values: pl.Series) -> bool:
+    """Whole numbers with a handful of values (1-5 for a single-choice answer exported by number)."""
+    read = values.drop_nulls()
+    return (values.dtype.is_integer() or bool((read == read.round(0)).all())) and 1 < read.n_unique() <= ANSWER_CODES
+
+
 def _looks_like_weights(values: pl.Series) -> bool:
     """Positive numbers with decimals averaging about 1: what weights often are (only a hint)."""
     read = as_numbers(values).drop_nulls()
@@ -558,12 +567,27 @@ def guess_roles(
         claims.setdefault(role, []).append((from_value, rank, sample.columns.index(column), column))
 
     info = {c.name: c for c in columns}
+    separators: dict[str, str] = {}
     for question, names in _question_groups(columns, sample).items():
-        if all(_ticked_only(sample[c], info[c].option) for c in names):
-            for column in names:
-                roles[column] = "option"
-                groups[column] = question
-                reasons[column] = _reason("option_of", column, question=info[column].question or question)
+        options = [c for c in names if info[c].option is not None]
+        if len(options) < 2 or not all(_ticked_only(sample[c], info[c].option) for c in options):
+            continue
+        for column in options:
+            roles[column] = "option"
+            groups[column] = question
+            reasons[column] = _reason("option_of", column, question=info[column].question or question)
+        for column in names:
+            if column not in options and info[column].multi_separator:
+                # Kobo writes a select_multiple both joined and as 0/1 columns: the columns win
+                # (an option's label may hold the separator, a space)
+                roles[column] = "ignore"
+                reasons[column] = _reason("joined_duplicate", column)
+    for column in sample.columns:
+        meta = info.get(column)
+        if column not in roles and meta is not None and meta.multi_separator:
+            roles[column] = "multi"
+            separators[column] = meta.multi_separator
+            reasons[column] = _reason("joined", column, separator=meta.multi_separator.strip() or meta.multi_separator)
     for column in metadata:
         if column in sample.columns and column not in roles:
             found = _header_role(column)
@@ -653,6 +677,8 @@ def guess_roles(
         if role == "url":
             url_columns.append((*_url_profile(sample[column]), position, column))
             continue
+        if survey_tool and role == "measure" and _answer_codes(sample[column]):
+            role, reason = "dimension", _reason("answer_codes", column)
         if role == "measure" and _looks_like_weights(sample[column]) and not aggregated:
             reason = _reason("weight_like_values", column)
             unsure.add(column)
@@ -676,11 +702,13 @@ def guess_roles(
             reasons[column] = _reason("referrer_urls", column)
         claim(roles[column], column, 1)
 
+    tool_columns = set(metadata)
     for role, rivals in claims.items():
         winner = min(rivals)[3]
         for _, _, _, column in rivals:
             if column != winner:
-                roles[column] = _fallback(column, numeric)
+                # the tool's own end time or second id is not an answer either
+                roles[column] = "ignore" if column in tool_columns else _fallback(column, numeric)
                 reasons[column] = _reason("rival", column, role=role, winner=winner, fallback=roles[column])
 
     # A survey's own visit origins: a share (or count) of visits per bucket, the three found.
@@ -690,9 +718,8 @@ def guess_roles(
             roles[column] = role
             reasons[column] = _reason("origin", column, role=role)
 
-    separators = {}
     for column in sample.columns:
-        if sample.schema[column] == pl.String:
+        if sample.schema[column] == pl.String and column not in separators:
             separator = joined_separator(sample[column]) or _most_common_separator(sample[column])
             if separator:
                 separators[column] = separator
@@ -848,7 +875,10 @@ def _survey_schema(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[Colu
         meta = info.get(name)
         if meta is None or not meta.question:
             return name
-        return f"{meta.question} — {meta.option}" if meta.option and meta.question != meta.option else meta.question
+        if meta.option and meta.question != meta.option:
+            return f"{meta.question} — {meta.option}"
+        # "Q? [Other (please specify)]": the header says more than the question it belongs to
+        return name if name.startswith(meta.question) and len(name) > len(meta.question) else meta.question
 
     placed: set[str] = set()
     for name, role in guess.roles.items():
@@ -863,10 +893,13 @@ def _survey_schema(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[Colu
             members = grouped[question]
             key = question if question not in taken or members == [question] else f"{question} (options)"
             first = info.get(members[0])
+            options = tuple((info[m].option if m in info and info[m].option else m) for m in members)
+            # nobody ticks two: a single-choice question spread over columns (SurveyMonkey expanded)
+            ticks = pl.sum_horizontal(ticked(pl.col(m), o).cast(pl.Int32) for m, o in zip(members, options))
+            most = frame.select(ticks.max()).item() if len(members) > 1 else 2
             questions.append(Question(
-                name=key, text=(first.question if first and first.question else question), layout=OPTIONS,
-                columns=tuple(members),
-                options=tuple((info[m].option if m in info and info[m].option else m) for m in members),
+                name=key, text=(first.question if first and first.question else question),
+                layout=ONE_OF if most is not None and most <= 1 else OPTIONS, columns=tuple(members), options=options,
             ))
         elif role == "multi":
             questions.append(Question(name=name, text=text_of(name), layout=JOINED, columns=(name,),

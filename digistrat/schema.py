@@ -10,7 +10,9 @@ A survey's categorical questions are `Question`s, whatever layout the survey too
 - one column, one answer per respondent (`single`);
 - one column holding the chosen options joined by a separator (`joined`: "A;B", "A, B");
 - one column per option (`options`), ticked when the cell holds the option's label, "Y",
-  1 or true (anything else, blank, 0, "N", "Not selected"... is not ticked).
+  1 or true (anything else, blank, 0, "N", "Not selected"... is not ticked);
+- one column per option of a single-choice question (`one_of`: SurveyMonkey's expanded
+  layout), where no respondent ticks more than one.
 
 `Question.answers()` is the one expression that reads a respondent's answer from the raw
 columns: the answer text for a single question; for a multi-answer question the chosen
@@ -26,7 +28,7 @@ import polars as pl
 
 # Joins the options of a multi-answer answer once read: a unit separator never written in a label.
 MULTI_SEPARATOR = "\x1f"
-SINGLE, JOINED, OPTIONS = "single", "joined", "options"
+SINGLE, JOINED, OPTIONS, ONE_OF = "single", "joined", "options", "one_of"
 # Cells of an option column that say "ticked" whatever the option's label (case-insensitive).
 TICKED = ("1", "1.0", "y", "yes", "oui", "true", "x", "checked", "selected", "coché", "sí", "si")
 NOT_TICKED = ("0", "0.0", "n", "no", "non", "false", "not selected", "unchecked", "not checked", "")
@@ -40,18 +42,23 @@ class Question:
     text: str  # what people read (the tool's question text, else the header)
     layout: str  # SINGLE, JOINED or OPTIONS
     columns: tuple[str, ...]  # the raw columns it is read from
-    options: tuple[str, ...] = ()  # OPTIONS: the option each column stands for, in `columns` order
+    options: tuple[str, ...] = ()  # OPTIONS, ONE_OF: the option each column stands for, in `columns` order
     separator: str | None = None  # JOINED: what the tool put between options
 
     @property
     def multi(self) -> bool:
-        return self.layout != SINGLE
+        return self.layout in (JOINED, OPTIONS)
 
     def answers(self) -> pl.Expr:
         """The respondent's answer as text (see the module docstring), named `name`."""
         if self.layout == SINGLE:
             text = pl.col(self.columns[0]).cast(pl.String).str.strip_chars()
             return pl.when(text != "").then(text).alias(self.name)
+        if self.layout == ONE_OF:
+            return pl.coalesce(
+                pl.when(ticked(pl.col(column), option)).then(pl.lit(option))
+                for column, option in zip(self.columns, self.options)
+            ).alias(self.name)
         if self.layout == JOINED:
             parts = (
                 pl.col(self.columns[0]).cast(pl.String).str.split(self.separator or ";")

@@ -1,0 +1,106 @@
+"""Survey-tool exports end to end: the CLI's shares of a checkbox question and of a single-choice
+question equal what the file's own rows say (read here with the csv module, not the reader),
+and no header text is counted as an answer.
+
+The fixtures keep real exports' layouts (tests/fixtures/README.md says where each comes from).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def raw(name: str) -> list[list[str]]:
+    with open(FIXTURES / name, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.reader(handle))
+
+
+def cli_shares(name: str, by: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "digistrat", "shares", str(FIXTURES / name), "--by", by, "--json"],
+                          cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def option_columns(rows: list[list[str]], first: int, last: int, header_rows: int) -> tuple[int, Counter]:
+    """Respondents who ticked at least one of columns first..last, and each column's ticks, by its label
+    (the second header row for SurveyMonkey, the cell's own text for Typeform)."""
+    answered, ticks = 0, Counter()
+    for row in rows[header_rows:]:
+        chosen = [row[i] for i in range(first, last + 1) if row[i].strip()]
+        answered += bool(chosen)
+        ticks.update(chosen)
+    return answered, ticks
+
+
+def counts_of(result: dict) -> dict[str, int]:
+    return {row["key"]: row["count"] for row in result["rows"] if row["count"]}
+
+
+@pytest.mark.parametrize(("name", "by", "first", "last", "header_rows"), [
+    # SurveyMonkey "select all that apply": one column per option, its label when ticked
+    ("surveymonkey_condensed_select_all.csv", "Select the racial", 11, 16, 2),
+    # Typeform: the question header repeated over one column per option
+    ("typeform.csv", "Which channels bring you", 1, 4, 1),
+])
+def test_option_columns_give_shares_of_respondents_who_answered(name, by, first, last, header_rows):
+    rows = raw(name)
+    answered, ticks = option_columns(rows, first, last, header_rows)
+    result = cli_shares(name, by)
+    assert result["multi"] is True and result["base"] == answered
+    assert counts_of(result) == dict(ticks)
+    # no header text among the answers: the question texts, the tool's metadata names, "Response"
+    headers = {cell for cell in rows[0] if cell} | {"Response", "Open-Ended Response"}
+    assert not headers & {row["key"] for row in result["rows"]}
+
+
+def test_google_forms_checkboxes_joined_with_commas():
+    rows = raw("google_forms.csv")
+    answers = [row[3] for row in rows[1:] if row[3].strip()]
+    result = cli_shares("google_forms.csv", "Which social networks")
+    assert result["multi"] is True and result["base"] == len(answers)
+    assert counts_of(result) == dict(Counter(option for answer in answers for option in answer.split(", ")))
+
+
+def test_limesurvey_y_columns_are_one_question():
+    rows = raw("limesurvey_codes.csv")
+    ticked = [[row[i] == "Y" for i in range(10, 14)] for row in rows[1:]]
+    result = cli_shares("limesurvey_codes.csv", "G01Q02")
+    assert result["multi"] is True and result["base"] == sum(any(t) for t in ticked)
+    assert counts_of(result) == {f"SQ00{i + 1}": sum(t[i] for t in ticked) for i in range(4) if any(t[i] for t in ticked)}
+
+
+@pytest.mark.parametrize(("name", "by", "column", "header_rows"), [
+    ("surveymonkey_condensed_select_all.csv", "In what country do you live", 9, 2),
+    ("google_forms.csv", "Company size", 2, 1),
+])
+def test_a_single_choice_question_counts_each_respondent_once(name, by, column, header_rows):
+    rows = raw(name)
+    answers = Counter(row[column].strip() for row in rows[header_rows:] if row[column].strip())
+    result = cli_shares(name, by)
+    assert result["multi"] is False and result["base"] == sum(answers.values())
+    assert counts_of(result) == dict(answers)
+    assert "Response" not in counts_of(result)  # SurveyMonkey's second header row is no answer
+
+
+def test_surveymonkey_expanded_single_choice_stays_single():
+    # the expanded layout writes a single-choice question one column per option: nobody ticks two
+    rows = raw("surveymonkey_expanded.csv")
+    country = [i for i, cell in enumerate(rows[0]) if cell.startswith("In what country")][0]
+    end = next(i for i in range(country + 1, len(rows[0])) if rows[0][i])  # the next question's first column
+    # the typed "Other (please specify)" column is a question of its own
+    options = [i for i in range(country, end) if not rows[1][i].startswith("Other")]
+    answered, ticks = option_columns(rows, options[0], options[-1], 2)
+    result = cli_shares("surveymonkey_expanded.csv", "In what country")
+    assert result["multi"] is False and result["base"] == answered
+    assert counts_of(result) == dict(ticks)
