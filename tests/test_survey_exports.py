@@ -104,3 +104,69 @@ def test_surveymonkey_expanded_single_choice_stays_single():
     result = cli_shares("surveymonkey_expanded.csv", "In what country")
     assert result["multi"] is False and result["base"] == answered
     assert counts_of(result) == dict(ticks)
+
+
+# ---------------------------------------------------------------- SPSS and Stata, as agencies deliver them
+
+SIZES = {1: "1-9", 2: "10-249", 3: "250+"}
+PANEL = {
+    "size": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 3.0, 1.0, 2.0, 1.0, 3.0, 2.0],
+    "t_fb": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0],
+    "t_li": [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+    "wt": [1.5, 0.5, 1.0, 1.25, 0.75, 1.0, 2.0, 1.0, 0.8, 1.2, 0.9, 1.1],
+}
+PANEL = {column: values * 3 for column, values in PANEL.items()}  # 36 respondents: no base too small to show
+LABELS = {"size": "How many people work in your company?", "t_fb": "Facebook", "t_li": "LinkedIn",
+          "wt": "Survey weight"}
+
+
+def weighted_shares(keep: list[bool], chosen: list[bool]) -> float:
+    weights = PANEL["wt"]
+    return 100 * sum(w for w, k, c in zip(weights, keep, chosen) if k and c) / sum(w for w, k in zip(weights, keep) if k)
+
+
+def run_json(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "digistrat", *args, "--json"], cwd=REPO, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_an_spss_file_with_labels_a_declared_weight_and_a_multiple_response_set(tmp_path):
+    import polars as pl
+
+    from tests.survey_files import spss_file
+
+    path = tmp_path / "panel.sav"
+    spss_file(path, pl.DataFrame(PANEL), labels=LABELS,
+              value_labels={"size": SIZES, "t_fb": {0: "Not selected", 1: "Selected"},
+                            "t_li": {0: "Not selected", 1: "Selected"}},
+              weight="wt", dichotomies=[("tools", "Which networks do you use?", 1, ["t_fb", "t_li"])])
+    inspected = run_json("inspect", str(path))
+    assert inspected["tool"] == "spss" and inspected["roles"]["wt"] == "weight"
+    tools = next(q for q in inspected["questions"] if q["multi"])
+    assert tools["text"] == "Which networks do you use?" and tools["options"] == ["Facebook", "LinkedIn"]
+    result = run_json("shares", str(path), "--by", "which networks")
+    answered = [bool(f or li) for f, li in zip(PANEL["t_fb"], PANEL["t_li"])]
+    assert result["multi"] is True and result["weighted"] is True and result["base"] == sum(answered)
+    shares = {row["key"]: row["share"] for row in result["rows"]}
+    assert shares["Facebook"] == pytest.approx(weighted_shares(answered, [bool(v) for v in PANEL["t_fb"]]))
+    assert shares["LinkedIn"] == pytest.approx(weighted_shares(answered, [bool(v) for v in PANEL["t_li"]]))
+    sizes = run_json("shares", str(path), "--by", "How many people")
+    everyone = [True] * len(PANEL["wt"])
+    assert {r["key"]: r["share"] for r in sizes["rows"]} == pytest.approx(
+        {label: weighted_shares(everyone, [s == code for s in PANEL["size"]]) for code, label in SIZES.items()})
+
+
+def test_a_stata_file_with_labels_and_a_svyset_weight(tmp_path):
+    import polars as pl
+
+    from tests.survey_files import stata_file
+
+    path = tmp_path / "panel.dta"
+    stata_file(path, pl.DataFrame(PANEL), labels=LABELS, value_labels={"size": SIZES}, svy_weight="wt")
+    result = run_json("shares", str(path), "--by", "How many people")
+    everyone = [True] * len(PANEL["wt"])
+    assert result["weighted"] is True and result["text"] == LABELS["size"]
+    assert {r["key"]: r["share"] for r in result["rows"]} == pytest.approx(
+        {label: weighted_shares(everyone, [s == code for s in PANEL["size"]]) for code, label in SIZES.items()})
