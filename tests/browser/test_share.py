@@ -76,14 +76,13 @@ def upload_and_filter(page: Page, server: AppServer) -> str:
     expect(page.get_by_text("est enregistré", exact=False).first).to_be_visible(timeout=20_000)
     wait_for_app(page)
     page.get_by_role("link", name="Ouvrir dans la page segments").click()
-    wait_for_app(page)
     expect(page.get_by_text("n = 60 sur 60 répondants")).to_be_visible(timeout=30_000)
-    page.get_by_label(SIZE_COLUMN, exact=False).first.click()
+    wait_for_app(page)  # the segments page's first run is over
+    page.get_by_role("combobox", name=SIZE_COLUMN).click()
     page.get_by_role("option", name=CHOSEN_SIZE, exact=True).click()
     page.keyboard.press("Escape")
-    wait_for_app(page)
     count, _ = expected_shares()
-    expect(page.get_by_text(f"n = {count} sur 60 répondants")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(f"n = {count} sur 60 répondants")).to_be_visible()
     return copied_link(page, "f_Taille")
 
 
