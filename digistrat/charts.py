@@ -1,12 +1,18 @@
-"""Altair chart builders: an aggregated polars frame in (tens of rows), an alt.Chart out.
+"""Altair chart builders: an aggregated polars frame in (tens of rows), an alt.Chart out; and
+`spec`, the finished Vega-Lite spec of a builder's chart, built once per distinct input.
 
 Numbers shown as text arrive pre-formatted for the language (`share_text`), so a chart never
-has to know French decimal commas; axes use whole numbers only.
+has to know French decimal commas; axes use whole numbers only. Encodings are typed channel
+objects (`alt.X("share:Q")`, not "share:Q"): Altair turns a string or a dict into a channel by
+matching it against the schema, which costs more than drawing the chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -20,6 +26,31 @@ DATA_COLOUR = "#1F6FB2"
 LABEL_LIMIT = 260  # pixels: room for the longest French segment label
 UNSELECTED_COLOUR = "#DDDDDD"
 SUPPRESSED_OPACITY, LOW_BASE_OPACITY = 0.0, 0.45
+
+
+# Off in the app: the tests validate every builder's specs (tests/test_charts.py) and, with
+# this switched on (tests/conftest.py), every spec the pages draw in the app tests.
+VALIDATE = False
+SPEC_CACHE_SIZE = 512  # finished specs kept (a few kB each), least recently used dropped first
+_specs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_specs_lock = threading.Lock()
+
+
+def spec(build: Callable[..., alt.TopLevelMixin], frame: pl.DataFrame, /, **options: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of `build(frame, **options)`: built and converted once per distinct
+    frame and options, then served from a cache shared by every session (a chart's frame holds
+    tens of rows, so its content is the key). Callers must not modify the dict."""
+    key = repr((build.__module__, build.__qualname__, frame.schema, frame.rows(), sorted(options.items())))
+    with _specs_lock:
+        if key in _specs:
+            _specs.move_to_end(key)
+            return _specs[key]
+    finished = build(frame, **options).to_dict(validate=VALIDATE)
+    with _specs_lock:
+        _specs[key] = finished
+        while len(_specs) > SPEC_CACHE_SIZE:
+            _specs.popitem(last=False)
+    return finished
 
 
 def _check_size(frame: pl.DataFrame) -> None:
@@ -56,7 +87,7 @@ def share_bars(
     colour = (
         alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None)
         if colours
-        else alt.value(DATA_COLOUR)
+        else alt.ColorValue(DATA_COLOUR)
     )
     base = alt.Chart(frame, title=title, description=description or title)
     bars = base.mark_bar().encode(
@@ -67,25 +98,25 @@ def share_bars(
     )
     if "flag" in frame.columns:
         bars = bars.encode(
-            opacity=alt.when(alt.datum.flag == "suppressed").then(alt.value(SUPPRESSED_OPACITY))
-            .when(alt.datum.flag == "low").then(alt.value(LOW_BASE_OPACITY))
-            .otherwise(alt.value(1.0))
+            opacity=alt.OpacityValue(**alt.when(alt.datum.flag == "suppressed").then(alt.value(SUPPRESSED_OPACITY))
+                                     .when(alt.datum.flag == "low").then(alt.value(LOW_BASE_OPACITY))
+                                     .otherwise(alt.value(1.0)))
         )
     if selectable:
         pick = alt.selection_point(
             name=SEGMENT_SELECTION, fields=["key"], toggle="true",
             value=[{"key": key} for key in selected] or alt.Undefined,
         )
-        bars = bars.add_params(pick).encode(color=alt.condition(pick, colour, alt.value(UNSELECTED_COLOUR)))
+        bars = bars.add_params(pick).encode(color=alt.ColorValue(**alt.condition(pick, colour, alt.value(UNSELECTED_COLOUR))))
     layers: list[alt.Chart] = [bars]
     if "ci_low" in frame.columns and "ci_high" in frame.columns:
-        layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
+        layers.append(base.mark_rule(color="#333333").encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high"), y=y))
         text = base.transform_calculate(at="datum.ci_high == null ? datum.share : datum.ci_high").mark_text(
             align="left", dx=4, color="#333333"
-        ).encode(x="at:Q", y=y)
+        ).encode(x=alt.X("at:Q"), y=y)
     else:
-        text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", y=y)
-    layers.append(text.encode(text="text:N" if "text" in frame.columns else "share_text:N"))
+        text = base.mark_text(align="left", dx=4, color="#333333").encode(x=alt.X("share:Q"), y=y)
+    layers.append(text.encode(text=alt.Text("text:N" if "text" in frame.columns else "share_text:N")))
     return alt.layer(*layers).properties(height=alt.Step(34))
 
 
@@ -116,7 +147,7 @@ def comparison_bars(
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("series:N", title=" "), alt.Tooltip("share_text:N", title="%")],
     )
-    text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", text="share_text:N")
+    text = base.mark_text(align="left", dx=4, color="#333333").encode(x=alt.X("share:Q"), text=alt.Text("share_text:N"))
     return alt.layer(bars, text).properties(height=alt.Step(22))
 
 
@@ -153,7 +184,7 @@ def mix_stack(
             scale=alt.Scale(domain=list(group_order), range=list(group_colours)[: len(group_order)]),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
-        detail="label:N",
+        detail=alt.Detail("label:N"),
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title=" "),
                  alt.Tooltip("share_text:N", title="%")],
     )
@@ -163,7 +194,7 @@ def mix_stack(
         .transform_stack(stack="share", as_=["x0", "x1"], groupby=["series"], sort=[alt.SortField("order")])
         .transform_filter(alt.datum.share >= MIN_LABELLED_SHARE)
         .mark_text(align="right", dx=-4, color="white")
-        .encode(y=alt.Y("series:N", sort=list(series_order)), x="x1:Q", text="share_text:N")
+        .encode(y=alt.Y("series:N", sort=list(series_order)), x=alt.X("x1:Q"), text=alt.Text("share_text:N"))
     )
     return alt.layer(bars, text).properties(height=alt.Step(44))
 
@@ -196,7 +227,8 @@ def heatmap(
                  alt.Tooltip("text:N", title="%"), *(alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip)],
     )
     text = base.mark_text().encode(
-        text="text:N", color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))
+        text=alt.Text("text:N"),
+        color=alt.ColorValue(**alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))),
     )
     return alt.layer(cells, text).properties(height=alt.Step(32))
 
@@ -249,12 +281,12 @@ def difference_intervals(
         legend=None,
     )
     whiskers = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", y=y, color=colour
+        x=alt.X("ci_low:Q", title=axis_title), x2=alt.X2("ci_high"), y=y, color=colour
     )
     dots = base.mark_point(filled=True, size=80).encode(
-        x="diff:Q", y=y, color=colour, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title)]
+        x=alt.X("diff:Q"), y=y, color=colour, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title)]
     )
-    zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q")
+    zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x=alt.X("zero:Q"))
     return alt.layer(zero, whiskers, dots).properties(height=alt.Step(26))
 
 
@@ -282,5 +314,5 @@ def channel_mix_chart(
         ),
         tooltip=[alt.Tooltip("group:N", title=" "), alt.Tooltip("bucket:N", title=" "), alt.Tooltip("text:N", title="%")],
     )
-    whiskers = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q")
+    whiskers = base.mark_rule(color="#333333").encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high"))
     return alt.layer(bars, whiskers).properties(height=alt.Step(14))

@@ -22,7 +22,6 @@ from digistrat.normalise import NormaliseReport, normalise
 from digistrat.read import Limits, ReadReport, read_table
 from digistrat.roles import RoleGuess, guess_roles, with_roles
 from digistrat.segments import SEGMENT_KEYS
-from digistrat.stats import share_interval
 
 T = TypeVar("T")
 
@@ -192,6 +191,8 @@ def table_shares(dataset: Dataset, level: float = 0.95) -> TableShares:
     base = float(rows["total"].sum())
     rows = rows.with_columns(share=pl.col("total") / base if base > 0 else pl.lit(None, pl.Float64))
     if counted and base > 0:
+        from digistrat.stats import share_interval  # here: the reference page imports this module, not SciPy
+
         # five rows at most: one interval each
         intervals = [share_interval(p, base, level)[:2] for p in rows["share"].to_list()]
         low, high = zip(*intervals)

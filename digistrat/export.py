@@ -18,14 +18,14 @@ from typing import Any
 
 import altair as alt
 import polars as pl
-import vl_convert as vlc
 
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
 from digistrat.i18n import catalog_keys, format_number, label
 
-# Any Altair top-level chart (single, layered, concatenated, faceted).
-Chart = alt.TopLevelMixin
+# Any Altair top-level chart (single, layered, concatenated, faceted), or its finished
+# Vega-Lite spec (`digistrat.charts.spec`).
+Chart = alt.TopLevelMixin | dict[str, Any]
 
 FORMULA_START = r"^[=+\-@\t\r]"
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, one of them the header
@@ -104,7 +104,7 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
 
 
 def _spec(chart: Chart) -> dict[str, Any]:
-    return chart.to_dict()
+    return chart if isinstance(chart, dict) else chart.to_dict()
 
 
 def _convert_options(lang: str | None) -> dict[str, Any]:
@@ -117,11 +117,15 @@ def _convert_options(lang: str | None) -> dict[str, Any]:
 
 def chart_png(chart: Chart, scale: float = 2, *, lang: str | None = None) -> bytes:
     """The chart as a PNG, `scale` pixels per chart pixel, rendered on the server."""
+    import vl_convert as vlc  # only when a chart is exported: most views never are
+
     return vlc.vegalite_to_png(_spec(chart), scale=scale, **_convert_options(lang))
 
 
 def chart_svg(chart: Chart, *, lang: str | None = None) -> str:
     """The chart as a standalone SVG document (text kept as text, so titles are searchable)."""
+    import vl_convert as vlc
+
     return vlc.vegalite_to_svg(_spec(chart), **_convert_options(lang))
 
 

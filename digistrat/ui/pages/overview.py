@@ -29,8 +29,9 @@ def render() -> None:
     st.header(t("overview.segments_heading"))
     segment_frame = _published(datasets.REFERENCE_SEGMENTS, lambda k: SEGMENT_BY_KEY[k].label(language))
     title = meta[datasets.REFERENCE_SEGMENTS]["title"][language]
-    st.altair_chart(
-        charts.share_bars(
+    st.vega_lite_chart(
+        spec=charts.spec(
+            charts.share_bars,
             segment_frame,
             title=title,
             axis_title=t("column.segment"),
@@ -59,8 +60,8 @@ def render() -> None:
     ):
         with column:
             frame = _published(name, lambda k, p=prefix: label(f"{p}.{k}", language))
-            st.altair_chart(
-                charts.share_bars(frame, title=meta[name]["title"][language], axis_title=" "),
+            st.vega_lite_chart(
+                spec=charts.spec(charts.share_bars, frame, title=meta[name]["title"][language], axis_title=" "),
                 width="stretch",
             )
             source_caption(meta[name])

@@ -313,12 +313,12 @@ def _breakdown(view: explore.PageView, focus_text: str) -> None:
         with columns[index % 2]:
             rows = _share_frame(table, str)
             title = f"{_column_title(column)} — {focus_text}"
-            exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+            exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
                           f"seg_breakdown_{index}", title, width="stretch")
     for index, (column, table) in enumerate(view.multi.items()):
         rows = _share_frame(table, str)
         title = f"{_column_title(column)} — {focus_text}"
-        exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+        exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
                       f"seg_multi_{index}", title, width="stretch")
         st.caption(t("segments.tools_base", n=_number(table.base_rows)))
 
@@ -399,7 +399,7 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
     else:
         st.caption(t("seg.xt.none_significant"))
     title = t("seg.xt.heatmap", dimension=name)
-    figure = charts.heatmap(
+    figure = charts.spec(charts.heatmap,
         grid, title=title, x_title=name, y_title=t("column.segment"), tooltip=(("verdict", " "),)
     )
     exports.chart(figure, "seg_crosstab", title, width="stretch")
@@ -442,7 +442,7 @@ def _difference_chart(frame: pl.DataFrame, title: str, key: str):
         "label", "diff", "ci_low", "ci_high", pl.col("direction"),
         pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
     )
-    figure = charts.difference_intervals(chart_rows, title=title, axis_title=t("seg.col.difference"))
+    figure = charts.spec(charts.difference_intervals, chart_rows, title=title, axis_title=t("seg.col.difference"))
     exports.chart(figure, key, title, width="stretch")
     return figure
 
@@ -541,7 +541,7 @@ def _channels_figures(view: explore.PageView) -> None:
         }
     )
     exports.chart(
-        charts.channel_mix_chart(chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
+        charts.spec(charts.channel_mix_chart, chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
                                  bucket_order=list(buckets.values())),
         "seg_channels", t("seg.ch.chart"), width="stretch",
     )
@@ -673,7 +673,7 @@ def render() -> None:
             st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
             return
         segment_rows = _share_frame(view.segments, _segment_label)
-        segment_chart = charts.share_bars(
+        segment_chart = charts.spec(charts.share_bars,
             segment_rows, title=t("segments.chart"), axis_title=t("column.segment"), base_title=t("column.base"),
             colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]), selectable=True, selected=focus,
         )
