@@ -105,7 +105,10 @@ DONE = """(quiet) => {
   if (last[1] !== 'notRunning' || !s.states.some(([t, v]) => t >= s.mark && v !== 'notRunning')) return false;
   if (!(%s)) return false;
   const end = Math.max(last[0], s.chartAt);
-  return performance.now() - end >= quiet ? Math.max(end - s.mark, 0.001) : false;
+  if (performance.now() - end < quiet) return false;
+  const started = s.states.find(([t, v]) => t >= s.mark && v !== 'notRunning')[0];
+  // total, then its parts: until the run started, the run, drawing after the run
+  return [end - s.mark, started - s.mark, last[0] - started, end - last[0]];
 }"""
 
 ARM = "() => { window.__bench.mark = null; window.__bench.armed = true; }"
@@ -201,15 +204,26 @@ def open_page(browser, url: str, expected: str, timeout_s: float):  # noqa: ANN0
     return page, wait_done(page, expected, timeout_s)
 
 
-def wait_done(page, expected: str, timeout_s: float) -> float | None:  # noqa: ANN001
-    """The interaction's latency in ms, or None when it is lost (not done within the timeout)."""
+@dataclass(frozen=True)
+class Timing:
+    """One interaction, in ms: the total and its parts (until the server started the run, the
+    run until the app reported it over, drawing after that)."""
+
+    total: float
+    to_run: float
+    run: float
+    draw: float
+
+
+def wait_done(page, expected: str, timeout_s: float) -> Timing | None:  # noqa: ANN001
+    """The interaction's timing, or None when it is lost (not done within the timeout)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
         handle = page.wait_for_function(DONE % expected, arg=QUIET_MS, polling=50, timeout=timeout_s * 1000)
     except PlaywrightTimeout:
         return None
-    return float(handle.json_value())
+    return Timing(*(float(v) for v in handle.json_value()))
 
 
 @dataclass
@@ -300,8 +314,8 @@ class OwnDomain:
                     f"{js_url(f'own_domains={OWN_DOMAIN}', bool(setting))} && {js_charts(2)}")
 
 
-def run_steps(page, interaction, count: int, timeout_s: float) -> tuple[list[float], int]:  # noqa: ANN001
-    """`count` interactions one after another: (latencies in ms, clicks lost)."""
+def run_steps(page, interaction, count: int, timeout_s: float) -> tuple[list[Timing], int]:  # noqa: ANN001
+    """`count` interactions one after another: (their timings, clicks lost)."""
     latencies, lost = [], 0
     for i in range(count):
         step = interaction.step(page, i)
@@ -315,9 +329,9 @@ def run_steps(page, interaction, count: int, timeout_s: float) -> tuple[list[flo
     return latencies, lost
 
 
-def run_together(pages: list, interaction, rounds: int, timeout_s: float) -> tuple[list[float], int]:  # noqa: ANN001
+def run_together(pages: list, interaction, rounds: int, timeout_s: float) -> tuple[list[Timing], int]:  # noqa: ANN001
     """Every page clicks in the same moment (steps prepared first, then the clicks fired back to
-    back), `rounds` times: (latencies in ms, clicks lost)."""
+    back), `rounds` times: (their timings, clicks lost)."""
     latencies, lost = [], 0
     for i in range(rounds):
         steps = [interaction.step(page, i) for page in pages]
@@ -352,8 +366,12 @@ class Latencies:
     task: str
     data: str
     what: str
-    ms: tuple[float, ...]
+    timings: tuple[Timing, ...]
     lost: int = 0
+
+    @property
+    def ms(self) -> tuple[float, ...]:
+        return tuple(t.total for t in self.timings)
 
     @property
     def median(self) -> float:
@@ -362,6 +380,11 @@ class Latencies:
     @property
     def p95(self) -> float:
         return p95(self.ms)
+
+    def part(self, name: str) -> float:
+        """Median of one part of the timings (to_run, run, draw)."""
+        values = [getattr(t, name) for t in self.timings]
+        return statistics.median(values) if values else math.nan
 
 
 @dataclass
@@ -489,7 +512,7 @@ def _together(browser, server: Server, scale: BrowserScale, progress: Callable[[
 def _cold_starts(browser, scale: BrowserScale, env: dict[str, str], progress: Callable[[str], None]) -> list[Latencies]:  # noqa: ANN001
     """From `streamlit run` to the first page drawn (app and minimal app, alternating), and in
     the app's fresh server the first visit to Segments, then Channels (a click in the sidebar)."""
-    runs: dict[str, list[float]] = {"cold_app": [], "cold_minimal": [], "first_segments": [], "first_channels": []}
+    runs: dict[str, list[Timing]] = {"cold_app": [], "cold_minimal": [], "first_segments": [], "first_channels": []}
     lost: dict[str, int] = dict.fromkeys(runs, 0)
     for i in range(scale.cold_starts):
         for script in ((APP, MINIMAL_APP) if i % 2 == 0 else (MINIMAL_APP, APP)):
@@ -503,7 +526,9 @@ def _cold_starts(browser, scale: BrowserScale, env: dict[str, str], progress: Ca
                     lost[name] += 1
                 else:
                     origin = page.evaluate("() => performance.timeOrigin")  # epoch ms of the navigation
-                    runs[name].append(origin + drawn - server.spawned_at * 1000)
+                    # from the process start, not the navigation start
+                    runs[name].append(Timing(origin + drawn.total - server.spawned_at * 1000, drawn.to_run,
+                                             drawn.run, drawn.draw))
                 if script == APP:
                     for task, link, ready in (
                         ("first_segments", "Segments", f"{js_text('respondents')} && {js_charts(2)}"),
@@ -605,6 +630,11 @@ def _ms(value: float) -> str:
     return f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.2f} s"
 
 
+def _parts(r: Latencies) -> str:
+    """Medians of the parts, each over all clicks (so they need not add up to the median)."""
+    return " | ".join(_ms(r.part(name)) for name in ("to_run", "run", "draw"))
+
+
 def _ratio(value: float, reference: float) -> float:
     return value / reference if reference and not math.isnan(reference) else math.nan
 
@@ -614,21 +644,22 @@ def tables(results: BrowserResults) -> str:
     floor_ms = floor.median if floor else math.nan
     lines = [
         "Interactions (click to the end of the run it causes, charts drawn):\n",
-        "| task | data | what | clicks | median | p95 | lost | median ÷ floor | p95 ÷ floor |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| task | data | what | clicks | median | p95 | lost | median ÷ floor | p95 ÷ floor "
+        "| until the run | run | drawing after it |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results.interactions:
         lines.append(f"| {r.task} | {r.data} | {r.what} | {len(r.ms)} | {_ms(r.median)} | {_ms(r.p95)} | {r.lost} "
-                     f"| {_ratio(r.median, floor_ms):.2f} | {_ratio(r.p95, floor_ms):.2f} |")
+                     f"| {_ratio(r.median, floor_ms):.2f} | {_ratio(r.p95, floor_ms):.2f} | {_parts(r)} |")
     one = results.together.get(1)
     lines += [
         "\nSeveral sessions at once (one server, each context clicks the company-size filter in the same moment):\n",
-        "| sessions | clicks | median | p95 | lost | median ÷ one session's |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| sessions | clicks | median | p95 | lost | median ÷ one session's | until the run | run | drawing after it |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for contexts, r in results.together.items():
         lines.append(f"| {contexts} | {len(r.ms)} | {_ms(r.median)} | {_ms(r.p95)} | {r.lost} "
-                     f"| {_ratio(r.median, one.median if one else math.nan):.2f} |")
+                     f"| {_ratio(r.median, one.median if one else math.nan):.2f} | {_parts(r)} |")
     minimal = next((r for r in results.cold if r.task == "cold_minimal"), None)
     lines += ["\nCold start and first visits:\n", "| task | what | runs | median | each run | ratio |",
               "|---|---|---:|---:|---|---:|"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -137,9 +137,12 @@ class Section:
     """One figure of the report: a chart and/or the table behind it (bases, intervals…)."""
 
     heading: str
-    chart: Chart | None = None
+    chart: Chart | Callable[[], Chart] | None = None  # a function: the chart is made when the report is
     table: pl.DataFrame | None = None  # column names as the reader should see them
     notes: Sequence[str] = ()
+
+    def figure(self) -> Chart | None:
+        return self.chart() if callable(self.chart) else self.chart
 
 
 @dataclass(frozen=True)
@@ -234,8 +237,9 @@ def _filters_html(filters: Sequence[tuple[str, str]], lang: str) -> str:
 
 def _section_html(section: Section, number: int, lang: str) -> str:
     parts = [f"<section>\n<h2>{_e(section.heading)}</h2>"]
-    if section.chart is not None:
-        svg = _inline_svg(chart_svg(section.chart, lang=lang), f"c{number}-", section.heading)
+    chart = section.figure()
+    if chart is not None:
+        svg = _inline_svg(chart_svg(chart, lang=lang), f"c{number}-", section.heading)
         parts.append(f"<figure>{svg}</figure>")
     if section.table is not None:
         parts.append(_table_html(section.table, section.heading, lang))
