@@ -55,11 +55,17 @@ def data_downloads(frame: Callable[[], pl.DataFrame], rows: int, stem: str, key:
     )
 
 
+def draw(figure: dict[str, Any], **options: Any) -> Any:
+    """A finished spec (`charts.spec`) drawn with `st.vega_lite_chart`. Its inline rows go as
+    polars frames: Streamlit turns a frame into Arrow directly, a list of rows through pandas."""
+    datasets = {name: pl.DataFrame(rows, infer_schema_length=None) for name, rows in figure.get("datasets", {}).items()}
+    return st.vega_lite_chart(spec={**figure, "datasets": datasets} if datasets else figure, **options)
+
+
 def chart(figure: dict[str, Any], name: str, title: str, **options: Any) -> Any:
-    """A finished spec (`charts.spec`) drawn with `st.vega_lite_chart`, plus a small "download"
-    popover offering it as PNG and SVG (`name`: a unique widget-key prefix; `title`: the file
-    name's source)."""
-    result = st.vega_lite_chart(spec=figure, **options)
+    """`draw` plus a small "download" popover offering the chart as PNG and SVG (`name`: a
+    unique widget-key prefix; `title`: the file name's source)."""
+    result = draw(figure, **options)
     language, stem = lang(), slug(title)
     with st.popover(t("export.chart"), icon=":material/image:", type="tertiary", key=f"{name}_popover"):
         st.download_button(

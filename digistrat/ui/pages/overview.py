@@ -8,6 +8,7 @@ import streamlit as st
 from digistrat import charts, datasets
 from digistrat.i18n import format_percent, label
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENTS
+from digistrat.ui import exports
 from digistrat.ui.common import lang, reference, source_caption, t
 
 
@@ -29,8 +30,8 @@ def render() -> None:
     st.header(t("overview.segments_heading"))
     segment_frame = _published(datasets.REFERENCE_SEGMENTS, lambda k: SEGMENT_BY_KEY[k].label(language))
     title = meta[datasets.REFERENCE_SEGMENTS]["title"][language]
-    st.vega_lite_chart(
-        spec=charts.spec(
+    exports.draw(
+        charts.spec(
             charts.share_bars,
             segment_frame,
             title=title,
@@ -60,8 +61,8 @@ def render() -> None:
     ):
         with column:
             frame = _published(name, lambda k, p=prefix: label(f"{p}.{k}", language))
-            st.vega_lite_chart(
-                spec=charts.spec(charts.share_bars, frame, title=meta[name]["title"][language], axis_title=" "),
+            exports.draw(
+                charts.spec(charts.share_bars, frame, title=meta[name]["title"][language], axis_title=" "),
                 width="stretch",
             )
             source_caption(meta[name])
