@@ -133,3 +133,10 @@ def test_the_cache_keeps_the_most_recently_used_specs(monkeypatch: pytest.Monkey
     assert len(charts._specs) == 2
     assert charts.spec(charts.share_bars, SHARES, title="c", axis_title="Segment") is c
     assert charts.spec(charts.share_bars, SHARES, title="a", axis_title="Segment") is not a  # dropped, built again
+
+
+def test_chart_rows_are_written_as_altair_writes_a_data_frame() -> None:
+    # dates, nulls and NaN: what Altair's own conversion of the frame gives, without its cost
+    frame = pl.DataFrame({"period": [dt.date(2026, 2, 2), None], "share": [float("nan"), 1.5], "label": ["a", None]})
+    (altair_rows,) = alt.Chart(frame).mark_point().to_dict()["datasets"].values()
+    assert charts._values(frame)["values"] == altair_rows
