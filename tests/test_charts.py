@@ -8,6 +8,7 @@ tests and the app tests (tests/conftest.py switches validation on) are where the
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import altair as alt
 import jsonschema
@@ -136,7 +137,10 @@ def test_the_cache_keeps_the_most_recently_used_specs(monkeypatch: pytest.Monkey
 
 
 def test_chart_rows_are_written_as_altair_writes_a_data_frame() -> None:
-    # dates, nulls and NaN: what Altair's own conversion of the frame gives, without its cost
+    # dates and nulls as Altair's own conversion of the frame writes them, without its cost;
+    # NaN as null where Altair leaves a NaN, which JSON (and so vl-convert) does not accept
     frame = pl.DataFrame({"period": [dt.date(2026, 2, 2), None], "share": [float("nan"), 1.5], "label": ["a", None]})
     (altair_rows,) = alt.Chart(frame).mark_point().to_dict()["datasets"].values()
+    assert math.isnan(altair_rows[0]["share"])
+    altair_rows[0]["share"] = None
     assert charts._values(frame)["values"] == altair_rows
