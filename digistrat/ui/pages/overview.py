@@ -9,7 +9,7 @@ from digistrat import charts, datasets
 from digistrat.i18n import format_percent, label
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENTS
 from digistrat.ui import exports
-from digistrat.ui.common import lang, reference, source_caption, t
+from digistrat.ui.common import lang, reference, source_caption, static_table, t
 
 
 def _published(name: str, label_of) -> pl.DataFrame:
@@ -41,16 +41,12 @@ def render() -> None:
         width="stretch",
     )
     source_caption(meta[datasets.REFERENCE_SEGMENTS])
-    st.dataframe(
-        pl.DataFrame(
-            {
-                t("column.segment"): [s.label(language) for s in SEGMENTS],
-                t("column.share"): segment_frame["share_text"].to_list(),
-                t("column.description"): [s.description(language) for s in SEGMENTS],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    static_table(
+        {
+            t("column.segment"): [s.label(language) for s in SEGMENTS],
+            t("column.share"): segment_frame["share_text"].to_list(),
+            t("column.description"): [s.description(language) for s in SEGMENTS],
+        }
     )
 
     st.header(t("overview.traffic_heading"))
