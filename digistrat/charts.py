@@ -2,7 +2,9 @@
 `spec`, the finished Vega-Lite spec of a builder's chart, built once per distinct input.
 
 Numbers shown as text arrive pre-formatted for the language (`share_text`), so a chart never
-has to know French decimal commas; axes use whole numbers only. Encodings are typed channel
+has to know French decimal commas; axes use whole numbers only. Categories keep the frame's
+row order (`sort=None`, Vega-Lite's data order) rather than a list of labels in the spec: new
+rows then change the chart's data only, and the browser updates it instead of rebuilding it. Encodings are typed channel
 objects (`alt.X("share:Q")`, not "share:Q"): Altair turns a string or a dict into a channel by
 matching it against the schema, which costs more than drawing the chart.
 """
@@ -106,11 +108,10 @@ def share_bars(
     second click clears it.
     """
     _check_size(frame)
-    order = frame["label"].to_list()
     tooltip = [alt.Tooltip("label:N", title=axis_title), alt.Tooltip("share_text:N", title="%")]
     if "base_text" in frame.columns:
         tooltip.append(alt.Tooltip("base_text:N", title=base_title))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = (
         alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None)
         if colours
@@ -160,7 +161,6 @@ def comparison_bars(
     Columns: label, series, share (points), share_text.
     """
     _check_size(frame)
-    order = list(dict.fromkeys(frame["label"].to_list()))
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=list(series_order), range=[DATA_COLOUR, REFERENCE_COLOUR][: len(series_order)]),
@@ -168,7 +168,7 @@ def comparison_bars(
     )
     shared = {
         "title": title, "description": description or title,
-        "y": alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        "y": alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         "yOffset": alt.YOffset("series:N", sort=list(series_order)),
     }
     bars = _view(
@@ -245,13 +245,11 @@ def heatmap(
     e.g. "23.4 ▲"); `tooltip` adds (column, title) pairs such as a base or a verdict.
     """
     _check_size(frame)
-    rows = list(dict.fromkeys(frame["row_label"].to_list()))
-    columns = list(dict.fromkeys(frame["column_label"].to_list()))
     shared = {
         "title": title, "description": description or title,
-        "x": alt.X("column_label:N", sort=columns, title=x_title,
+        "x": alt.X("column_label:N", sort=None, title=x_title,
                    axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
-        "y": alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        "y": alt.Y("row_label:N", sort=None, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
     }
     cells = _view(
         "rect", mark_options={"stroke": "white"}, **shared,
@@ -308,8 +306,7 @@ def difference_intervals(
     coloured only when the difference is significant.
     """
     _check_size(frame)
-    order = frame["label"].to_list()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = alt.Color(
         "direction:N", scale=alt.Scale(domain=["higher", "lower", "same"], range=["#3C9D5D", "#C0392B", "#888888"]),
         legend=None,
