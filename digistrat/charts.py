@@ -18,6 +18,7 @@ from typing import Any
 
 import altair as alt
 import polars as pl
+from altair.utils.schemapi import debug_mode
 
 # Charts never receive raw rows: a guard against a caller passing respondents or sessions.
 MAX_CHART_ROWS = 5_000
@@ -47,7 +48,9 @@ def spec(build: Callable[..., alt.TopLevelMixin], frame: pl.DataFrame, /, **opti
         if key in _specs:
             _specs.move_to_end(key)
             return _specs[key]
-    finished = build(frame, **options).to_dict(validate=VALIDATE)
+    # Altair's default "debug mode" also validates each object as it is built; tests validate the whole.
+    with debug_mode(VALIDATE):
+        finished = build(frame, **options).to_dict(validate=VALIDATE)
     with _specs_lock:
         _specs[key] = finished
         while len(_specs) > SPEC_CACHE_SIZE:
