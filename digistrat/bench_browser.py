@@ -578,7 +578,7 @@ def _cold_starts(browser, scale: BrowserScale, env: dict[str, str], progress: Ca
     whats = {
         "cold_app": "`streamlit run app.py` to the reference page drawn",
         "cold_minimal": "`streamlit run` of the minimal app to its page drawn",
-        "first_segments": "first visit to Segments in a fresh server (sidebar link, samples)",
+        "first_segments": "first visit to Segments in a fresh server, clicked as soon as the reference page is drawn",
         "first_channels": "then the first visit to Channels",
     }
     return [Latencies(task, "samples", whats[task], tuple(ms), lost[task]) for task, ms in runs.items()]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
-import threading
 from pathlib import Path
 
 import streamlit as st
 
 from digistrat.ui import url_state
-from digistrat.ui.common import bundled, language_switch, t
+from digistrat.ui.common import language_switch, t
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -21,29 +18,6 @@ def _copy_link(box) -> None:
     with box:
         st.caption(t("share.link"), help=t("share.link_help"))
         st.code(url_state.link(params), language=None, wrap_lines=True)
-
-
-def _prepare_other_pages() -> None:
-    """What the first visit to Segments or Channels waits for when nothing is ready: SciPy (via
-    the statistics), pandas (Streamlit's tables) and the bundled samples (cached for all)."""
-    from digistrat.ui.data_source import SAMPLES
-
-    try:
-        for module in ("digistrat.explore", "digistrat.traffic", "pandas"):
-            importlib.import_module(module)
-        for name in SAMPLES.values():
-            bundled(name)
-    except Exception:  # the page that needs it will say what is wrong
-        logging.getLogger(__name__).debug("preparing the other pages failed", exc_info=True)
-
-
-@st.cache_resource(show_spinner=False)
-def _start_preparing() -> threading.Thread:
-    """Once per server, after the first page is drawn: the other pages' needs are loaded in the
-    background while the reference page is read."""
-    thread = threading.Thread(target=_prepare_other_pages, name="digistrat-prepare", daemon=True)
-    thread.start()
-    return thread
 
 
 def run() -> None:
@@ -60,4 +34,3 @@ def run() -> None:
     share_box = st.sidebar.container()
     page.run()
     _copy_link(share_box)
-    _start_preparing()
