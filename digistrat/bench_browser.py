@@ -415,11 +415,6 @@ class BrowserResults:
     together: dict[int, Latencies] = field(default_factory=dict)
     cli: dict[str, tuple[float, ...]] = field(default_factory=dict)
     cli_same: str | None = "not run"  # None when digistrat's CLI and pandas printed the same figures
-    notes: list[str] = field(default_factory=list)
-
-    def floor(self) -> Latencies | None:
-        """The minimal app's clicks, all of them."""
-        return next((r for r in self.interactions if r.task == "minimal_filter"), None)
 
 
 # ---------------------------------------------------------------------------------------
