@@ -3,6 +3,10 @@ interactions, on data from the package's seeded generator.
 
     python -m digistrat.bench [--scale tiny|small|full] [--tasks NAME ...] [--cache DIR]
 
+The task `browser` (issue 13, `digistrat.bench_browser`) drives the real app in headless
+Chromium, against a minimal Streamlit app in the same run, and times the command line
+against a plain pandas script.
+
 Each (task, implementation) runs in its own child process so that its peak memory can be
 measured: the child prepares its inputs, then before every timed run resets the kernel's
 high-water mark (`echo 5 > /proc/self/clear_refs`) and reads `VmHWM` from /proc/self/status
@@ -16,6 +20,7 @@ computed, and the parent checks that digistrat and the baseline agree.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import io
@@ -702,6 +707,7 @@ TASKS = (
          "survey", False, _app_segments_digistrat, {}),
 )
 TASK_NAMES = tuple(t.name for t in TASKS)
+BROWSER = "browser"  # every task of digistrat.bench_browser
 
 
 # ---------------------------------------------------------------------------------------
@@ -906,7 +912,7 @@ def _machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digistrat.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=tuple(SCALES), default="small")
-    parser.add_argument("--tasks", nargs="+", choices=TASK_NAMES, default=list(TASK_NAMES))
+    parser.add_argument("--tasks", nargs="+", choices=(*TASK_NAMES, BROWSER), default=[*TASK_NAMES, BROWSER])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the generated CSVs")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     parser.add_argument("--child", nargs=4, metavar=("TASK", "IMPL", "PATH", "REPEATS"), help=argparse.SUPPRESS)
@@ -925,19 +931,34 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(task, impl, Path(path), int(repeats))))
         return 0
     scale = SCALES[args.scale]
-    rows = run_benchmark(scale, args.cache, tuple(args.tasks),
-                         progress=lambda step: print(f"… {step}", file=sys.stderr, flush=True))
+    load = os.getloadavg()[0]
+    progress = lambda step: print(f"… {step}", file=sys.stderr, flush=True)  # noqa: E731
+    rows = run_benchmark(scale, args.cache, tuple(args.tasks), progress=progress)
+    browser = None
+    if BROWSER in args.tasks:
+        from digistrat import bench_browser
+
+        files = data_files(scale, args.cache)
+        browser = bench_browser.run_browser(bench_browser.BROWSER_SCALES[args.scale], files["survey"],
+                                            files["sessions"], args.cache, progress)
+    ok = all(r.same for r in rows) and (browser is None or bench_browser.measured_everything(browser))
     if args.json:
-        print(json.dumps([r.__dict__ for r in rows], indent=1))
-        return 0 if all(r.same for r in rows) else 1
-    print(f"Machine: {_machine()}")
+        print(json.dumps({"rows": [r.__dict__ for r in rows],
+                          "browser": None if browser is None else dataclasses.asdict(browser)}, indent=1))
+        return 0 if ok else 1
+    print(f"Machine: {_machine()}; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     print(f"Scale: {args.scale} ({scale.survey_rows:,} survey rows, {scale.session_rows:,} sessions); "
           f"medians of {scale.repeats} runs ({scale.heavy_repeats} for whole-file tasks)\n")
     print(table(rows))
     print("\n| target (issue 7) | measured | met |\n|---|---:|---|")
     for what, measured, met in targets(rows):
         print(f"| {what} | {measured} | {'yes' if met else 'no'} |")
-    return 0 if all(r.same for r in rows) else 1
+    if browser is not None:
+        print("\n" + bench_browser.tables(browser))
+        print("\n| target (issue 13) | measured | met |\n|---|---:|---|")
+        for what, measured, met in bench_browser.targets(browser):
+            print(f"| {what} | {measured} | {'yes' if met else 'no'} |")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -13,23 +13,22 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import altair as alt
 import polars as pl
-import vl_convert as vlc
-import xlsxwriter
 
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
 from digistrat.messages import message
 from digistrat.i18n import catalog_keys, format_number, label
 
-# Any Altair top-level chart (single, layered, concatenated, faceted).
-Chart = alt.TopLevelMixin
+# Any Altair top-level chart (single, layered, concatenated, faceted), or its finished
+# Vega-Lite spec (`digistrat.charts.spec`).
+Chart = alt.TopLevelMixin | dict[str, Any]
 
 FORMULA_START = r"^[=+\-@\t\r]"
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, one of them the header
@@ -98,6 +97,8 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
         raise InputError(message("input.xlsx_too_big", rows=data.height, limit=XLSX_MAX_ROWS))
     buffer = io.BytesIO()
     # xlsxwriter would turn text starting with = into a formula and URLs into links.
+    import xlsxwriter  # only when a workbook is asked for
+
     workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     # float_precision only sets the displayed decimals; cells keep the full value.
     data.write_excel(workbook, worksheet=sheet[:31], autofilter=True, float_precision=2)
@@ -109,7 +110,7 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
 
 
 def _spec(chart: Chart) -> dict[str, Any]:
-    return chart.to_dict()
+    return chart if isinstance(chart, dict) else chart.to_dict()
 
 
 def _convert_options(lang: str | None) -> dict[str, Any]:
@@ -122,11 +123,15 @@ def _convert_options(lang: str | None) -> dict[str, Any]:
 
 def chart_png(chart: Chart, scale: float = 2, *, lang: str | None = None) -> bytes:
     """The chart as a PNG, `scale` pixels per chart pixel, rendered on the server."""
+    import vl_convert as vlc  # only when a chart is exported: most views never are
+
     return vlc.vegalite_to_png(_spec(chart), scale=scale, **_convert_options(lang))
 
 
 def chart_svg(chart: Chart, *, lang: str | None = None) -> str:
     """The chart as a standalone SVG document (text kept as text, so titles are searchable)."""
+    import vl_convert as vlc
+
     return vlc.vegalite_to_svg(_spec(chart), **_convert_options(lang))
 
 
@@ -138,9 +143,12 @@ class Section:
     """One figure of the report: a chart and/or the table behind it (bases, intervals…)."""
 
     heading: str
-    chart: Chart | None = None
+    chart: Chart | Callable[[], Chart] | None = None  # a function: the chart is made when the report is
     table: pl.DataFrame | None = None  # column names as the reader should see them
     notes: Sequence[str] = ()
+
+    def figure(self) -> Chart | None:
+        return self.chart() if callable(self.chart) else self.chart
 
 
 @dataclass(frozen=True)
@@ -232,8 +240,9 @@ def _filters_html(filters: Sequence[tuple[str, str]], lang: str) -> str:
 
 def _section_html(section: Section, number: int, lang: str) -> str:
     parts = [f"<section>\n<h2>{_e(section.heading)}</h2>"]
-    if section.chart is not None:
-        svg = _inline_svg(chart_svg(section.chart, lang=lang), f"c{number}-", section.heading)
+    chart = section.figure()
+    if chart is not None:
+        svg = _inline_svg(chart_svg(chart, lang=lang), f"c{number}-", section.heading)
         parts.append(f"<figure>{svg}</figure>")
     if section.table is not None:
         parts.append(_table_html(section.table, section.heading, lang))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def table(at: AppTest, index: int = 0) -> list[dict]:
     return at.dataframe[index].value.to_dict("records")
 
 
+def markdown_table(at: AppTest) -> list[dict]:
+    """Records of the first table written as Markdown (`| a | b |` lines), escapes undone."""
+    text = next(m.value for m in at.markdown if m.value.startswith("| "))
+    lines = [line.strip().strip("|") for line in text.splitlines()]
+    cells = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line)] for line in lines]
+    assert set(lines[1]) <= {"-", "|"}, "the second line separates the header"
+    return [dict(zip(cells[0], row)) for row in cells[2:]]
+
+
 def panel_rows() -> list[dict]:
     with open(REPO / "data" / "sample_panel.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -55,14 +65,16 @@ def test_every_page_runs_in_both_languages(page, lang):
 
 def test_overview_shows_the_published_segment_shares():
     at = open_page(None, "en")
-    shares = {row["Segment"]: percent(row["Share"]) for row in table(at)}
+    shares = {row["Segment"]: percent(row["Share"]) for row in markdown_table(at)}
     # FACTS.md §1
     assert shares == {"Newcomers": 6, "Convinced": 7.75, "Adapters": 10.5, "Dissatisfied": 21, "Wait-and-see": 54.75}
 
 
 def test_overview_in_french_formats_numbers_the_french_way():
     at = open_page(None, "fr")
-    texts = [row["Part"] for row in table(at)]
+    rows = markdown_table(at)
+    texts = [row["Part"] for row in rows]
+    assert rows[0]["Segment"] == "Les nouvelles venues" and "; elles continuent" in rows[0]["Ce qui les caractérise"]
     assert "54,75\u202f%" in texts and "7,75\u202f%" in texts
 
 

@@ -17,6 +17,7 @@ from digistrat.ui.data_source import Upload
 from tests.test_app import REPO, open_page, panel_rows, percent, weighted_segment_shares
 
 PAGE = "digistrat/ui/pages/segments.py"
+TABS = ("breakdown", "crosstab", "compare", "channels", "profile")
 LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapters",
           "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
 
@@ -78,6 +79,15 @@ def texts(at: AppTest) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Open one of the tabs (breakdown, crosstab, compare, channels, profile): only the open
+    tab's figures are drawn."""
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def select_segment(at: AppTest, key: str) -> AppTest:
     # What Vega sends when a bar is clicked (point selection on the field "key").
     at.session_state["segment_chart"] = {"selection": {"segment_pick": [{"key": key}]}}
@@ -91,8 +101,13 @@ def select_segment(at: AppTest, key: str) -> AppTest:
 def test_every_view_runs_on_the_sample(lang):
     at = open_page("segments", lang)
     assert len(at.tabs) == 5
-    assert len(at.dataframe) >= 6  # shares, crosstab, comparison, channel mix, contrast, profile (+ strength)
-    text = texts(at)
+    tables, text = {}, ""
+    for tab in TABS:
+        open_tab(at, tab)
+        tables[tab] = len(at.dataframe) - 1  # the segment shares' table is above the tabs
+        text += texts(at)
+    # only the open tab's figures are drawn: the breakdown has charts, no table
+    assert tables == {"breakdown": 0, "crosstab": 1, "compare": 1, "channels": 2, "profile": 2}
     if lang == "en":
         assert "Rao–Scott, second order (F)" in text and "Cramér's V" in text
         assert "design effect" in text and "Benjamini–Hochberg" in text
@@ -106,8 +121,11 @@ def test_every_view_runs_on_an_uploaded_weighted_survey(lang):
     at = open_upload(lang)
     assert len(at.tabs) == 5
     assert any("240" in m.value for m in at.markdown)
+    for tab in TABS:
+        open_tab(at, tab)
+        assert not at.error, tab
     # channel sessions become each company's shares: the segments × channels view has figures
-    mix = tables_with(at, "Segment")
+    mix = tables_with(open_tab(at, "channels"), "Segment")
     assert any(len(table) >= 15 for table in mix)
     assert not at.error
 
@@ -165,7 +183,7 @@ def test_an_empty_filter_result_shows_a_clear_message():
 
 
 def test_clicking_a_segment_filters_the_other_views_and_clicking_again_clears():
-    at = open_page("segments")
+    at = open_tab(open_page("segments"), "crosstab")
     crosstab_before = frame_with(at, "1-9")
     assert len(crosstab_before) == 6  # five segments and the base row
     select_segment(at, "dissatisfied")
@@ -176,15 +194,15 @@ def test_clicking_a_segment_filters_the_other_views_and_clicking_again_clears():
     small = [r for r in panel_rows() if r["company_size"] == "1-9"]
     expected = weighted_segment_shares(small)["dissatisfied"]
     assert percent(crosstab[0]["1-9"].split()[0]) == pytest.approx(expected, abs=0.05)
-    comparison = frame_with(at, "Reference study")
+    comparison = frame_with(open_tab(at, "compare"), "Reference study")
     assert [r["Segment"] for r in comparison] == ["Dissatisfied"]
-    assert "Profile of the clicked segment." in texts(at)
+    assert "Profile of the clicked segment." in texts(open_tab(at, "profile"))
     # the segment shares themselves still cover every segment
     assert len(segment_shares(at)) == 5
     # the breakdown charts now describe the dissatisfied only
     assert "Focus on Dissatisfied" in texts(at)
     at.session_state["segment_chart"] = {"selection": {"segment_pick": []}}
-    at.run()
+    open_tab(at, "crosstab")
     assert len(frame_with(at, "1-9")) == 6 and "Focus on" not in texts(at)
 
 
@@ -192,7 +210,7 @@ def test_clicking_a_segment_filters_the_other_views_and_clicking_again_clears():
 
 
 def test_crosstab_dimension_and_level_are_selectable():
-    at = open_page("segments")
+    at = open_tab(open_page("segments"), "crosstab")
     at.selectbox(key="xt_dim").set_value("sector").run()
     assert {"Segment", "Retail", "Services"} <= set(frame_with(at, "Retail")[0])
     at.selectbox(key="level").set_value(0.90).run()
@@ -201,7 +219,7 @@ def test_crosstab_dimension_and_level_are_selectable():
 
 
 def test_compare_two_groups_gives_the_independent_difference():
-    at = open_page("segments")
+    at = open_tab(open_page("segments"), "compare")
     at.radio(key="cmp_mode").set_value("groups").run()
     at.selectbox(key="cmp_by").set_value("company_size").run()
     at.multiselect(key="cmp_a").set_value(["1-9"]).run()
@@ -216,7 +234,7 @@ def test_compare_two_groups_gives_the_independent_difference():
 
 
 def test_segments_by_channels_answers_the_articles_question():
-    at = open_page("segments")
+    at = open_tab(open_page("segments"), "channels")
     table = next(rows for rows in tables_with(at, "Channel") if "Verdict" in rows[0])
     contrast = {r["Channel"]: r for r in table}
     rows = panel_rows()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -66,6 +67,21 @@ def source_caption(meta: Mapping[str, Any]) -> None:
     if caveats:
         colon = "\u00a0:" if language == "fr" else ":"
         st.caption(f"{t('source.caveats')}{colon}\n" + "\n".join(f"- {caveat}" for caveat in caveats))
+
+
+def static_table(columns: Mapping[str, list[str]]) -> None:
+    """A small table of texts written as Markdown: unlike `st.dataframe`, it does not make
+    Streamlit import pandas (about a second on the first page shown) nor load the grid's code
+    in the browser."""
+
+    def cell(text: str) -> str:
+        return re.sub(r"([\\|*_`\[\]<>#])", r"\\\1", str(text)).replace("\n", " ")
+
+    names = list(columns)
+    rows = zip(*(columns[name] for name in names))
+    lines = ["| " + " | ".join(cell(n) for n in names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    st.markdown("\n".join(lines))
 
 
 def illustrative_banner(dataset: datasets.Dataset) -> None:

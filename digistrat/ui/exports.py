@@ -7,12 +7,13 @@ downloaded. Every file goes through `digistrat.export` (formula cells neutralise
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
 import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -54,10 +55,17 @@ def data_downloads(frame: Callable[[], pl.DataFrame], rows: int, stem: str, key:
     )
 
 
-def chart(figure: alt.TopLevelMixin, name: str, title: str, **options: Any) -> Any:
-    """`st.altair_chart` plus a small "download" popover offering it as PNG and SVG (`name`: a
+def draw(figure: dict[str, Any], **options: Any) -> Any:
+    """A finished spec (`charts.spec`) drawn with `st.vega_lite_chart`. Its inline rows go as
+    polars frames: Streamlit turns a frame into Arrow directly, a list of rows through pandas."""
+    datasets = {name: pl.DataFrame(rows, infer_schema_length=None) for name, rows in figure.get("datasets", {}).items()}
+    return st.vega_lite_chart(spec={**figure, "datasets": datasets} if datasets else figure, **options)
+
+
+def chart(figure: dict[str, Any], name: str, title: str, **options: Any) -> Any:
+    """`draw` plus a small "download" popover offering the chart as PNG and SVG (`name`: a
     unique widget-key prefix; `title`: the file name's source)."""
-    result = st.altair_chart(figure, **options)
+    result = draw(figure, **options)
     language, stem = lang(), slug(title)
     with st.popover(t("export.chart"), icon=":material/image:", type="tertiary", key=f"{name}_popover"):
         st.download_button(
@@ -71,14 +79,25 @@ def chart(figure: alt.TopLevelMixin, name: str, title: str, **options: Any) -> A
     return result
 
 
+# The names WeasyPrint itself tries when it loads Pango (weasyprint/text/ffi.py).
+PANGO_NAMES = ("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0", "libpango-1.0.dylib",
+               "libpango-1.0-0.dll")
+
+
 @cache
 def _pdf_error() -> str | None:
-    """Why PDF export cannot work on this server (no WeasyPrint or no Pango), None if it can."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
+    """Why PDF export cannot work on this server (no WeasyPrint or no Pango), None if it can.
+
+    Checked without importing WeasyPrint (0.7 s, on the first visit of a page otherwise)."""
+    if importlib.util.find_spec("weasyprint") is None:
         return "missing"
-    return None
+    for name in PANGO_NAMES:
+        try:
+            ctypes.CDLL(name)
+            return None
+        except OSError:
+            continue
+    return "missing"
 
 
 def report_downloads(report: export.Report, stem: str, key: str) -> None:

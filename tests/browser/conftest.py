@@ -89,13 +89,17 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# A page under load (two suites at once on two cores) can take longer than Playwright's 5 s.
+expect.set_options(timeout=20_000)
+
+
 def wait_for_app(page: Page) -> None:
-    """Streamlit's own e2e convention: the app is idle when no element reports it running."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-    page.wait_for_timeout(300)
+    """Streamlit's own e2e convention: the app is idle when its script state is `notRunning`.
+
+    Right after an input the next run may not have started yet, so this alone does not prove
+    that run is over: every check after an input waits for the state that input asks for.
+    """
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
 def first_table_rows(

@@ -41,9 +41,9 @@ def test_french_cp1252_upload_shows_the_right_shares(page: Page, app_server: App
     )
     table = page.locator("[data-testid='stTable']").first
     expect(table).to_be_visible(timeout=30_000)
-    wait_for_app(page)
     expect(page.get_by_text("encoding cp1252, separator semicolon, decimal mark comma", exact=False)).to_be_visible()
     rows = table.locator("tbody tr")
+    expect(rows).to_have_count(len(expected))
     shown = {}
     for index in range(rows.count()):
         cells = rows.nth(index).locator("td, th").all_inner_texts()

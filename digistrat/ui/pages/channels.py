@@ -155,7 +155,7 @@ def _reference_bars(frame: pl.DataFrame, reference_name: str, prefix: str, title
         pl.Series("label", [label(f"{prefix}.{k}", language) for k in both["key"].to_list()]),
         pl.Series("share_text", [format_percent(v, language, 1) for v in both["share"].to_list()]),
     )
-    figure = charts.comparison_bars(both, title=title, series_order=[t("series.data"), t("series.reference")])
+    figure = charts.spec(charts.comparison_bars, both, title=title, series_order=[t("series.data"), t("series.reference")])
     exports.chart(figure, key, title, width="stretch")
     table = both.pivot(on="series", index="label", values="share_text", maintain_order=True)
     return export.Section(heading=title, chart=figure, table=table.rename({"label": " "}))
@@ -182,7 +182,7 @@ def _channel_stack(counts: pl.DataFrame, settings: ChannelSettings) -> export.Se
         }
         for key, share in reference(datasets.REFERENCE_ORIGINS).iter_rows()
     ]
-    figure = charts.mix_stack(
+    figure = charts.spec(charts.mix_stack,
         pl.DataFrame(rows), title=t("channels.mix_chart"),
         series_order=[t("series.data"), t("series.reference")],
         group_order=[_key_label("bucket", k) for k in BUCKET_KEYS[:3]],
@@ -214,7 +214,7 @@ def _mix_section(
             )
     with right:
         strategies = _with_labels(mix.strategies, "strategy").with_columns(pl.col("share") * 100)
-        push_pull = charts.share_bars(
+        push_pull = charts.spec(charts.share_bars,
             strategies, title=t("channels.push_pull_chart"), axis_title=t("column.strategy"), colours=STRATEGY_COLOURS,
         )
         exports.chart(push_pull, "ch_push_pull", t("channels.push_pull_chart"), width="stretch")
@@ -269,7 +269,7 @@ def _device_section(
             pl.Series("sessions_text", [format_number(v, lang()) for v in grid["sessions"].to_list()], dtype=pl.String),
         )
         exports.chart(
-            charts.heatmap(
+            charts.spec(charts.heatmap,
                 cells, title=t("channels.heatmap_chart"), x_title=t("column.device"),
                 y_title=t(f"column.{view}"), tooltip=(("sessions_text", "n"),),
             ),
@@ -290,7 +290,7 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, k
     )
     title = t("channels.change_chart", a=name_a, b=name_b)
     exports.chart(
-        charts.difference_intervals(
+        charts.spec(charts.difference_intervals,
             labelled.select(
                 "label", pl.col("change_points").alias("diff"), pl.col("change_text").alias("text"),
                 pl.col("ci_low_points").alias("ci_low"), pl.col("ci_high_points").alias("ci_high"),
@@ -364,7 +364,7 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
         keys = [k for k in (BUCKET_KEYS if view == "bucket" else CHANNEL_KEYS) if k in present]
         colours = [charts.BUCKET_COLOURS[BUCKET_KEYS.index(k)] for k in keys] if view == "bucket" else None
         exports.chart(
-            charts.trend_lines(
+            charts.spec(charts.trend_lines,
                 lines, title=t("channels.trend_chart"), legend_title=t(f"column.{view}"),
                 label_order=[_key_label(view, k) for k in keys], colours=colours,
             ),
@@ -438,7 +438,7 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
         ]
     ).with_columns(pl.col("share") * 100)
     exports.chart(
-        charts.comparison_bars(bars, title=t("channels.compare_chart"), series_order=[name_a, name_b]),
+        charts.spec(charts.comparison_bars, bars, title=t("channels.compare_chart"), series_order=[name_a, name_b]),
         "ch_compare", t("channels.compare_chart"), width="stretch",
     )
     _comparison_view(

@@ -8,7 +8,8 @@ import streamlit as st
 from digistrat import charts, datasets
 from digistrat.i18n import format_percent, label
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENTS
-from digistrat.ui.common import lang, reference, source_caption, t
+from digistrat.ui import exports
+from digistrat.ui.common import lang, reference, source_caption, static_table, t
 
 
 def _published(name: str, label_of) -> pl.DataFrame:
@@ -29,8 +30,9 @@ def render() -> None:
     st.header(t("overview.segments_heading"))
     segment_frame = _published(datasets.REFERENCE_SEGMENTS, lambda k: SEGMENT_BY_KEY[k].label(language))
     title = meta[datasets.REFERENCE_SEGMENTS]["title"][language]
-    st.altair_chart(
-        charts.share_bars(
+    exports.draw(
+        charts.spec(
+            charts.share_bars,
             segment_frame,
             title=title,
             axis_title=t("column.segment"),
@@ -39,16 +41,12 @@ def render() -> None:
         width="stretch",
     )
     source_caption(meta[datasets.REFERENCE_SEGMENTS])
-    st.dataframe(
-        pl.DataFrame(
-            {
-                t("column.segment"): [s.label(language) for s in SEGMENTS],
-                t("column.share"): segment_frame["share_text"].to_list(),
-                t("column.description"): [s.description(language) for s in SEGMENTS],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    static_table(
+        {
+            t("column.segment"): [s.label(language) for s in SEGMENTS],
+            t("column.share"): segment_frame["share_text"].to_list(),
+            t("column.description"): [s.description(language) for s in SEGMENTS],
+        }
     )
 
     st.header(t("overview.traffic_heading"))
@@ -59,8 +57,8 @@ def render() -> None:
     ):
         with column:
             frame = _published(name, lambda k, p=prefix: label(f"{p}.{k}", language))
-            st.altair_chart(
-                charts.share_bars(frame, title=meta[name]["title"][language], axis_title=" "),
+            exports.draw(
+                charts.spec(charts.share_bars, frame, title=meta[name]["title"][language], axis_title=" "),
                 width="stretch",
             )
             source_caption(meta[name])

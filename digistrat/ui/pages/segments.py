@@ -6,6 +6,8 @@ result into widgets, charts and tables with the language's labels and numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -312,12 +314,12 @@ def _breakdown(view: explore.PageView, focus_text: str) -> None:
         with columns[index % 2]:
             rows = _share_frame(table, str)
             title = f"{_column_title(column)} — {focus_text}"
-            exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+            exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
                           f"seg_breakdown_{index}", title, width="stretch")
     for index, (column, table) in enumerate(view.multi.items()):
         rows = _share_frame(table, str)
         title = f"{_column_title(column)} — {focus_text}"
-        exports.chart(charts.share_bars(rows, title=title, axis_title=_column_title(column)),
+        exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
                       f"seg_multi_{index}", title, width="stretch")
         st.caption(t("segments.tools_base", n=_number(table.base_rows)))
 
@@ -330,7 +332,8 @@ def _crosstab_dimension(layout: explore.SurveyLayout) -> str | None:
     return st.selectbox(t("seg.xt.dimension"), layout.dimensions, key="xt_dim", format_func=fixed(layout.dimensions, _column_title))
 
 
-def _crosstab(view: explore.PageView) -> export.Section | None:
+def _crosstab(view: explore.PageView, show: bool) -> export.Section | None:
+    """The crosstab tab, drawn when `show` (its tab is open); its report section in any case."""
     table = view.crosstab
     if table is None:
         return None
@@ -367,14 +370,13 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
         for c, n, f in zip(bases["column"].to_list(), bases["count"].to_list(), bases["flag"].to_list())
     }
     wide = pl.concat([wide, pl.DataFrame([base_row], schema=wide.schema)])
-    st.caption(t("seg.xt.caption", dimension=name))
     wide = wide.rename({"row_label": t("column.segment")})
-    st.dataframe(wide, hide_index=True, width="stretch")
     test_name = t(f"test.{table.test}") if table.test else ""
     notes = [t("seg.xt.caption", dimension=name)]
+    below: list[tuple[Callable[[str], object], str]] = []  # what the tab shows under the table
     if table.test is None:
         notes.append(t("seg.xt.no_test"))
-        st.caption(notes[-1])
+        below.append((st.caption, notes[-1]))
     else:
         strength = next(word for bound, word in STRENGTHS if (table.cramers_v or 0) >= bound)
         key = "seg.xt.fisher" if table.test == stats.TEST_FISHER else "seg.xt.test"
@@ -382,26 +384,35 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
             key, test=test_name, statistic=_number(table.statistic, 2), dof=table.dof, p=_p_clause(table.p_value),
             v=_number(table.cramers_v, 3), strength=t(f"strength.{strength}"),
         ))
-        st.markdown(notes[-1])
+        below.append((st.markdown, notes[-1]))
         if table.sparse:
             notes.append(t("seg.xt.sparse"))
-            st.caption(notes[-1])
+            below.append((st.caption, notes[-1]))
     notes.append(t("seg.xt.tests", dimension=name, alpha=alpha, n=table.n_tests))
-    st.caption(notes[-1])
+    below.append((st.caption, notes[-1]))
     significant = grid.filter(pl.col("verdict") != "")
     if significant.height:
-        st.markdown(f"**{t('seg.xt.markers')}**")
-        st.markdown("\n".join(
+        below.append((st.markdown, f"**{t('seg.xt.markers')}**"))
+        below.append((st.markdown, "\n".join(
             f"- {t('seg.xt.marker_line', segment=r['row_label'], value=r['column_label'], share=r['text'], verdict=r['verdict'])}"
             for r in significant.iter_rows(named=True)
-        ))
+        )))
     else:
-        st.caption(t("seg.xt.none_significant"))
+        below.append((st.caption, t("seg.xt.none_significant")))
     title = t("seg.xt.heatmap", dimension=name)
-    figure = charts.heatmap(
-        grid, title=title, x_title=name, y_title=t("column.segment"), tooltip=(("verdict", " "),)
-    )
-    exports.chart(figure, "seg_crosstab", title, width="stretch")
+    y_title = t("column.segment")
+
+    def figure() -> dict:
+        return charts.spec(
+            charts.heatmap, grid, title=title, x_title=name, y_title=y_title, tooltip=(("verdict", " "),)
+        )
+
+    if show:
+        st.caption(notes[0])
+        st.dataframe(wide, hide_index=True, width="stretch")
+        for draw, text in below:
+            draw(text)
+        exports.chart(figure(), "seg_crosstab", title, width="stretch")
     return export.Section(heading=title, chart=figure, table=wide, notes=notes)
 
 
@@ -432,8 +443,9 @@ def _differences_table(
     )
 
 
-def _difference_chart(frame: pl.DataFrame, title: str, key: str):
-    """Draws the differences with their intervals; returns the chart (None when nothing is tested)."""
+def _difference_chart(frame: pl.DataFrame, title: str) -> Callable[[], dict] | None:
+    """The differences with their intervals, as a function making the chart's spec (made only
+    when drawn or reported); None when nothing is tested."""
     shown = frame.filter(pl.col("diff").is_not_null())
     if not shown.height:
         return None
@@ -441,9 +453,13 @@ def _difference_chart(frame: pl.DataFrame, title: str, key: str):
         "label", "diff", "ci_low", "ci_high", pl.col("direction"),
         pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
     )
-    figure = charts.difference_intervals(chart_rows, title=title, axis_title=t("seg.col.difference"))
-    exports.chart(figure, key, title, width="stretch")
-    return figure
+    axis_title = t("seg.col.difference")
+    return lambda: charts.spec(charts.difference_intervals, chart_rows, title=title, axis_title=axis_title)
+
+
+def _draw(figure: Callable[[], dict] | None, title: str, key: str) -> None:
+    if figure is not None:
+        exports.chart(figure(), key, title, width="stretch")
 
 
 def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[FilterSpec, FilterSpec] | None:
@@ -480,7 +496,10 @@ def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[Filter
     return spec_a, spec_b
 
 
-def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict) -> export.Section | None:
+def _compare(
+    view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict, show: bool
+) -> export.Section | None:
+    """The comparison tab, drawn when `show` (its tab is open); its report section in any case."""
     result = view.comparison
     if result is None:
         return None
@@ -494,7 +513,6 @@ def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | Non
     if view.focus:
         frame = frame.filter(pl.col("key").is_in(view.focus))
     table = _differences_table(frame, t("column.segment"), a, b, view.thresholds.level)
-    st.dataframe(table, hide_index=True, width="stretch")
     notes = [
         t("seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
           n_b="–" if result.rows_b is None else _number(result.rows_b), e_b=_number(result.n_eff_b, 1)),
@@ -502,10 +520,13 @@ def _compare(view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | Non
     ]
     if result.against_reference:
         notes.append(t("seg.cmp.caveat", n=_number(meta.get("published_n"))))
-    for note in notes:
-        st.caption(note)
     title = t("seg.cmp.chart", a=a, b=b)
-    figure = _difference_chart(frame, title, "seg_compare")
+    figure = _difference_chart(frame, title)
+    if show:
+        st.dataframe(table, hide_index=True, width="stretch")
+        for note in notes:
+            st.caption(note)
+        _draw(figure, title, "seg_compare")
     return export.Section(heading=title, chart=figure, table=table, notes=notes)
 
 
@@ -543,7 +564,7 @@ def _channels_figures(view: explore.PageView) -> None:
         }
     )
     exports.chart(
-        charts.channel_mix_chart(chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
+        charts.spec(charts.channel_mix_chart, chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
                                  bucket_order=list(buckets.values())),
         "seg_channels", t("seg.ch.chart"), width="stretch",
     )
@@ -572,7 +593,8 @@ def _channels_figures(view: explore.PageView) -> None:
         hide_index=True, width="stretch",
     )
     st.caption(t("seg.ch.tests", n=result.n_tests))
-    _difference_chart(contrast, t("seg.cmp.chart", a=a, b=b), "seg_channel_contrast")
+    title = t("seg.cmp.chart", a=a, b=b)
+    _draw(_difference_chart(contrast, title), title, "seg_channel_contrast")
 
 
 def _profile_choice(view_focus: tuple[str, ...]) -> str:
@@ -606,7 +628,8 @@ def _profile(view: explore.PageView) -> None:
     top = rows.filter(pl.col("diff").is_not_null()).head(12).with_columns(
         (pl.col("question") + " · " + pl.col("answer")).alias("label")
     )
-    _difference_chart(top, t("seg.pr.chart", segment=name), "seg_profile")
+    title = t("seg.pr.chart", segment=name)
+    _draw(_difference_chart(top, title), title, "seg_profile")
     dims = result.dimensions
     st.markdown(f"**{t('seg.pr.dimensions')}**")
     st.dataframe(
@@ -676,7 +699,7 @@ def render() -> None:
             st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
             return
         segment_rows = _share_frame(view.segments, _segment_label)
-        segment_chart = charts.share_bars(
+        segment_chart = charts.spec(charts.share_bars,
             segment_rows, title=t("segments.chart"), axis_title=t("column.segment"), base_title=t("column.base"),
             colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]), selectable=True, selected=focus,
         )
@@ -693,16 +716,22 @@ def render() -> None:
             st.info(t("seg.focus_on", segments=focus_text), icon=":material/filter_center_focus:")
         downloads = st.container()
 
-    with tabs[0]:
-        _breakdown(view, focus_text)
+    # Only the open tab's figures are drawn (the tabs rerun the page when switched); the report
+    # still holds the crosstab and the comparison, whichever tab is open.
+    shown = [tab.open is not False for tab in tabs]
+    if shown[0]:
+        with tabs[0]:
+            _breakdown(view, focus_text)
     with crosstab_out:
-        crosstab_section = _crosstab(view)
+        crosstab_section = _crosstab(view, shown[1])
     with compare_out:
-        compare_section = _compare(view, groups, meta)
-    with channels_out:
-        _channels_figures(view)
-    with profile_out:
-        _profile(view)
+        compare_section = _compare(view, groups, meta, shown[2])
+    if shown[3]:
+        with channels_out:
+            _channels_figures(view)
+    if shown[4]:
+        with profile_out:
+            _profile(view)
     shares = export.Section(heading=t("segments.chart"), chart=segment_chart, table=segment_table, notes=[count, design])
     _downloads(downloads, dataset, spec, view, [shares, crosstab_section, compare_section])
 
