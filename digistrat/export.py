@@ -96,9 +96,9 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
     if data.height > XLSX_MAX_ROWS:
         raise InputError(message("input.xlsx_too_big", rows=data.height, limit=XLSX_MAX_ROWS))
     buffer = io.BytesIO()
-    # xlsxwriter would turn text starting with = into a formula and URLs into links.
     import xlsxwriter  # only when a workbook is asked for
 
+    # xlsxwriter would turn text starting with = into a formula and URLs into links.
     workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     # float_precision only sets the displayed decimals; cells keep the full value.
     data.write_excel(workbook, worksheet=sheet[:31], autofilter=True, float_precision=2)
