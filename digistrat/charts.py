@@ -1,30 +1,117 @@
 """Altair chart builders: an aggregated polars frame in (tens of rows), an alt.Chart out.
 
-Numbers shown as text arrive pre-formatted for the language (`share_text`), so a chart never
-has to know French decimal commas; axes use whole numbers only.
+Numbers shown as text arrive pre-formatted for the language (`share_text`, from
+`digistrat.present`); axes follow the language through Vega's own locale
+(`i18n.chart_locale`: decimal mark, thousands mark, the one minus sign, month names).
+
+Every chart explains itself: its accessible name is its title plus a one-line summary
+(`description`), its marks stay out of the screen reader's way (the page puts the chart's
+figures in a table beside it), labels are wrapped rather than cut, value labels have room
+reserved on the axis, and text on a coloured mark takes whichever of white or ink reads
+best on it (at least 4.5:1, `contrast`).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
 
+from digistrat.i18n import chart_locale
+
 # Charts never receive raw rows: a guard against a caller passing respondents or sessions.
 MAX_CHART_ROWS = 5_000
 
 SEGMENT_SELECTION = "segment_pick"
-REFERENCE_COLOUR = "#B9B9B9"
+REFERENCE_COLOUR = "#8C8C8C"
 DATA_COLOUR = "#1F6FB2"
+INK = "#111827"  # text on light marks and axes
+WHITE = "#FFFFFF"
 LABEL_LIMIT = 260  # pixels: room for the longest French segment label
+LABEL_WRAP = 32  # characters per line of an axis label before it wraps
+TITLE_WRAP = 56  # characters per line of a chart title before it wraps
 UNSELECTED_COLOUR = "#DDDDDD"
 SUPPRESSED_OPACITY, LOW_BASE_OPACITY = 0.0, 0.45
+# The share of a bar chart's width kept free for the value labels right of the longest bar.
+LABEL_ROOM = 0.28
+HEATMAP_RANGE = ("#F7FBFF", "#4A98C9")  # light to mid blue: ink text reads on every cell
+BUCKET_COLOURS = ("#1F6FB2", "#E08A2E", "#3C9D5D", "#B9B9B9")  # search, external, direct, unassigned
+DIRECTION_COLOURS = {"higher": "#2E7D4F", "lower": "#B03A2E", "same": "#7A7A7A"}
+MIN_LABELLED_SHARE = 6  # points: narrower stacked segments keep their figure in the tooltip only
+_WRAPPED = "_lines"  # the column holding an axis label split into lines
 
 
 def _check_size(frame: pl.DataFrame) -> None:
     if frame.height > MAX_CHART_ROWS:
         raise ValueError(f"charts take aggregated frames; got {frame.height} rows")
+
+
+# ---------------------------------------------------------------- colours
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """White or ink, whichever reads better on `fill`."""
+    return WHITE if contrast(WHITE, fill) >= contrast(INK, fill) else INK
+
+
+# ---------------------------------------------------------------- common finish
+
+
+def wrap(text: str, width: int = LABEL_WRAP) -> list[str]:
+    """A label as lines of at most `width` characters (a longer word stays whole)."""
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [str(text)]
+
+
+def _wrapped(frame: pl.DataFrame, column: str, width: int = LABEL_WRAP) -> pl.DataFrame:
+    """`frame` with `_lines`: `column` as lines joined by a newline (split again by the axis)."""
+    return frame.with_columns(
+        pl.Series(_WRAPPED, ["\n".join(wrap(v, width)) for v in frame[column].cast(pl.String).to_list()], dtype=pl.String)
+    )
+
+
+def _lines_axis(**options) -> alt.Axis:
+    """An axis whose labels are `_lines` values drawn one line under the other."""
+    return alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=LABEL_LIMIT, **options)
+
+
+def _finish(chart: alt.TopLevelMixin, title: str | None, description: str | None, lang: str) -> alt.TopLevelMixin:
+    """Title (wrapped, never cut), accessible name, locale and readable guides for any chart."""
+    properties = {"description": description or title or ""}
+    if title:
+        lines = wrap(title, TITLE_WRAP)
+        properties["title"] = alt.Title(lines if len(lines) > 1 else lines[0], anchor="start", limit=0)
+    return chart.properties(**properties).configure(
+        locale=chart_locale(lang),
+        aria=False,  # the marks and guides are read from the table beside the chart
+        axis=alt.AxisConfig(labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11),
+        legend=alt.LegendConfig(labelColor=INK, titleColor=INK, labelFontSize=11, labelLimit=0),
+        title=alt.TitleConfig(color=INK, fontSize=13),
+    )
+
+
+def _value_domain(frame: pl.DataFrame, *columns: str, floor: float = 100.0) -> list[float]:
+    """[0, top]: the largest value of `columns` with LABEL_ROOM of the width kept for its label."""
+    values = [v for c in columns if c in frame.columns for v in frame[c].to_list() if v is not None]
+    top = max(values, default=0.0)
+    return [0.0, min(max(top / (1 - LABEL_ROOM), 1.0), floor / (1 - LABEL_ROOM))]
+
+
+# ---------------------------------------------------------------- builders
 
 
 def share_bars(
@@ -37,30 +124,34 @@ def share_bars(
     selected: Sequence[str] = (),
     base_title: str = "n",
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Horizontal bars of `share` (points) per `label`, in the frame's row order.
 
     Columns: key, label, share, share_text; optional ci_low / ci_high (points) for interval
-    whiskers, base_text for the base, flag (ok / low / suppressed: low-base bars are pale,
-    suppressed ones absent) and text (the bar's label, default share_text).
+    whiskers, base_text for the base (tooltip), flag (ok / low / suppressed: low-base bars
+    are pale, suppressed ones absent) and text (the bar's label, default share_text).
     `colours` = (keys, colours) fixes each key's colour. With `selectable`, a click on a bar
     selects its key (point selection SEGMENT_SELECTION, `selected` to start with) and a
     second click clears it.
     """
     _check_size(frame)
-    order = frame["label"].to_list()
+    frame = _wrapped(frame, "label")
+    order = frame[_WRAPPED].to_list()
     tooltip = [alt.Tooltip("label:N", title=axis_title), alt.Tooltip("share_text:N", title="%")]
     if "base_text" in frame.columns:
         tooltip.append(alt.Tooltip("base_text:N", title=base_title))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    y = alt.Y(f"{_WRAPPED}:N", sort=order, title=None, axis=_lines_axis())
     colour = (
         alt.Color("key:N", scale=alt.Scale(domain=list(colours[0]), range=list(colours[1])), legend=None)
         if colours
         else alt.value(DATA_COLOUR)
     )
-    base = alt.Chart(frame, title=title, description=description or title)
+    domain = _value_domain(frame, "share", "ci_high")
+    base = alt.Chart(frame)
     bars = base.mark_bar().encode(
-        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
+        x=alt.X("share:Q", title="%", scale=alt.Scale(domain=domain, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, tickCount=5)),
         y=y,
         color=colour,
         tooltip=tooltip,
@@ -79,14 +170,14 @@ def share_bars(
         bars = bars.add_params(pick).encode(color=alt.condition(pick, colour, alt.value(UNSELECTED_COLOUR)))
     layers: list[alt.Chart] = [bars]
     if "ci_low" in frame.columns and "ci_high" in frame.columns:
-        layers.append(base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q", y=y))
+        layers.append(base.mark_rule(color=INK).encode(x="ci_low:Q", x2="ci_high:Q", y=y))
         text = base.transform_calculate(at="datum.ci_high == null ? datum.share : datum.ci_high").mark_text(
-            align="left", dx=4, color="#333333"
+            align="left", dx=4, color=INK
         ).encode(x="at:Q", y=y)
     else:
-        text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", y=y)
+        text = base.mark_text(align="left", dx=4, color=INK).encode(x="share:Q", y=y)
     layers.append(text.encode(text="text:N" if "text" in frame.columns else "share_text:N"))
-    return alt.layer(*layers).properties(height=alt.Step(34))
+    return _finish(alt.layer(*layers).properties(height=alt.Step(34)), title, description, lang)
 
 
 def comparison_bars(
@@ -95,35 +186,32 @@ def comparison_bars(
     title: str,
     series_order: Sequence[str],
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Grouped bars: for each category (`label`), one bar per `series` (e.g. your data, reference).
 
     Columns: label, series, share (points), share_text.
     """
     _check_size(frame)
-    order = list(dict.fromkeys(frame["label"].to_list()))
+    frame = _wrapped(frame, "label")
+    order = list(dict.fromkeys(frame[_WRAPPED].to_list()))
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=list(series_order), range=[DATA_COLOUR, REFERENCE_COLOUR][: len(series_order)]),
-        legend=alt.Legend(title=None, orient="bottom"),
+        legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
     )
-    base = alt.Chart(frame, title=title, description=description or title).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{_WRAPPED}:N", sort=order, title=None, axis=_lines_axis()),
         yOffset=alt.YOffset("series:N", sort=list(series_order)),
     )
     bars = base.mark_bar().encode(
-        x=alt.X("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1, tickCount=6)),
+        x=alt.X("share:Q", title="%", scale=alt.Scale(domain=_value_domain(frame, "share"), nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, tickCount=5)),
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("series:N", title=" "), alt.Tooltip("share_text:N", title="%")],
     )
-    text = base.mark_text(align="left", dx=4, color="#333333").encode(x="share:Q", text="share_text:N")
-    return alt.layer(bars, text).properties(height=alt.Step(22))
-
-
-# --- channels explorer charts
-
-BUCKET_COLOURS = ("#1F6FB2", "#E08A2E", "#3C9D5D", "#B9B9B9")  # search, external, direct, unassigned
-MIN_LABELLED_SHARE = 6  # points: narrower stacked segments keep their figure in the tooltip only
+    text = base.mark_text(align="left", dx=4, color=INK).encode(x="share:Q", text="share_text:N")
+    return _finish(alt.layer(bars, text).properties(height=alt.Step(22)), title, description, lang)
 
 
 def mix_stack(
@@ -134,6 +222,7 @@ def mix_stack(
     group_order: Sequence[str],
     group_colours: Sequence[str] = BUCKET_COLOURS,
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """One 100 % bar per `series`, split into segments (`label`) coloured by their `group`.
 
@@ -141,7 +230,11 @@ def mix_stack(
     detailed channel mix stand next to a reference published only by bucket.
     """
     _check_size(frame)
-    base = alt.Chart(frame, title=title, description=description or title).encode(
+    colours = dict(zip(group_order, group_colours))
+    frame = frame.with_columns(
+        pl.Series("ink", [text_colour(colours.get(g, REFERENCE_COLOUR)) for g in frame["group"].to_list()], dtype=pl.String)
+    )
+    base = alt.Chart(frame).encode(
         y=alt.Y("series:N", sort=list(series_order), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(format="d", tickCount=6)),
@@ -151,7 +244,7 @@ def mix_stack(
         color=alt.Color(
             "group:N",
             scale=alt.Scale(domain=list(group_order), range=list(group_colours)[: len(group_order)]),
-            legend=alt.Legend(title=None, orient="bottom"),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
         ),
         detail="label:N",
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title=" "),
@@ -162,10 +255,11 @@ def mix_stack(
         alt.Chart(frame)
         .transform_stack(stack="share", as_=["x0", "x1"], groupby=["series"], sort=[alt.SortField("order")])
         .transform_filter(alt.datum.share >= MIN_LABELLED_SHARE)
-        .mark_text(align="right", dx=-4, color="white")
-        .encode(y=alt.Y("series:N", sort=list(series_order)), x="x1:Q", text="share_text:N")
+        .mark_text(align="right", dx=-4)
+        .encode(y=alt.Y("series:N", sort=list(series_order)), x="x1:Q", text="share_text:N",
+                color=alt.Color("ink:N", scale=None))
     )
-    return alt.layer(bars, text).properties(height=alt.Step(44))
+    return _finish(alt.layer(bars, text).properties(height=alt.Step(44)), title, description, lang)
 
 
 def heatmap(
@@ -176,29 +270,33 @@ def heatmap(
     y_title: str,
     tooltip: Sequence[tuple[str, str]] = (),
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Cells (Altair rect) of `share` (points) for each `row_label` × `column_label`, in the frame's order.
 
     Columns: row_label, column_label, share (null when suppressed), text (the cell's figure,
-    e.g. "23.4 ▲"); `tooltip` adds (column, title) pairs such as a base or a verdict.
+    e.g. "23.4 ▲"); `tooltip` adds (column, title) pairs such as a base or a verdict. Each
+    cell shows its figure, so the colour needs no legend; column labels wrap over lines.
     """
     _check_size(frame)
     rows = list(dict.fromkeys(frame["row_label"].to_list()))
-    columns = list(dict.fromkeys(frame["column_label"].to_list()))
-    base = alt.Chart(frame, title=title, description=description or title).encode(
-        x=alt.X("column_label:N", sort=columns, title=x_title,
-                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
+    frame = _wrapped(frame, "column_label", 12)
+    columns = list(dict.fromkeys(frame[_WRAPPED].to_list()))
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{_WRAPPED}:N", sort=columns, title=x_title,
+                axis=_lines_axis(labelAngle=0, orient="top", labelOverlap=False, labelPadding=6)),
         y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 100]), legend=alt.Legend(title="%")),
+        color=alt.Color("share:Q", scale=alt.Scale(range=list(HEATMAP_RANGE), domain=[0, 100]), legend=None),
         tooltip=[alt.Tooltip("row_label:N", title=y_title), alt.Tooltip("column_label:N", title=x_title),
                  alt.Tooltip("text:N", title="%"), *(alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip)],
     )
-    text = base.mark_text().encode(
-        text="text:N", color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#333333"))
+    text = base.mark_text(color=INK).encode(text="text:N")
+    return _finish(
+        alt.layer(cells, text).properties(height=alt.Step(32), width=alt.Step(84)),
+        title, description, lang,
     )
-    return alt.layer(cells, text).properties(height=alt.Step(32))
 
 
 def trend_lines(
@@ -208,25 +306,27 @@ def trend_lines(
     legend_title: str,
     label_order: Sequence[str],
     colours: Sequence[str] | None = None,
+    time_format: str = "%-d %b",
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Share (points) of each `label` per `period` (a date), one line per label.
 
-    Columns: period, label, share, share_text, period_text. `colours` follow `label_order`.
+    Columns: period, label, share, share_text, period_text. `colours` follow `label_order`;
+    `time_format` (d3, in the language's locale: i18n.TIME_FORMATS) writes the dates.
     """
     _check_size(frame)
     scale = alt.Scale(domain=list(label_order), range=list(colours)) if colours else alt.Scale(domain=list(label_order))
-    chart = alt.Chart(frame, title=title, description=description or title).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None),
+    chart = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("period:T", title=None, axis=alt.Axis(format=time_format, labelOverlap=True)),
         y=alt.Y("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1)),
-        color=alt.Color("label:N", scale=scale, legend=alt.Legend(title=legend_title, orient="bottom", labelLimit=LABEL_LIMIT)),
+        color=alt.Color("label:N", scale=scale,
+                        legend=alt.Legend(title=legend_title, orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("period_text:N", title=" "), alt.Tooltip("label:N", title=legend_title),
                  alt.Tooltip("share_text:N", title="%")],
     )
-    return chart.properties(height=320)
+    return _finish(chart.properties(height=320), title, description, lang)
 
-
-# --- segments explorer charts
 
 def difference_intervals(
     frame: pl.DataFrame,
@@ -234,6 +334,7 @@ def difference_intervals(
     title: str,
     axis_title: str,
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Each `label`'s difference or change (points) as a dot with its interval around a zero line.
 
@@ -241,21 +342,22 @@ def difference_intervals(
     coloured only when the difference is significant.
     """
     _check_size(frame)
-    order = frame["label"].to_list()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    base = alt.Chart(frame, title=title, description=description or title)
+    frame = _wrapped(frame, "label")
+    order = frame[_WRAPPED].to_list()
+    y = alt.Y(f"{_WRAPPED}:N", sort=order, title=None, axis=_lines_axis())
+    base = alt.Chart(frame)
     colour = alt.Color(
-        "direction:N", scale=alt.Scale(domain=["higher", "lower", "same"], range=["#3C9D5D", "#C0392B", "#888888"]),
+        "direction:N", scale=alt.Scale(domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())),
         legend=None,
     )
     whiskers = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", y=y, color=colour
     )
-    dots = base.mark_point(filled=True, size=80).encode(
+    dots = base.mark_point(filled=True, size=80, opacity=1).encode(
         x="diff:Q", y=y, color=colour, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title)]
     )
     zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q")
-    return alt.layer(zero, whiskers, dots).properties(height=alt.Step(26))
+    return _finish(alt.layer(zero, whiskers, dots).properties(height=alt.Step(30)), title, description, lang)
 
 
 def channel_mix_chart(
@@ -265,6 +367,7 @@ def channel_mix_chart(
     group_order: Sequence[str],
     bucket_order: Sequence[str],
     description: str | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """Grouped bars: per `group` (a segment), the mean share (points) of each `bucket` with its interval.
 
@@ -273,14 +376,14 @@ def channel_mix_chart(
     _check_size(frame)
     y = alt.Y("group:N", sort=list(group_order), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     offset = alt.YOffset("bucket:N", sort=list(bucket_order))
-    base = alt.Chart(frame, title=title, description=description or title).encode(y=y, yOffset=offset)
+    base = alt.Chart(frame).encode(y=y, yOffset=offset)
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", title="%", axis=alt.Axis(format="d", tickCount=6)),
         color=alt.Color(
             "bucket:N", scale=alt.Scale(domain=list(bucket_order), range=list(BUCKET_COLOURS)[: len(bucket_order)]),
-            legend=alt.Legend(title=None, orient="bottom"),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
         ),
         tooltip=[alt.Tooltip("group:N", title=" "), alt.Tooltip("bucket:N", title=" "), alt.Tooltip("text:N", title="%")],
     )
-    whiskers = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q")
-    return alt.layer(bars, whiskers).properties(height=alt.Step(14))
+    whiskers = base.mark_rule(color=INK).encode(x="ci_low:Q", x2="ci_high:Q")
+    return _finish(alt.layer(bars, whiskers).properties(height=alt.Step(14)), title, description, lang)

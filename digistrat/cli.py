@@ -8,11 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
-from digistrat import datasets, stats, traffic
+from digistrat import datasets, present, stats, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import DigistratError, InputError
 from digistrat.messages import message
-from digistrat.i18n import LANGUAGES, format_percent, label
+from digistrat.i18n import LANGUAGES, label
 from digistrat.read import describe
 from digistrat.segments import SEGMENT_BY_KEY
 
@@ -101,7 +101,8 @@ def _shares(args: argparse.Namespace) -> dict:
             print(f"{label('table.shares_only', args.lang)} ('{table.column}')")
         else:
             print(f"base {base} (sum of '{table.column}')")
-        _print_rows(rows, args.lang)
+        # the figures as the upload preview shows them: same table, same rounding
+        print(present.text_table(present.segment_shares_table(table, args.lang)))
     return result
 
 
@@ -119,16 +120,9 @@ def _answer_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
     result = {"base": table.base_rows, "weighted": table.weighted, "rows": rows}
     if not args.json:
         print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
-        _print_rows(rows, args.lang)
+        # the figures as the segments page's breakdown shows them
+        print(present.text_table(present.share_table(present.share_rows(table, args.lang), args.lang, 0.95, args.by)))
     return result
-
-
-def _print_rows(rows: list[dict], lang: str) -> None:
-    for row in rows:
-        interval = "" if row["ci_low"] is None else (
-            f"  [{format_percent(row['ci_low'], lang, 1)} – {format_percent(row['ci_high'], lang, 1)}]")
-        count = "–" if row["count"] is None else row["count"]
-        print(f"{row['label']:<32} {count:>8}  {format_percent(row['share'], lang):>8}{interval}")
 
 
 def _percent(value: float | None) -> float | None:
@@ -156,10 +150,9 @@ def _channels(args: argparse.Namespace) -> dict:
         for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
             if frame.height:
                 print(f"{title}:")
-                for row in rows(frame):
-                    name = label(f"{prefix}.{row['key']}", args.lang)
-                    share = format_percent(row["share"], args.lang, 1)
-                    print(f"  {name:<32} {row['sessions']:>10g}  {share:>8}")
+                # the figures as the channels page shows them
+                heading = label("column.device" if prefix == "device" else f"column.{prefix}", args.lang)
+                print(present.text_table(present.traffic_table(present.traffic_rows(frame, prefix, args.lang), args.lang, heading)))
     return result
 
 

@@ -35,6 +35,26 @@ CELL = "_cell"
 IN_SEGMENT = "_in_segment"
 ALL = "all"  # key of the "all segments" row of the channel mix
 HIGHER, LOWER, SAME = "higher", "lower", "same"  # verdict of a difference; None when not tested
+# Cohen's (1988) conventions for Cramér's V (one degree of freedom of the smaller side):
+# the word a crosstab's association is described with, from the strongest bound down.
+STRENGTHS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
+
+
+def association_strength(cramers_v: float | None) -> str | None:
+    """"strong", "moderate", "weak" or "negligible" for a Cramér's V; None without one."""
+    if cramers_v is None or not math.isfinite(cramers_v):
+        return None
+    return next(word for bound, word in STRENGTHS if cramers_v >= bound)
+
+
+def direction(diff: float | None, p_adjusted: float | None, level: float) -> str | None:
+    """HIGHER / LOWER when a difference holds at `level` after correction, SAME when it does
+    not, None when it was not tested (the one rule behind every verdict the pages show)."""
+    if diff is None or p_adjusted is None or not math.isfinite(p_adjusted):
+        return None
+    if p_adjusted < 1 - level:
+        return HIGHER if diff > 0 else LOWER
+    return SAME
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ touched: -3 stays the number -3.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -25,7 +26,8 @@ import xlsxwriter
 
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
-from digistrat.i18n import catalog_keys, format_number, label
+from digistrat.i18n import catalog_keys, chart_locale, format_date, format_number, label
+from digistrat.present import source_lines
 
 # Any Altair top-level chart (single, layered, concatenated, faceted).
 Chart = alt.TopLevelMixin
@@ -110,24 +112,26 @@ def to_xlsx(frame: pl.DataFrame | pl.LazyFrame, *, sheet: str = "data") -> bytes
 # ---------------------------------------------------------------------- charts
 
 
-def _spec(chart: Chart) -> dict[str, Any]:
-    return chart.to_dict()
+def _spec(chart: Chart | dict[str, Any]) -> dict[str, Any]:
+    return chart if isinstance(chart, dict) else chart.to_dict()
 
 
 def _convert_options(lang: str | None) -> dict[str, Any]:
     # No data URLs: a chart renders its inline data only, nothing is fetched.
     options: dict[str, Any] = {"vl_version": VEGA_LITE_VERSION, "allowed_base_urls": []}
     if lang in _CHART_LOCALES:
-        options["format_locale"] = _CHART_LOCALES[lang]
+        locale = chart_locale(lang)
+        options["format_locale"] = locale["number"]
+        options["time_format_locale"] = locale["time"]
     return options
 
 
-def chart_png(chart: Chart, scale: float = 2, *, lang: str | None = None) -> bytes:
+def chart_png(chart: Chart | dict[str, Any], scale: float = 2, *, lang: str | None = None) -> bytes:
     """The chart as a PNG, `scale` pixels per chart pixel, rendered on the server."""
     return vlc.vegalite_to_png(_spec(chart), scale=scale, **_convert_options(lang))
 
 
-def chart_svg(chart: Chart, *, lang: str | None = None) -> str:
+def chart_svg(chart: Chart | dict[str, Any], *, lang: str | None = None) -> str:
     """The chart as a standalone SVG document (text kept as text, so titles are searchable)."""
     return vlc.vegalite_to_svg(_spec(chart), **_convert_options(lang))
 
@@ -137,10 +141,13 @@ def chart_svg(chart: Chart, *, lang: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """One figure of the report: a chart and/or the table behind it (bases, intervals…)."""
+    """One figure of the report: a chart and/or the table behind it (bases, intervals…).
+
+    `chart`: an Altair chart, its Vega-Lite spec, or a function making either (made only when
+    the report is). Its own title is left out on paper: `heading` says it."""
 
     heading: str
-    chart: Chart | None = None
+    chart: Any = None
     table: pl.DataFrame | None = None  # column names as the reader should see them
     notes: Sequence[str] = ()
 
@@ -149,9 +156,11 @@ class Section:
 class Report:
     """What the current view shows, in the page's language.
 
-    filters: (what, value) pairs already in words; sources: provenance keys
-    (datasets.provenance()) or a plain description such as an uploaded file's name;
-    methods: names from METHODS (explained from the catalog) or plain sentences.
+    filters: (what, value) pairs already in words; lines: what the page says under its title
+    (the count, the weighting); sources: provenance keys (datasets.provenance()) or a plain
+    description such as an uploaded file's name; methods: names from METHODS (explained from
+    the catalog) or plain sentences. `full`: every section on as many pages as it takes;
+    otherwise the view on one A4 page.
     """
 
     title: str
@@ -161,55 +170,103 @@ class Report:
     sources: Sequence[str] = ()
     methods: Sequence[str] = ()
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lines: Sequence[str] = ()
+    full: bool = False
 
+
+@dataclass(frozen=True)
+class Layout:
+    """How a report sits on A4: orientation, base font size (pt) and chart scale."""
+
+    landscape: bool = False
+    font_pt: float = 10
+    chart_scale: float = 1.0
+
+    @property
+    def content_px(self) -> float:
+        """Width inside the margins, in CSS pixels (96 per inch)."""
+        millimetres = (297 if self.landscape else 210) - 2 * MARGIN_MM
+        return millimetres / 25.4 * 96
+
+
+MARGIN_MM = 11
+# Tried in turn until the view fits on one page: portrait first, landscape when the view is
+# wide; then smaller type and charts. The last one is used even if it does not fit.
+ONE_PAGE_LAYOUTS = tuple(
+    Layout(landscape, font, scale)
+    for font, scale in ((10, 1.0), (9, 0.85), (8, 0.75), (7.5, 0.62), (7, 0.52))
+    for landscape in (False, True)
+)
+WIDE_COLUMNS = 6  # a table with more columns than this wants landscape paper
 
 _CSS = """
-@page { size: A4; margin: 14mm; }
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1d;
-       max-width: 820px; margin: 1.5em auto; padding: 0 1em; font-size: 11pt; line-height: 1.4; }
-h1 { font-size: 1.5em; margin: 0 0 .2em; }
-h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; padding-bottom: .15em; margin-top: 1.3em; }
-h3 { font-size: 1em; margin: 1em 0 .3em; }
-.date { color: #555; margin: 0 0 1em; }
-figure { margin: .5em 0; break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: .4em 0; font-size: .92em; break-inside: avoid; }
-th, td { border: 1px solid #d0d0d0; padding: .2em .5em; }
-th { background: #f2f2f2; text-align: left; }
+@page { size: A4 %(orientation)s; margin: %(margin)smm; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111827;
+       font-size: %(font)spt; line-height: 1.3; margin: 0 auto; max-width: %(max_width)spx; }
+@media screen { body { margin: 1.5em auto; padding: 0 1em; } }
+h1 { font-size: 1.45em; margin: 0 0 .15em; }
+h2 { font-size: 1.1em; border-bottom: 1px solid #cbd5e1; padding-bottom: .1em; margin: .8em 0 .3em; }
+h3 { font-size: 1em; margin: .5em 0 .2em; }
+p { margin: .2em 0; }
+.date, .lines { color: #374151; margin: 0 0 .3em; }
+.figure { display: flex; flex-wrap: wrap; gap: 0 1.2em; align-items: flex-start; break-inside: avoid; }
+figure { margin: .2em 0; }
+table { border-collapse: collapse; margin: .2em 0; font-size: .9em; break-inside: avoid; }
+th, td { border: 1px solid #cbd5e1; padding: .12em .4em; vertical-align: top; }
+th { background: #f1f5f9; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-dl.filters { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; margin: 0; }
+dl.filters { display: flex; flex-wrap: wrap; gap: 0 1.2em; margin: 0; }
+dl.filters div { display: flex; gap: .35em; }
 dl.filters dt { font-weight: bold; }
+dl.filters dt::after { content: "%(colon)s"; }
 dl.filters dd { margin: 0; }
-.notes, .caveats { color: #444; font-size: .92em; }
-footer { margin-top: 2em; color: #777; font-size: .85em; }
+ul { margin: .15em 0; padding-left: 1.2em; }
+.notes, .caveats, .sources, .methods { color: #1f2937; font-size: .88em; }
+.methods ul { columns: 2; column-gap: 1.5em; }
+footer { margin-top: .8em; color: #374151; font-size: .8em; }
 """
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS, charts as inline SVG)."""
+def _css(layout: Layout, lang: str) -> str:
+    return _CSS % {
+        "orientation": "landscape" if layout.landscape else "portrait",
+        "margin": MARGIN_MM,
+        "font": layout.font_pt,
+        "max_width": round(layout.content_px),
+        "colon": "\u00a0:" if lang == "fr" else ":",
+    }
+
+
+def render_html(report: Report, layout: Layout | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS, charts as inline SVG) laid out
+    for A4 `layout` (default: the first one-page layout the view wants)."""
+    layout = layout or _first_layout(report)
     lang = report.lang
     parts = [
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">',
-        f"<title>{_e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
+        f"<title>{_e(report.title)}</title>\n<style>{_css(layout, lang)}</style>\n</head>\n<body>",
         f"<h1>{_e(report.title)}</h1>",
-        f'<p class="date">{_e(label("report.created", lang, date=_when(report.created)))}</p>',
-        f"<h2>{_e(label('report.filters', lang))}</h2>",
-        _filters_html(report.filters, lang),
+        f'<p class="date">{_e(label("report.created", lang, date=_when(report.created, lang)))}</p>',
     ]
+    parts.extend(f'<p class="lines">{_e(line)}</p>' for line in report.lines)
+    parts.append(f"<h2>{_e(label('report.filters', lang))}</h2>")
+    parts.append(_filters_html(report.filters, lang))
     for number, section in enumerate(report.sections):
-        parts.append(_section_html(section, number, lang))
-    parts.append(f"<h2>{_e(label('report.sources', lang))}</h2>")
+        parts.append(_section_html(section, number, lang, layout))
+    parts.append(f'<section class="sources"><h2>{_e(label("report.sources", lang))}</h2>')
     parts.extend(_source_html(source, lang) for source in report.sources)
+    parts.append("</section>")
     if report.methods:
-        parts.append(f"<h2>{_e(label('report.methods', lang))}</h2>\n<ul>")
+        parts.append(f'<section class="methods"><h2>{_e(label("report.methods", lang))}</h2>\n<ul>')
         parts.extend(f"<li>{_e(_method_text(method, lang))}</li>" for method in report.methods)
-        parts.append("</ul>")
+        parts.append("</ul></section>")
     parts.append(f"<footer>{_e(label('report.footer', lang))}</footer>\n</body>\n</html>\n")
     return "\n".join(parts)
 
 
 def render_pdf(report: Report) -> bytes:
-    """The same page as a PDF (A4), through WeasyPrint; InputError if it is not installed."""
+    """The report as an A4 PDF through WeasyPrint: one page for a view (the first layout that
+    fits), as many as it takes when `full`; InputError if WeasyPrint is not installed."""
     try:
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: the Pango library is missing
@@ -217,31 +274,57 @@ def render_pdf(report: Report) -> bytes:
             "PDF export needs WeasyPrint and the Pango library on the server: download the HTML "
             "report and print it to PDF from the browser instead."
         ) from error
-    return weasyprint.HTML(string=render_html(report)).write_pdf()
+    if report.full:
+        return weasyprint.HTML(string=render_html(report, _first_layout(report))).write_pdf()
+    document = None
+    for layout in _layouts(report):
+        document = weasyprint.HTML(string=render_html(report, layout)).render()
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()
+
+
+def _wide(report: Report) -> bool:
+    return any(s.table is not None and len(s.table.columns) > WIDE_COLUMNS for s in report.sections)
+
+
+def _layouts(report: Report) -> tuple[Layout, ...]:
+    if _wide(report):  # a wide table reads best across the page: landscape first
+        return tuple(sorted(ONE_PAGE_LAYOUTS, key=lambda layout: (not layout.landscape, -layout.font_pt)))
+    return ONE_PAGE_LAYOUTS
+
+
+def _first_layout(report: Report) -> Layout:
+    return Layout(landscape=_wide(report)) if report.full else _layouts(report)[0]
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, lang: str) -> str:
+    utc = moment.astimezone(UTC)
+    return f"{format_date(utc.date(), lang)}, {utc:%H:%M} UTC"
 
 
 def _filters_html(filters: Sequence[tuple[str, str]], lang: str) -> str:
     if not filters:
         return f"<p>{_e(label('report.no_filters', lang))}</p>"
-    rows = "".join(f"<dt>{_e(what)}</dt><dd>{_e(value)}</dd>" for what, value in filters)
+    rows = "".join(f"<div><dt>{_e(what)}</dt><dd>{_e(value)}</dd></div>" for what, value in filters)
     return f'<dl class="filters">{rows}</dl>'
 
 
-def _section_html(section: Section, number: int, lang: str) -> str:
-    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>"]
-    if section.chart is not None:
-        svg = _inline_svg(chart_svg(section.chart, lang=lang), f"c{number}-", section.heading)
-        parts.append(f"<figure>{svg}</figure>")
+def _section_html(section: Section, number: int, lang: str, layout: Layout) -> str:
+    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>", '<div class="figure">']
+    chart = section.chart() if callable(section.chart) else section.chart
+    if chart is not None:
+        # Beside its table on landscape paper, above it on portrait.
+        width = layout.content_px * (0.55 if layout.landscape and section.table is not None else 1.0)
+        svg = chart_svg(paper_spec(chart, width * layout.chart_scale), lang=lang)
+        parts.append(f"<figure>{_inline_svg(svg, f'c{number}-', section.heading, width)}</figure>")
     if section.table is not None:
         parts.append(_table_html(section.table, section.heading, lang))
+    parts.append("</div>")
     if section.notes:
         notes = "".join(f"<li>{_e(note)}</li>" for note in section.notes)
         parts.append(f'<ul class="notes">{notes}</ul>')
@@ -249,12 +332,28 @@ def _section_html(section: Section, number: int, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _inline_svg(svg: str, prefix: str, name: str) -> str:
-    """An SVG document made safe to sit beside others in one page: ids made unique, named."""
+def paper_spec(chart: Chart | dict[str, Any], width_px: float) -> dict[str, Any]:
+    """A chart's spec for paper: without its own title (the section heading says it), its plot
+    `width_px` wide at most (less the room its axis labels take), unless it sets a step width."""
+    spec = copy.deepcopy(_spec(chart))
+    spec.pop("title", None)
+    if not isinstance(spec.get("width"), dict):  # a step width (heatmap columns) keeps its own
+        spec["width"] = max(160, round(width_px * 0.58))
+    return spec
+
+
+def _inline_svg(svg: str, prefix: str, name: str, max_width: float) -> str:
+    """An SVG document made safe to sit beside others in one page: ids made unique, named,
+    scaled down to `max_width` pixels when wider (its viewBox keeps every label whole)."""
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
+    size = re.match(r'<svg[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
+    if size and float(size[1]) > max_width:
+        width, height = float(size[1]), float(size[2])
+        scaled = f'width="{max_width:.0f}" height="{height * max_width / width:.0f}"'
+        svg = re.sub(r'\bwidth="[\d.]+" height="[\d.]+"', scaled, svg, count=1)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_e(name)}" ', 1)
 
 
@@ -296,19 +395,13 @@ def _method_text(method: str, lang: str) -> str:
 def _source_html(source: str, lang: str) -> str:
     meta = provenance()["datasets"].get(source)
     if meta is None:
-        return f"<h3>{_e(source)}</h3>"
-    lines = [label("source.line", lang, source=meta["source"])]
-    if meta.get("population"):
-        lines.append(label("source.population", lang, population=meta["population"][lang]))
-    if meta.get("published_n"):
-        lines.append(label("source.published_n", lang, n=format_number(meta["published_n"], lang)))
-    if meta.get("date"):
-        lines.append(label("source.date", lang, date=meta["date"]))
+        return f"<p>{_e(source)}</p>"
+    lines = source_lines(meta, lang)
     if meta.get("kind") == "illustrative":
         lines.append(label("report.illustrative", lang))
-    caveats = "".join(f"<li>{_e(c)}</li>" for c in meta.get("caveats", {}).get(lang, []))
-    parts = [f"<h3>{_e(meta['title'][lang])}</h3>", "<p>" + "<br>".join(_e(x) for x in lines) + "</p>"]
+    caveats = "; ".join(meta.get("caveats", {}).get(lang, []))
+    parts = [f"<h3>{_e(meta['title'][lang])}</h3>", "<p>" + " · ".join(_e(x) for x in lines) + "</p>"]
     if caveats:
-        parts.append(f'<p class="caveats"><strong>{_e(label("source.caveats", lang))}</strong></p>')
-        parts.append(f'<ul class="caveats">{caveats}</ul>')
+        colon = "\u00a0:" if lang == "fr" else ":"
+        parts.append(f'<p class="caveats"><strong>{_e(label("source.caveats", lang))}{colon}</strong> {_e(caveats)}</p>')
     return "\n".join(parts)

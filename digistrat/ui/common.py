@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
-from digistrat import datasets
-from digistrat.i18n import LANGUAGES, format_number, label, language_from_locale
+from digistrat import datasets, present
+from digistrat.i18n import LANGUAGES, label, language_from_locale
 from digistrat.ui import url_state
 
 LANG_KEY = "lang"
@@ -38,6 +39,9 @@ def language_switch() -> None:
         format_func=lambda code: label(f"lang.{code}", code),
         required=True,
     )
+    # The page's own language for browsers and screen readers (Streamlit writes <html lang="en">).
+    with st.sidebar:
+        st.html(f"<script>document.documentElement.lang = {json.dumps(lang())};</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,14 +58,7 @@ def reference(name: str):
 def source_caption(meta: Mapping[str, Any]) -> None:
     """The provenance of a dataset: source, date, population, published base, caveats."""
     language = lang()
-    lines = [t("source.line", source=meta["source"])]
-    if meta.get("date"):
-        lines.append(t("source.date", date=meta["date"]))
-    if meta.get("population"):
-        lines.append(t("source.population", population=meta["population"][language]))
-    if meta.get("published_n"):
-        lines.append(t("source.published_n", n=format_number(meta["published_n"], language)))
-    st.caption(" · ".join(lines))
+    st.caption(" · ".join(present.source_lines(meta, language)))
     caveats = meta.get("caveats", {}).get(language, [])
     if caveats:
         colon = "\u00a0:" if language == "fr" else ":"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from tests.fixtures_files import french_excel_csv, french_number
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -121,3 +122,32 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- a French survey to upload
+
+
+HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
+
+
+# (segment label, weight, respondents): 60 respondents written the French Excel way
+PANEL = [
+    ("Les nouvelles venues", 1.5, 4),
+    ("Les convaincues", 0.5, 6),
+    ("Les tenants de l'adaptation", 1.25, 8),
+    ("Les insatisfaits", 0.75, 12),
+    ("Les attentistes", 1.0, 30),
+]
+
+
+ENGLISH = ["Newcomers", "Convinced", "Adapters", "Dissatisfied", "Wait-and-see"]
+
+
+def survey_bytes() -> bytes:
+    rows, number = [], 0
+    for label, weight, count in PANEL:
+        for i in range(count):
+            number += 1
+            rows.append([f"E{number:03d}", label, french_number(weight, 2), ("TPE", "PME", "ETI")[i % 3],
+                         ("Santé", "Industrie", "Éducation")[i % 3]])
+    return french_excel_csv(rows, HEADER, encoding="cp1252")

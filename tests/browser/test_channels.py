@@ -8,7 +8,7 @@ from collections import Counter
 from playwright.sync_api import Page
 
 from tests.browser.conftest import REPO, AppServer, first_table_rows, wait_for_app
-from tests.test_traffic import SAMPLE_CHANNELS
+from tests.fixtures_files import SAMPLE_CHANNELS
 
 COLUMNS = 5  # Channel, Bucket, Push / pull, Sessions, Share
 

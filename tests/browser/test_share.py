@@ -17,8 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from digistrat.datasets import content_id
-from tests.browser.conftest import AppServer, first_table_rows, wait_for_app
-from tests.browser.test_upload import ENGLISH, PANEL, survey_bytes
+from tests.browser.conftest import ENGLISH, PANEL, AppServer, first_table_rows, survey_bytes, wait_for_app
 
 SIZE_COLUMN = "Taille d'entreprise"
 CHOSEN_SIZE = "TPE"  # every third respondent of each segment (test_upload.survey_bytes)
