@@ -85,8 +85,19 @@ def _wrapped(frame: pl.DataFrame, column: str, width: int = LABEL_WRAP) -> pl.Da
 
 
 def _lines_axis(**options) -> alt.Axis:
-    """An axis whose labels are `_lines` values drawn one line under the other."""
+    """An axis whose labels are `_lines` values drawn one line under the other (every label
+    shown: `_step` leaves each band room for its lines)."""
+    options.setdefault("labelOverlap", False)
     return alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=LABEL_LIMIT, **options)
+
+
+LINE_HEIGHT = 13  # pixels per line of an 11-pixel label
+
+
+def _step(frame: pl.DataFrame, step: int) -> alt.Step:
+    """A band `step` pixels high, or higher when its wrapped labels need it."""
+    lines = max((v.count("\n") + 1 for v in frame[_WRAPPED].to_list()), default=1)
+    return alt.Step(max(step, LINE_HEIGHT * lines + 4))
 
 
 def _finish(chart: alt.TopLevelMixin, title: str | None, description: str | None, lang: str) -> alt.TopLevelMixin:
@@ -98,6 +109,7 @@ def _finish(chart: alt.TopLevelMixin, title: str | None, description: str | None
     return chart.properties(**properties).configure(
         locale=chart_locale(lang),
         aria=False,  # the marks and guides are read from the table beside the chart
+        mark=alt.MarkConfig(aria=False),
         axis=alt.AxisConfig(labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11),
         legend=alt.LegendConfig(labelColor=INK, titleColor=INK, labelFontSize=11, labelLimit=0),
         title=alt.TitleConfig(color=INK, fontSize=13),
@@ -177,7 +189,7 @@ def share_bars(
     else:
         text = base.mark_text(align="left", dx=4, color=INK).encode(x="share:Q", y=y)
     layers.append(text.encode(text="text:N" if "text" in frame.columns else "share_text:N"))
-    return _finish(alt.layer(*layers).properties(height=alt.Step(34)), title, description, lang)
+    return _finish(alt.layer(*layers).properties(height=_step(frame, 34)), title, description, lang)
 
 
 def comparison_bars(
@@ -211,7 +223,7 @@ def comparison_bars(
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("series:N", title=" "), alt.Tooltip("share_text:N", title="%")],
     )
     text = base.mark_text(align="left", dx=4, color=INK).encode(x="share:Q", text="share_text:N")
-    return _finish(alt.layer(bars, text).properties(height=alt.Step(22)), title, description, lang)
+    return _finish(alt.layer(bars, text).properties(height=_step(frame, 22)), title, description, lang)
 
 
 def mix_stack(
@@ -285,7 +297,7 @@ def heatmap(
     base = alt.Chart(frame).encode(
         x=alt.X(f"{_WRAPPED}:N", sort=columns, title=x_title,
                 axis=_lines_axis(labelAngle=0, orient="top", labelOverlap=False, labelPadding=6)),
-        y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y("row_label:N", sort=rows, title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT, titlePadding=12)),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("share:Q", scale=alt.Scale(range=list(HEATMAP_RANGE), domain=[0, 100]), legend=None),
@@ -321,7 +333,7 @@ def trend_lines(
         x=alt.X("period:T", title=None, axis=alt.Axis(format=time_format, labelOverlap=True)),
         y=alt.Y("share:Q", title="%", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("label:N", scale=scale,
-                        legend=alt.Legend(title=legend_title, orient="bottom", direction="vertical")),
+                        legend=alt.Legend(title=legend_title, orient="right", direction="vertical")),
         tooltip=[alt.Tooltip("period_text:N", title=" "), alt.Tooltip("label:N", title=legend_title),
                  alt.Tooltip("share_text:N", title="%")],
     )
@@ -351,13 +363,13 @@ def difference_intervals(
         legend=None,
     )
     whiskers = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", title=axis_title), x2="ci_high:Q", y=y, color=colour
+        x=alt.X("ci_low:Q", title=axis_title, axis=alt.Axis(tickCount=6)), x2="ci_high:Q", y=y, color=colour
     )
     dots = base.mark_point(filled=True, size=80, opacity=1).encode(
         x="diff:Q", y=y, color=colour, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title)]
     )
     zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color="#666666").encode(x="zero:Q")
-    return _finish(alt.layer(zero, whiskers, dots).properties(height=alt.Step(30)), title, description, lang)
+    return _finish(alt.layer(zero, whiskers, dots).properties(height=_step(frame, 30)), title, description, lang)
 
 
 def channel_mix_chart(

@@ -411,6 +411,40 @@ def compare_groups(
     return Comparison(frame, False, table_a.base_rows, table_b.base_rows, table_a.n_eff, table_b.n_eff, n_tests)
 
 
+# Candidate groups the compare tab may open on: answers of questions with at most this many answers.
+DEFAULT_GROUP_ANSWERS = 12
+DEFAULT_GROUP_TESTS = 60
+
+
+def telling_groups(prepared: PreparedSurvey, thresholds: stats.Thresholds = stats.Thresholds()) -> tuple[str, str] | None:
+    """(question, answer) whose respondents' segment shares differ most clearly from everyone
+    else's (the smallest corrected p of `compare_groups`), when one difference holds at the
+    level; None when no answer stands out (the page then asks which groups to compare).
+
+    What the compare tab opens on: on the illustrative sample, the reference study gives 0.0 on
+    every row (the sample reproduces it), which says nothing."""
+    cube, options = prepared.cube, filter_options(prepared)
+    best: tuple[float, str, str] | None = None
+    tested = 0
+    for column in prepared.layout.dimensions:
+        answers = options[column]
+        if not 2 <= len(answers) <= DEFAULT_GROUP_ANSWERS:
+            continue
+        for answer in answers:
+            if tested >= DEFAULT_GROUP_TESTS:
+                break
+            tested += 1
+            groups = (FilterSpec.build(include={column: [answer]}),
+                      FilterSpec.build(include={column: [a for a in answers if a != answer]}))
+            rows = compare_groups(cube, groups, prepared.layout.weight, thresholds).rows
+            held = rows.filter(pl.col("direction").is_in([HIGHER, LOWER]))
+            if held.height:
+                p = float(held["p_adjusted"].min())
+                if best is None or p < best[0]:
+                    best = (p, column, answer)
+    return None if best is None else (best[1], best[2])
+
+
 def compare_with_reference(
     segments: stats.ShareTable, reference: pl.DataFrame, reference_n: float, thresholds: stats.Thresholds
 ) -> Comparison:

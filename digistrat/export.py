@@ -15,7 +15,7 @@ import html
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -150,6 +150,9 @@ class Section:
     chart: Any = None
     table: pl.DataFrame | None = None  # column names as the reader should see them
     notes: Sequence[str] = ()
+    # One of several small charts laid out side by side (a breakdown); on one page its figures
+    # are the chart's own labels, its table comes in the full report.
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,11 +179,13 @@ class Report:
 
 @dataclass(frozen=True)
 class Layout:
-    """How a report sits on A4: orientation, base font size (pt) and chart scale."""
+    """How a report sits on A4: orientation, base font size (pt) and the zoom of its charts
+    (1: their text at 11 px, as on screen; less: the whole drawing smaller, text included)."""
 
     landscape: bool = False
     font_pt: float = 10
     chart_scale: float = 1.0
+    tight: bool = False  # closer lines and table cells
 
     @property
     def content_px(self) -> float:
@@ -188,41 +193,57 @@ class Layout:
         millimetres = (297 if self.landscape else 210) - 2 * MARGIN_MM
         return millimetres / 25.4 * 96
 
+    @property
+    def small_columns(self) -> int:
+        return 3 if self.landscape else 2
+
 
 MARGIN_MM = 11
-# Tried in turn until the view fits on one page: portrait first, landscape when the view is
-# wide; then smaller type and charts. The last one is used even if it does not fit.
+# Tried in turn until the view fits on one page: larger type and charts first, portrait before
+# landscape unless the view is wide. The last one is used even if it does not fit.
 ONE_PAGE_LAYOUTS = tuple(
-    Layout(landscape, font, scale)
-    for font, scale in ((10, 1.0), (9, 0.85), (8, 0.75), (7.5, 0.62), (7, 0.52))
+    Layout(landscape, font, scale, tight)
+    for font, scale, tight in (
+        (10, 1.0, False), (9, 0.9, False), (8.5, 0.82, False), (8, 0.76, False), (7.5, 0.7, False),
+        (7.5, 0.7, True), (7, 0.64, True), (6.5, 0.6, True),
+    )
     for landscape in (False, True)
 )
 WIDE_COLUMNS = 6  # a table with more columns than this wants landscape paper
+PAPER_FONT = "DejaVu Sans"  # charts measured and drawn with the page's own font: labels stay whole
 
 _CSS = """
 @page { size: A4 %(orientation)s; margin: %(margin)smm; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111827;
-       font-size: %(font)spt; line-height: 1.3; margin: 0 auto; max-width: %(max_width)spx; }
+       font-size: %(font)spt; line-height: %(line)s; margin: 0 auto; max-width: %(max_width)spx; }
 @media screen { body { margin: 1.5em auto; padding: 0 1em; } }
 h1 { font-size: 1.45em; margin: 0 0 .15em; }
 h2 { font-size: 1.1em; border-bottom: 1px solid #cbd5e1; padding-bottom: .1em; margin: .8em 0 .3em; }
 h3 { font-size: 1em; margin: .5em 0 .2em; }
 p { margin: .2em 0; }
 .date, .lines { color: #374151; margin: 0 0 .3em; }
-.figure { display: flex; flex-wrap: wrap; gap: 0 1.2em; align-items: flex-start; break-inside: avoid; }
+.figure { break-inside: avoid; }
+table.beside { border-collapse: collapse; margin: 0; width: 100%%; }
+table.beside > tbody > tr > td { border: 0; padding: 0 1.2em 0 0; vertical-align: top; }
+table.beside > tbody > tr > td:first-child { width: 1%%; }
+.small { display: flex; flex-wrap: wrap; gap: .2em 1em; }
+.small section { width: %(small_width)spx; break-inside: avoid; }
+.small h2 { font-size: .95em; }
 figure { margin: .2em 0; }
 table { border-collapse: collapse; margin: .2em 0; font-size: .9em; break-inside: avoid; }
-th, td { border: 1px solid #cbd5e1; padding: .12em .4em; vertical-align: top; }
+th, td { border: 1px solid #cbd5e1; padding: %(cell)s; vertical-align: top; }
 th { background: #f1f5f9; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-dl.filters { display: flex; flex-wrap: wrap; gap: 0 1.2em; margin: 0; }
-dl.filters div { display: flex; gap: .35em; }
-dl.filters dt { font-weight: bold; }
+dl.filters { margin: 0; }
+dl.filters div { display: inline; }
+dl.filters div + div::before { content: " · "; }
+dl.filters dt { display: inline; font-weight: bold; }
 dl.filters dt::after { content: "%(colon)s"; }
-dl.filters dd { margin: 0; }
+dl.filters dd { display: inline; margin: 0 0 0 .3em; }
 ul { margin: .15em 0; padding-left: 1.2em; }
-.notes, .caveats, .sources, .methods { color: #1f2937; font-size: .88em; }
-.methods ul { columns: 2; column-gap: 1.5em; }
+.notes, .caveats { color: #1f2937; font-size: .88em; }
+.sources, .methods { color: #1f2937; font-size: .85em; }
+.methods ul { columns: %(method_columns)s; column-gap: 1.5em; }
 footer { margin-top: .8em; color: #374151; font-size: .8em; }
 """
 
@@ -234,6 +255,10 @@ def _css(layout: Layout, lang: str) -> str:
         "font": layout.font_pt,
         "max_width": round(layout.content_px),
         "colon": "\u00a0:" if lang == "fr" else ":",
+        "small_width": round(layout.content_px / layout.small_columns - 16),
+        "method_columns": 3 if layout.landscape else 2,
+        "line": 1.15 if layout.tight else 1.3,
+        "cell": ".02em .3em" if layout.tight else ".12em .4em",
     }
 
 
@@ -251,8 +276,17 @@ def render_html(report: Report, layout: Layout | None = None) -> str:
     parts.extend(f'<p class="lines">{_e(line)}</p>' for line in report.lines)
     parts.append(f"<h2>{_e(label('report.filters', lang))}</h2>")
     parts.append(_filters_html(report.filters, lang))
+    small: list[str] = []
     for number, section in enumerate(report.sections):
-        parts.append(_section_html(section, number, lang, layout))
+        if section.small and not report.full:
+            small.append(_section_html(section, number, lang, layout))
+            continue
+        if small:
+            parts.append('<div class="small">' + "\n".join(small) + "</div>")
+            small = []
+        parts.append(_section_html(section, number, lang, layout, with_table=True))
+    if small:
+        parts.append('<div class="small">' + "\n".join(small) + "</div>")
     parts.append(f'<section class="sources"><h2>{_e(label("report.sources", lang))}</h2>')
     parts.extend(_source_html(source, lang) for source in report.sources)
     parts.append("</section>")
@@ -277,10 +311,17 @@ def render_pdf(report: Report) -> bytes:
     if report.full:
         return weasyprint.HTML(string=render_html(report, _first_layout(report))).write_pdf()
     document = None
-    for layout in _layouts(report):
-        document = weasyprint.HTML(string=render_html(report, layout)).render()
-        if len(document.pages) == 1:
-            break
+    # A view too long for one page keeps its tables: the charts whose figures a table beside
+    # them holds are left out last.
+    tables_only = replace(report, sections=[
+        replace(section, chart=None) if section.table is not None and not section.small else section
+        for section in report.sections
+    ])
+    for version in (report, tables_only):
+        for layout in _layouts(version):
+            document = weasyprint.HTML(string=render_html(version, layout)).render()
+            if len(document.pages) == 1:
+                return document.write_pdf()
     return document.write_pdf()
 
 
@@ -314,16 +355,31 @@ def _filters_html(filters: Sequence[tuple[str, str]], lang: str) -> str:
     return f'<dl class="filters">{rows}</dl>'
 
 
-def _section_html(section: Section, number: int, lang: str, layout: Layout) -> str:
-    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>", '<div class="figure">']
+NARROW_COLUMNS = 5  # a table this narrow sits beside its chart on portrait paper too
+
+
+def _section_html(section: Section, number: int, lang: str, layout: Layout, with_table: bool = False) -> str:
     chart = section.chart() if callable(section.chart) else section.chart
+    table = section.table if with_table else None
+    beside = chart is not None and table is not None and (
+        layout.landscape or len(table.columns) <= NARROW_COLUMNS
+    )
+    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>", '<div class="figure">']
+    figure = ""
     if chart is not None:
-        # Beside its table on landscape paper, above it on portrait.
-        width = layout.content_px * (0.55 if layout.landscape and section.table is not None else 1.0)
-        svg = chart_svg(paper_spec(chart, width * layout.chart_scale), lang=lang)
-        parts.append(f"<figure>{_inline_svg(svg, f'c{number}-', section.heading, width)}</figure>")
-    if section.table is not None:
-        parts.append(_table_html(section.table, section.heading, lang))
+        if not with_table:
+            width = layout.content_px / layout.small_columns - 16
+        elif beside:
+            width = layout.content_px * (0.45 if layout.landscape else 0.5)
+        else:
+            width = layout.content_px * 0.75
+        svg = paper_svg(chart, width / layout.chart_scale, lang)
+        figure = f"<figure>{_inline_svg(svg, f'c{number}-', section.heading, width, layout.chart_scale)}</figure>"
+    rows = _table_html(table, section.heading, lang) if table is not None else ""
+    if beside:  # a layout table: paged media lays it out more surely than flex or grid
+        parts.append(f'<table class="beside" role="presentation"><tr><td>{figure}</td><td>{rows}</td></tr></table>')
+    else:
+        parts.append(figure + rows)
     parts.append("</div>")
     if section.notes:
         notes = "".join(f"<li>{_e(note)}</li>" for note in section.notes)
@@ -332,28 +388,49 @@ def _section_html(section: Section, number: int, lang: str, layout: Layout) -> s
     return "\n".join(parts)
 
 
-def paper_spec(chart: Chart | dict[str, Any], width_px: float) -> dict[str, Any]:
-    """A chart's spec for paper: without its own title (the section heading says it), its plot
-    `width_px` wide at most (less the room its axis labels take), unless it sets a step width."""
+def paper_spec(chart: Chart | dict[str, Any], plot_width: float) -> dict[str, Any]:
+    """A chart's spec for paper: without its own title (the section heading says it), drawn in
+    the page's font, its plot `plot_width` pixels wide (unless it sets a width per column)."""
     spec = copy.deepcopy(_spec(chart))
     spec.pop("title", None)
-    if not isinstance(spec.get("width"), dict):  # a step width (heatmap columns) keeps its own
-        spec["width"] = max(160, round(width_px * 0.58))
+    spec.setdefault("config", {})["font"] = PAPER_FONT
+    # Room around the plot for text drawn a little wider than vl-convert measured it.
+    spec["padding"] = {"left": 14, "right": 14, "top": 4, "bottom": 4}
+    if not isinstance(spec.get("width"), dict):  # a width per column (heatmap) keeps its labels apart
+        spec["width"] = max(120, round(plot_width))
     return spec
 
 
-def _inline_svg(svg: str, prefix: str, name: str, max_width: float) -> str:
+def paper_svg(chart: Chart | dict[str, Any], width: float, lang: str) -> str:
+    """The chart as SVG about `width` pixels wide in all: its plot is sized once more after a
+    first drawing tells how much room its labels and legend take."""
+    svg = chart_svg(paper_spec(chart, width * 0.6), lang=lang)
+    drawn = _svg_width(svg)
+    if drawn is None:
+        return svg
+    room = drawn - width * 0.6
+    return chart_svg(paper_spec(chart, width - room), lang=lang)
+
+
+def _svg_width(svg: str) -> float | None:
+    size = re.search(r'<svg[^>]*?\bwidth="([\d.]+)"', svg)
+    return float(size[1]) if size else None
+
+
+def _inline_svg(svg: str, prefix: str, name: str, max_width: float, zoom: float = 1.0) -> str:
     """An SVG document made safe to sit beside others in one page: ids made unique, named,
-    scaled down to `max_width` pixels when wider (its viewBox keeps every label whole)."""
+    drawn at `zoom` and never wider than `max_width` pixels (its viewBox keeps every label whole)."""
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
     size = re.match(r'<svg[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
-    if size and float(size[1]) > max_width:
+    if size:
         width, height = float(size[1]), float(size[2])
-        scaled = f'width="{max_width:.0f}" height="{height * max_width / width:.0f}"'
-        svg = re.sub(r'\bwidth="[\d.]+" height="[\d.]+"', scaled, svg, count=1)
+        factor = min(zoom, max_width / width)
+        if factor != 1:
+            scaled = f'width="{width * factor:.0f}" height="{height * factor:.0f}"'
+            svg = re.sub(r'\bwidth="[\d.]+" height="[\d.]+"', scaled, svg, count=1)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_e(name)}" ', 1)
 
 
@@ -399,7 +476,7 @@ def _source_html(source: str, lang: str) -> str:
     lines = source_lines(meta, lang)
     if meta.get("kind") == "illustrative":
         lines.append(label("report.illustrative", lang))
-    caveats = "; ".join(meta.get("caveats", {}).get(lang, []))
+    caveats = " ".join(meta.get("caveats", {}).get(lang, []))
     parts = [f"<h3>{_e(meta['title'][lang])}</h3>", "<p>" + " · ".join(_e(x) for x in lines) + "</p>"]
     if caveats:
         colon = "\u00a0:" if lang == "fr" else ":"

@@ -37,7 +37,7 @@ def percent(text: str) -> float:
 
 
 def table(at: AppTest, index: int = 0) -> list[dict]:
-    return at.dataframe[index].value.to_dict("records")
+    return tables(at)[index].value.to_dict("records")
 
 
 def panel_rows() -> list[dict]:
@@ -57,13 +57,18 @@ LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapt
           "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
 
 
-def frame_with(at: AppTest, column: str) -> list[dict]:
-    """Records of the first dataframe on the page that has this column."""
-    for element in at.dataframe:
+def tables(at: AppTest) -> list:
+    """The page's tables (st.table, then st.dataframe), in page order within each kind."""
+    return [*at.table, *at.dataframe]
+
+
+def frame_with(at: AppTest, *columns: str) -> list[dict]:
+    """Records of the first table on the page that has these columns."""
+    for element in tables(at):
         value = element.value
-        if column in value.columns:
+        if all(column in value.columns for column in columns):
             return value.to_dict("records")
-    raise AssertionError(f"no table with a {column!r} column")
+    raise AssertionError(f"no table with the columns {columns!r}")
 
 
 def texts(at: AppTest) -> str:

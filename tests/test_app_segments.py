@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from digistrat import datasets
 from digistrat.ui.data_source import Upload
 from tests.fixtures_app import (
-    LABELS, REPO, frame_with, kish_base, open_page, panel_rows, percent, shown_share, texts, weighted_segment_shares,
+    LABELS, REPO, frame_with, tables, kish_base, open_page, panel_rows, percent, shown_share, texts, weighted_segment_shares,
 )
 
 PAGE = "digistrat/ui/pages/segments.py"
@@ -58,7 +58,7 @@ def open_upload(lang: str = "en") -> AppTest:
 
 
 def tables_with(at: AppTest, column: str) -> list[list[dict]]:
-    return [e.value.to_dict("records") for e in at.dataframe if column in e.value.columns]
+    return [e.value.to_dict("records") for e in tables(at) if column in e.value.columns]
 
 
 def segment_shares(at: AppTest) -> dict[str, float]:
@@ -79,7 +79,7 @@ def select_segment(at: AppTest, key: str) -> AppTest:
 def test_every_view_runs_on_the_sample(lang):
     at = open_page("segments", lang)
     assert len(at.tabs) == 5
-    assert len(at.dataframe) >= 6  # shares, crosstab, comparison, channel mix, contrast, profile (+ strength)
+    assert len(tables(at)) >= 6  # shares, crosstab, comparison, channel mix, contrast, profile (+ strength)
     text = texts(at)
     if lang == "en":
         assert "Rao–Scott corrected χ² test (weighted)" in text and "Cramér's V" in text

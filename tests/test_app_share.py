@@ -17,7 +17,7 @@ from digistrat.i18n import catalog_keys, label
 from digistrat.segments import SEGMENT_BY_KEY
 from digistrat.workspace import Workspace
 from tests.fixtures_app import (
-    kish_base, number, shown_share, REPO, SEGMENTS_PAGE, SURVEY, UPLOAD_PAGE, open_link, panel_rows, percent, texts, upload, weighted_segment_shares,
+    frame_with, kish_base, number, tables, shown_share, REPO, SEGMENTS_PAGE, SURVEY, UPLOAD_PAGE, open_link, panel_rows, percent, texts, upload, weighted_segment_shares,
 )
 from tests.fixtures_files import ENGLISH_LABELS, FRENCH_SEGMENTS, clean_panel, weighted
 
@@ -33,7 +33,7 @@ def params(at: AppTest) -> dict[str, list[str]]:
 
 def shares(at: AppTest) -> dict[str, float]:
     """The segment table (first table with a share column, English or French)."""
-    for element in at.dataframe:
+    for element in tables(at):
         frame = element.value
         column = "Share" if "Share" in frame.columns else "Part" if "Part" in frame.columns else None
         if column:
@@ -122,10 +122,11 @@ def test_a_channels_link_restores_settings_periods_and_figures():
     with open(REPO / "data" / "sample_sessions.csv", newline="", encoding="utf-8") as handle:
         moved = sum(1 for r in csv.DictReader(handle) if r["source"] == "lesechos.fr")
     fresh = open_link(CHANNELS_PAGE, {})
-    direct = {r["Channel"]: number(r["Sessions"]) for r in at.dataframe[0].value.to_dict("records")}["Direct"]
-    before = {r["Channel"]: number(r["Sessions"]) for r in fresh.dataframe[0].value.to_dict("records")}["Direct"]
+    direct = {r["Channel"]: number(r["Sessions"]) for r in frame_with(at, "Channel", "Push / pull")}["Direct"]
+    before = {r["Channel"]: number(r["Sessions"]) for r in frame_with(fresh, "Channel", "Push / pull")}["Direct"]
     assert direct == before + moved
-    sessions = [c for c in at.dataframe[1].value.columns if c.startswith("Sessions — ")]
+    table = next(t.value for t in tables(at) if any(c.startswith("Sessions — ") for c in t.value.columns))
+    sessions = [c for c in table.columns if c.startswith("Sessions — ")]
     assert sessions == ["Sessions — 5 Jan 2026 – 31 Jan 2026", "Sessions — 2 Mar 2026 – 29 Mar 2026"]
     assert params(at) == {k: v if isinstance(v, list) else [v] for k, v in link.items()}
 

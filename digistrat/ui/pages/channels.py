@@ -168,7 +168,7 @@ def _mix_section(
 
     st.header(t("channels.detail_chart"))
     table = present.channel_detail_table(mix.channels, settings, language)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.table(table, hide_index=True)
     return [
         origins,
         export.Section(heading=t("channels.push_pull_chart"), chart=push_pull, table=strategy_table, notes=[push_pull_note]),
@@ -215,7 +215,7 @@ def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, k
         figure = charts.difference_intervals(shown.chart, title=title, axis_title=t("channels.change_axis"), lang=language)
         exports.chart(figure, key, title, summary=present.differences_summary(shown.chart, language), width="stretch")
         st.caption(present.difference_legend(0.95, language))
-    st.dataframe(shown.table, hide_index=True, width="stretch")
+    st.table(shown.table, hide_index=True)
     st.caption(shown.note)
 
 
@@ -349,7 +349,7 @@ def _unmatched_section(mix: traffic.ChannelMix) -> None:
         return
     frame = mix.unmatched
     origin = [c for c in (traffic.LABEL_COLUMN, *traffic.ORIGIN_COLUMNS) if c in frame.columns]
-    st.dataframe(present.unmatched_table(frame, origin, lang()), hide_index=True, width="stretch")
+    st.table(present.unmatched_table(frame, origin, lang()), hide_index=True)
 
 
 def _downloads(
@@ -374,10 +374,13 @@ def _downloads(
         first = t("report.upload_source", name=name, used=format_number(dataset.normalised.rows_used, language),
                   read=format_number(dataset.normalised.rows_read, language))
 
+    # The report is made after the run, when a button is clicked: its words are fixed now.
+    title = t("report.title_channels", name=name)
+    lines = [t("channels.total", n=format_number(mix.sessions, language)), traffic.origin_of(dataset).message.text(language)]
+
     def report(full: bool) -> export.Report:
         return export.Report(
-            title=t("report.title_channels", name=name), lang=language, filters=filters,
-            lines=[t("channels.total", n=format_number(mix.sessions, language)), traffic.origin_of(dataset).message.text(language)],
+            title=title, lang=language, filters=filters, lines=lines,
             sections=every if full else shown, sources=[first, datasets.REFERENCE_ORIGINS, datasets.REFERENCE_DEVICES],
             methods=["channels", "published", *(["illustrative"] if dataset.illustrative else [])], full=full,
         )
@@ -436,7 +439,8 @@ def render() -> None:
     trend = _trend_section(counts, settings, view)
     _datasets_section(dataset, settings, view)
     _unmatched_section(mix)
-    shown = [origins, push_pull, *devices]
+    # On one page: where visits come from with its table; push vs pull and devices side by side.
+    shown = [origins, *(replace(section, small=True) for section in (push_pull, *devices))]
     _downloads(downloads, dataset, settings, view, mix, shown, [*shown, detail, *([trend] if trend else [])])
 
 

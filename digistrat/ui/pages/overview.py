@@ -39,11 +39,10 @@ def render() -> None:
         "ov_segments", title, summary=present.shares_summary(segment_rows, language), width="stretch",
     )
     source_caption(meta[datasets.REFERENCE_SEGMENTS])
-    st.dataframe(
+    st.table(
         present.published_table(segment_rows, language, t("column.segment"),
                                 {t("column.description"): [s.description(language) for s in SEGMENTS]}),
         hide_index=True,
-        width="stretch",
     )
 
     st.header(t("overview.traffic_heading"))

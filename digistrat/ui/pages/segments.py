@@ -41,6 +41,12 @@ def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurve
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def _telling_groups(version: str, _prepared: explore.PreparedSurvey) -> tuple[str, str] | None:
+    # What the compare tab opens on, once per dataset: the answer that sets its respondents apart.
+    return explore.telling_groups(_prepared)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _options(version: str, _prepared: explore.PreparedSurvey):
     # Ordered answers (company sizes, scores) in their own order in every list.
     options = {c: present.category_order(v) for c, v in explore.filter_options(_prepared).items()}
@@ -182,13 +188,15 @@ def _downloads(
     name = display_names().get(dataset.id, dataset.name) if not dataset.provenance else dataset.provenance["title"][lang()]
     stem = exports.slug(f"{t('page.segments')}-{name}")
     rows = view.base_rows  # the respondents of the view: the export holds exactly these
-    filters = present.filters_in_words(spec, view.focus, view.thresholds, lang(), _column_title)
+    language = lang()  # the report is made after the run, when a button is clicked: its words are fixed now
+    filters = present.filters_in_words(spec, view.focus, view.thresholds, language, _column_title)
+    title, sources, methods = t("report.title_segments", name=name), _sources(dataset), _methods(view, dataset)
 
     def report(full: bool) -> export.Report:
         return export.Report(
-            title=t("report.title_segments", name=name), lang=lang(), filters=filters, lines=lines,
-            sections=[s for s in (every if full else shown) if s is not None], sources=_sources(dataset),
-            methods=_methods(view, dataset), full=full,
+            title=title, lang=language, filters=filters, lines=lines,
+            sections=[s for s in (every if full else shown) if s is not None], sources=sources, methods=methods,
+            full=full,
         )
 
     with box.expander(t("export.heading"), icon=":material/download:"):
@@ -240,7 +248,7 @@ def _breakdown(view: explore.PageView, focus_text: str) -> list[export.Section]:
             notes = [t("segments.tools_base", n=_number(table.base_rows))] if multi else []
             for note in notes:
                 st.caption(note)
-            sections.append(export.Section(heading=title, chart=figure, table=shares, notes=notes))
+            sections.append(export.Section(heading=title, chart=figure, table=shares, notes=notes, small=True))
     st.caption(present.share_legend(level, language))
     return sections
 
@@ -262,7 +270,7 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
     shown = present.crosstab_view(table, language, name, view.focus)
     caption, *rest = shown.notes
     st.caption(caption)
-    st.dataframe(shown.table, hide_index=True, width="stretch")
+    st.table(shown.table, hide_index=True)
     for note in rest:
         st.caption(note)
     if shown.markers:
@@ -277,22 +285,25 @@ def _crosstab(view: explore.PageView) -> export.Section | None:
     return export.Section(heading=title, chart=figure, table=shown.table, notes=[*shown.notes, *shown.markers])
 
 
-def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[FilterSpec, FilterSpec] | None:
+def compare_request(
+    layout: explore.SurveyLayout, options: dict, telling: tuple[str, str] | None
+) -> tuple[FilterSpec, FilterSpec] | None:
     """The compare tab's widgets: None for the reference study, else the two groups.
 
-    It opens on a comparison that says something: the first answer of the first question
-    against everyone else (the reference study, which the sample reproduces, only on demand)."""
+    It opens on a comparison that says something: the answer whose respondents stand apart
+    (`telling`, explore.telling_groups) against everyone else; without one, it asks which
+    groups to compare. The reference study (which the sample reproduces) is one click away."""
     columns = [*layout.dimensions, *layout.multi]
     choices = ([CMP_GROUPS] if columns else []) + [CMP_REFERENCE]
     url_state.bind("cmp_mode", choices[0], "choice", choices=choices)
     mode = st.radio(t("seg.cmp.mode"), choices, key="cmp_mode", horizontal=True, format_func=fixed(choices, lambda m: t(f"seg.cmp.{m}")))
     if mode != CMP_GROUPS:
         return None
-    url_state.bind("cmp_by", columns[0], "choice", choices=columns)
+    url_state.bind("cmp_by", telling[0] if telling else columns[0], "choice", choices=columns)
     by = st.selectbox(t("seg.cmp.by"), columns, key="cmp_by", format_func=fixed(columns, _column_title))
     left, right = st.columns(2)
     values = options[by]
-    url_state.bind("cmp_a", values[:1], "choices", choices=values)
+    url_state.bind("cmp_a", [telling[1]] if telling and telling[0] == by else [], "choices", choices=values)
     group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a")
     rest = [v for v in values if v not in group_a]
     if group_a and not rest:  # group B would be a list with nothing to pick, and nobody in it
@@ -319,7 +330,7 @@ def _compare(view: explore.PageView, meta: dict) -> export.Section | None:
     if result is None:
         return None
     shown = present.comparison_view(result, lang(), view.thresholds.level, view.focus, meta.get("published_n"))
-    st.dataframe(shown.table, hide_index=True, width="stretch")
+    st.table(shown.table, hide_index=True)
     *notes, legend = shown.notes
     for note in notes:
         st.caption(note)
@@ -353,7 +364,7 @@ def _channels_figures(view: explore.PageView) -> export.Section | None:
     exports.chart(figure, "seg_channels", title, summary=t("seg.ch.caption", level=format_level(level, language)),
                   width="stretch")
     st.caption(t("seg.ch.caption", level=format_level(level, language)))
-    st.dataframe(shown.table, hide_index=True, width="stretch")
+    st.table(shown.table, hide_index=True)
     origins = present.published_rows(reference(datasets.REFERENCE_ORIGINS), language,
                                      lambda k: present.key_label("bucket", k, language))
     st.caption(t("segments.origins_note") + " " + " · ".join(
@@ -363,7 +374,7 @@ def _channels_figures(view: explore.PageView) -> export.Section | None:
     if shown.contrast is None:
         st.caption(t("seg.ch.same_pair"))
         return section
-    st.dataframe(shown.contrast, hide_index=True, width="stretch")
+    st.table(shown.contrast, hide_index=True)
     st.caption(t("seg.ch.tests", n=_number(result.n_tests)))
     _difference_chart(shown.contrast_chart, t("seg.cmp.chart", a=shown.a, b=shown.b), "seg_channel_contrast", level)
     return section
@@ -383,11 +394,11 @@ def _profile(view: explore.PageView) -> export.Section | None:
         return None
     shown = present.profile_view(result, lang(), view.thresholds.level, _column_title)
     st.caption(shown.caption)
-    st.dataframe(shown.table, hide_index=True, width="stretch")
+    st.table(shown.table, hide_index=True)
     title = t("seg.pr.chart", segment=shown.name)
     figure = _difference_chart(shown.chart, title, "seg_profile", view.thresholds.level)
     st.markdown(f"**{t('seg.pr.dimensions')}**")
-    st.dataframe(shown.strengths, hide_index=True, width="stretch")
+    st.table(shown.strengths, hide_index=True)
     return export.Section(heading=title, chart=figure, table=shown.table, notes=[shown.caption])
 
 
@@ -422,7 +433,7 @@ def render() -> None:
         dimension = _crosstab_dimension(layout)
         crosstab_out = st.container()
     with tabs[2]:
-        groups = compare_request(layout, options)
+        groups = compare_request(layout, options, _telling_groups(dataset.version, prepared))
         compare_out = st.container()
     with tabs[3]:
         pair = _channel_pair(layout)
@@ -462,7 +473,7 @@ def render() -> None:
         design = present.design_sentence(view.segments, view.weighted, dataset.schema.weight, language)
         st.caption(design)
         segment_table = present.share_table(segment_rows, language, thresholds.level, t("column.segment"))
-        st.dataframe(segment_table, hide_index=True, width="stretch")
+        st.table(segment_table, hide_index=True)
         focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
 
     with tabs[0]:
@@ -477,7 +488,7 @@ def render() -> None:
         profile_section = _profile(view)
     shares = export.Section(heading=t("segments.chart"), chart=segment_chart, table=segment_table)
     by_tab = {
-        "breakdown": breakdown_sections[:2], "crosstab": [crosstab_section], "compare": [compare_section],
+        "breakdown": breakdown_sections, "crosstab": [crosstab_section], "compare": [compare_section],
         "channels": [channels_section], "profile": [profile_section],
     }
     opened = st.session_state.get(TAB_KEY, TABS[0])
