@@ -47,12 +47,17 @@ def association_strength(cramers_v: float | None) -> str | None:
     return next(word for bound, word in STRENGTHS if cramers_v >= bound)
 
 
+def alpha(level: float) -> float:
+    """The significance threshold of a confidence level (0.95 -> 0.05, without 1 − 0.95's float error)."""
+    return round(1 - level, 12)
+
+
 def direction(diff: float | None, p_adjusted: float | None, level: float) -> str | None:
     """HIGHER / LOWER when a difference holds at `level` after correction, SAME when it does
     not, None when it was not tested (the one rule behind every verdict the pages show)."""
     if diff is None or p_adjusted is None or not math.isfinite(p_adjusted):
         return None
-    if p_adjusted < 1 - level:
+    if p_adjusted < alpha(level):
         return HIGHER if diff > 0 else LOWER
     return SAME
 
@@ -376,7 +381,7 @@ def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
     adjusted = np.full(p.shape, np.nan)
     adjusted[tested] = stats.benjamini_hochberg(p[tested])
     diff = frame["diff"].to_numpy().astype(float)
-    significant = tested & (adjusted < 1 - level)
+    significant = tested & (adjusted < alpha(level))
     direction = np.where(
         significant, np.where(diff > 0, HIGHER, LOWER), np.where(tested, SAME, None)
     ).astype(object)

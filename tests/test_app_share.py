@@ -155,7 +155,7 @@ def test_an_upload_is_saved_listed_renamed_and_deleted(workspace):
     ws = Workspace(workspace)
     [entry] = ws.list()
     assert (entry.id, entry.name, entry.rows) == (SURVEY_ID, "enquête.csv", len(clean_panel()))
-    assert "saved" in at.toast[0].value
+    assert "saved" in at.success[0].value
     assert params(at) == {"ds": [SURVEY_ID]}
     listed = at.dataframe[0].value.to_dict("records")
     assert [(r["Name"], r["Rows"]) for r in listed] == [("enquête.csv", "120")]

@@ -9,11 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from tests.fixtures_files import french_excel_csv, french_number
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,18 +99,25 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_timeout(300)
 
 
-def first_table_rows(
-    page: Page, columns: int, ready: Callable[[list[list[str]]], bool], timeout_s: float = 20
+TABLE_ROWS_JS = """(headers) => {
+    for (const table of document.querySelectorAll('[data-testid=stTable] table')) {
+        const head = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+        if (headers.every(h => head.includes(h))) {
+            return [...table.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('th, td')].map(td => td.innerText.trim()));
+        }
+    }
+    return [];
+}"""
+
+
+def table_rows(
+    page: Page, headers: Sequence[str], ready: Callable[[list[list[str]]], bool], timeout_s: float = 20
 ) -> list[list[str]]:
-    """The first table's rows, read from the grid's accessible cells once `ready(rows)` holds (the
-    grid draws on a canvas and fills its hidden table as it renders); the last rows seen on timeout."""
-    table = page.locator("[data-testid='stDataFrame']").first
-    expect(table).to_be_visible(timeout=20_000)
-    table.scroll_into_view_if_needed()
+    """The rows of the first table whose headings include `headers`, as text, once `ready(rows)`
+    holds (a run redraws the page); the last rows seen on timeout."""
     deadline = time.monotonic() + timeout_s
     while True:
-        cells = table.locator("td").all_inner_texts()
-        rows = [cells[i : i + columns] for i in range(0, len(cells) - columns + 1, columns)]
+        rows = page.evaluate(TABLE_ROWS_JS, list(headers))
         if ready(rows) or time.monotonic() > deadline:
             return rows
         page.wait_for_timeout(250)

@@ -5,21 +5,23 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
-from playwright.sync_api import Page
+import re
 
-from tests.browser.conftest import REPO, AppServer, first_table_rows, wait_for_app
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import REPO, AppServer, table_rows, wait_for_app
 from tests.fixtures_files import SAMPLE_CHANNELS
 
-COLUMNS = 5  # Channel, Bucket, Push / pull, Sessions, Share
+HEADERS = ("Channel", "Bucket", "Push / pull", "Sessions", "Share")
 
 
 def channel_sessions(page: Page, expected: dict[str, float]) -> dict[str, float]:
-    """The first table's Channel -> Sessions, once it holds `expected`."""
+    """The channel table's Channel -> Sessions, once it holds `expected`."""
 
     def shown(rows: list[list[str]]) -> dict[str, float]:
         return {row[0]: float(row[3].replace(",", "")) for row in rows if row[3].replace(",", "").isdigit()}
 
-    return shown(first_table_rows(page, COLUMNS, lambda rows: all(shown(rows).get(k) == v for k, v in expected.items())))
+    return shown(table_rows(page, HEADERS, lambda rows: all(shown(rows).get(k) == v for k, v in expected.items())))
 
 
 def test_own_domain_turns_its_referrals_into_direct(page: Page, app_server: AppServer):
@@ -42,5 +44,5 @@ def test_own_domain_turns_its_referrals_into_direct(page: Page, app_server: AppS
     after = channel_sessions(page, moved)
     assert after.get("Direct") == moved["Direct"]
     assert after.get("Referral") == moved["Referral"]
-    # the setting lives in the URL, so the view can be shared
-    assert "own_domains=lesechos.fr" in page.url
+    # the setting lives in the URL, so the view can be shared (written at the end of the run)
+    expect(page).to_have_url(re.compile(r"own_domains=lesechos\.fr"), timeout=20_000)

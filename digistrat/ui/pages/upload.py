@@ -36,6 +36,9 @@ CURRENT_KEY = "upload_current"
 LAST_FILE_KEY = "upload_last_file"
 PICK_KEY = "upload_pick"
 CHOICE_ERROR_KEY = "upload_choice_error"
+# What a rename or a delete did, said on the next run as a status message (a toast is a dialog
+# without a name for screen readers, gone before some can read it).
+NOTICE_KEY = "upload_notice"
 SINGLE_ROLES = frozenset(ROLES) - {"dimension", "measure", "ignore"}
 MARK_KEYS = {",": "comma", ".": "dot", " ": "space", "\u00a0": "nbsp", "\u202f": "nnbsp", "\u2009": "thin"}
 SHOWN_LINES = 10
@@ -383,7 +386,7 @@ def _save(upload: Upload, dataset: datasets.Dataset) -> None:
         st.error(_failure_message(error, "ws.unexpected"), icon=":material/save:")
         return
     if entry is not None:
-        st.toast(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
+        st.success(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
 
 
 def _rename(dataset_id: str, key: str) -> None:
@@ -392,7 +395,7 @@ def _rename(dataset_id: str, key: str) -> None:
     except DigistratError as error:
         st.session_state[CHOICE_ERROR_KEY] = error.text(lang())
         return
-    st.toast(t("ws.renamed", name=entry.name), icon=":material/edit:")
+    st.session_state[NOTICE_KEY] = t("ws.renamed", name=entry.name)
 
 
 def _delete(dataset_id: str, name: str) -> None:
@@ -403,7 +406,7 @@ def _delete(dataset_id: str, name: str) -> None:
         return
     if st.session_state.get(CURRENT_KEY) == dataset_id:
         st.session_state.pop(CURRENT_KEY)
-    st.toast(t("ws.deleted", name=name), icon=":material/delete:")
+    st.session_state[NOTICE_KEY] = t("ws.deleted", name=name)
 
 
 def _saved_section(current: Upload | None) -> None:
@@ -464,6 +467,8 @@ def _dataset(upload: Upload) -> None:
 def render() -> None:
     st.title(t("page.upload"))
     st.caption(t("ws.intro"))
+    if NOTICE_KEY in st.session_state:
+        st.success(st.session_state.pop(NOTICE_KEY), icon=":material/check:")
     upload = _current_upload()
     # Drawn under the uploader, filled last: the listing includes what this run saved.
     saved_box = st.container()
