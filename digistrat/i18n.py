@@ -666,6 +666,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.verdict.lower": ("lower", "plus faible"),
     "seg.verdict.same": ("no clear difference", "pas de différence nette"),
     "seg.verdict.untested": ("not tested: base too small", "non testée : base trop faible"),
+    "seg.cmp.defined": (
+        "Group A: “{by}” is {a}. Group B: {b}.", "Groupe A : « {by} » vaut {a}. Groupe B : {b}.",
+    ),
     "seg.cmp.group_a": ("Group A", "Groupe A"),
     "seg.cmp.group_b": ("Group B", "Groupe B"),
     "seg.cmp.bases_reference": (

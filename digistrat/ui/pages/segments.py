@@ -336,7 +336,16 @@ def _compare(view: explore.PageView, meta: dict) -> export.Section | None:
         st.caption(note)
     title = t("seg.cmp.chart", a=shown.a, b=shown.b)
     figure = _difference_chart(shown.chart, title, "seg_compare", view.thresholds.level)
-    return export.Section(heading=title, chart=figure, table=shown.table, notes=shown.notes)
+    groups = [] if result.against_reference else [_groups_in_words()]
+    return export.Section(heading=title, chart=figure, table=shown.table, notes=[*groups, *shown.notes])
+
+
+def _groups_in_words() -> str:
+    """Which answers make group A and group B, for the report (the page shows the widgets)."""
+    state = st.session_state
+    by, chosen_a, chosen_b = state.get("cmp_by"), state.get("cmp_a", []), state.get("cmp_b", [])
+    return t("seg.cmp.defined", by=_column_title(by), a=", ".join(chosen_a),
+             b=", ".join(chosen_b) if chosen_b else t("seg.everyone_else"))
 
 
 def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
