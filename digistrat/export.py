@@ -13,10 +13,12 @@ from __future__ import annotations
 import copy
 import html
 import io
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -201,13 +203,10 @@ class Layout:
 MARGIN_MM = 11
 # Tried in turn until the view fits on one page: larger type and charts first, portrait before
 # landscape unless the view is wide. The last one is used even if it does not fit.
-ONE_PAGE_LAYOUTS = tuple(
-    Layout(landscape, font, scale, tight)
-    for font, scale, tight in (
-        (10, 1.0, False), (9, 0.9, False), (8.5, 0.82, False), (8, 0.76, False), (7.5, 0.7, False),
-        (7.5, 0.7, True), (7, 0.64, True), (6.5, 0.6, True),
-    )
-    for landscape in (False, True)
+# Sizes a one-page report may take, largest first: (font in pt, chart zoom, tight).
+SIZES = (
+    (10, 1.0, False), (9, 0.9, False), (8.5, 0.82, False), (8, 0.76, False), (7.5, 0.7, False),
+    (7.5, 0.7, True), (7, 0.64, True), (6.5, 0.6, True),
 )
 WIDE_COLUMNS = 6  # a table with more columns than this wants landscape paper
 PAPER_FONT = "DejaVu Sans"  # charts measured and drawn with the page's own font: labels stay whole
@@ -308,35 +307,67 @@ def render_pdf(report: Report) -> bytes:
             "PDF export needs WeasyPrint and the Pango library on the server: download the HTML "
             "report and print it to PDF from the browser instead."
         ) from error
+    report = replace(report, sections=[replace(section, chart=_specified(section.chart)) for section in report.sections])
     if report.full:
         return weasyprint.HTML(string=render_html(report, _first_layout(report))).write_pdf()
-    document = None
+
+    def document(version: Report, layout: Layout):
+        return weasyprint.HTML(string=render_html(version, layout)).render()
+
     # A view too long for one page keeps its tables: the charts whose figures a table beside
     # them holds are left out last.
     tables_only = replace(report, sections=[
         replace(section, chart=None) if section.table is not None and not section.small else section
         for section in report.sections
     ])
+    last = None
     for version in (report, tables_only):
-        for layout in _layouts(version):
-            document = weasyprint.HTML(string=render_html(version, layout)).render()
-            if len(document.pages) == 1:
-                return document.write_pdf()
-    return document.write_pdf()
+        fitting = [(level, layout, drawn) for layout in _orientations(version)
+                   if (found := _largest_fitting(version, layout, document)) is not None
+                   for level, drawn in (found,)]
+        if fitting:  # the larger type wins; between equals, the orientation the view prefers
+            return min(fitting, key=lambda item: item[0])[2].write_pdf()
+        last = document(version, _sized(_orientations(version)[0], len(SIZES) - 1))
+    return last.write_pdf()
 
 
 def _wide(report: Report) -> bool:
     return any(s.table is not None and len(s.table.columns) > WIDE_COLUMNS for s in report.sections)
 
 
-def _layouts(report: Report) -> tuple[Layout, ...]:
-    if _wide(report):  # a wide table reads best across the page: landscape first
-        return tuple(sorted(ONE_PAGE_LAYOUTS, key=lambda layout: (not layout.landscape, -layout.font_pt)))
-    return ONE_PAGE_LAYOUTS
+def _orientations(report: Report) -> tuple[Layout, Layout]:
+    """Portrait and landscape, the one the view prefers first (a wide table: landscape)."""
+    return (Layout(landscape=True), Layout()) if _wide(report) else (Layout(), Layout(landscape=True))
+
+
+def _sized(layout: Layout, level: int) -> Layout:
+    font, zoom, tight = SIZES[level]
+    return replace(layout, font_pt=font, chart_scale=zoom, tight=tight)
+
+
+def _largest_fitting(report: Report, orientation: Layout, document) -> tuple[int, Any] | None:
+    """(size level, rendered document) of the largest size that puts `report` on one page in
+    this orientation, None if even the smallest does not: a binary search, the page count
+    growing with the size."""
+    low, high, found = 0, len(SIZES) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        drawn = document(report, _sized(orientation, middle))
+        if len(drawn.pages) == 1:
+            found, high = (middle, drawn), middle - 1
+        else:
+            low = middle + 1
+    return found
 
 
 def _first_layout(report: Report) -> Layout:
-    return Layout(landscape=_wide(report)) if report.full else _layouts(report)[0]
+    return _sized(_orientations(report)[0], 0)
+
+
+def _specified(chart: Any) -> Any:
+    """A section's chart as its Vega-Lite spec, made once for every layout tried."""
+    chart = chart() if callable(chart) else chart
+    return None if chart is None else _spec(chart)
 
 
 def _e(text: object) -> str:
@@ -402,14 +433,19 @@ def paper_spec(chart: Chart | dict[str, Any], plot_width: float) -> dict[str, An
 
 
 def paper_svg(chart: Chart | dict[str, Any], width: float, lang: str) -> str:
-    """The chart as SVG about `width` pixels wide in all: its plot is sized once more after a
-    first drawing tells how much room its labels and legend take."""
-    svg = chart_svg(paper_spec(chart, width * 0.6), lang=lang)
-    drawn = _svg_width(svg)
-    if drawn is None:
-        return svg
-    room = drawn - width * 0.6
-    return chart_svg(paper_spec(chart, width - room), lang=lang)
+    """The chart as SVG about `width` pixels wide in all: its plot is what is left once its
+    labels and legend have their room (measured once per chart and language)."""
+    spec = _spec(chart)
+    room = _label_room(json.dumps(spec, sort_keys=True, default=str), lang)
+    return chart_svg(paper_spec(spec, width - room), lang=lang)
+
+
+@lru_cache(maxsize=64)
+def _label_room(spec: str, lang: str) -> float:
+    """How much wider than its plot a chart is drawn (axis labels, legend, padding)."""
+    reference = 300
+    drawn = _svg_width(chart_svg(paper_spec(json.loads(spec), reference), lang=lang))
+    return 0.0 if drawn is None else drawn - reference
 
 
 def _svg_width(svg: str) -> float | None:

@@ -926,6 +926,12 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Off: the view on screen on one A4 page (landscape when it is wide). On: the figures of every tab.",
         "Désactivé : la vue à l'écran sur une page A4 (à l'italienne si elle est large). Activé : les chiffres de tous les onglets.",
     ),
+    "export.report_full_contents": (
+        "Every tab on as many A4 pages as it takes: the charts, every table with its bases and intervals, the "
+        "filters in force, the sources with their caveats and the methods in plain words.",
+        "Tous les onglets sur autant de pages A4 qu'il faut : les graphiques, chaque tableau avec ses bases et "
+        "intervalles, les filtres appliqués, les sources avec leurs réserves et les méthodes en clair.",
+    ),
     "export.report_html": ("Report (HTML)", "Rapport (HTML)"),
     "export.report_pdf": ("Report (PDF)", "Rapport (PDF)"),
     "export.no_pdf": (

@@ -395,11 +395,11 @@ def test_the_full_report_takes_the_pages_it_needs():
 
 
 def test_a_wide_table_is_laid_out_on_landscape_paper_first():
-    from digistrat.export import _layouts
+    from digistrat.export import _orientations
 
     wide = Report(title="t", lang="en", sections=[Section("x", table=pl.DataFrame({str(i): ["a"] for i in range(8)}))])
     narrow = Report(title="t", lang="en", sections=[Section("x", table=pl.DataFrame({"a": ["b"]}))])
-    assert _layouts(wide)[0].landscape and not _layouts(narrow)[0].landscape
+    assert _orientations(wide)[0].landscape and not _orientations(narrow)[0].landscape
 
 
 def test_a_chart_on_paper_is_drawn_in_the_pages_font_without_its_own_title():

@@ -92,8 +92,8 @@ def _pdf_error() -> str | None:
 def report_downloads(report: Callable[[bool], export.Report], stem: str, key: str) -> None:
     """The report of the current view as HTML and PDF: the view on one A4 page, or every tab
     on as many pages as it takes (`report(full)` makes it when a button is clicked)."""
-    st.caption(t("export.report_help"))
     full = st.toggle(t("export.report_full"), key=f"{key}_full", help=t("export.report_full_help"))
+    st.caption(t("export.report_full_contents" if full else "export.report_help"))
     suffix = "-full" if full else ""
     left, right = st.columns(2)
     left.download_button(

@@ -18,9 +18,10 @@ A4 = (595.28, 841.89)  # points
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 WORDS = {
     "en": {"heading": "Download the data and a report", "pdf": "Report (PDF)", "full": "Every tab, on several pages",
+           "contents": "Every tab on as many A4 pages as it takes",
            "segment": ("Segment", "Share", "Base (n)"), "channel": ("Bucket", "This dataset", "Reference study")},
     "fr": {"heading": "Télécharger les données et un rapport", "pdf": "Rapport (PDF)",
-           "full": "Tous les onglets, sur plusieurs pages",
+           "full": "Tous les onglets, sur plusieurs pages", "contents": "Tous les onglets sur autant de pages A4",
            "segment": ("Segment", "Part", "Base (n)"), "channel": ("Famille", "Ce jeu de données", "Étude de référence")},
 }
 
@@ -40,10 +41,10 @@ def download_pdf(page: Page, lang: str, full: bool = False) -> Path:
     if full:
         page.get_by_text(words["full"]).click()
         expect(page.get_by_role("switch", name=words["full"])).to_be_checked()
-        # the buttons of the run that the switch started make the full report
-        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+        # the run that the switch started has drawn its buttons when it says what they hold
+        expect(page.get_by_text(words["contents"])).to_be_visible(timeout=30_000)
         wait_for_app(page)
-    with page.expect_download(timeout=120_000) as info:
+    with page.expect_download(timeout=180_000) as info:
         page.get_by_role("button", name=words["pdf"]).click()
     assert info.value.suggested_filename.endswith("-full.pdf" if full else ".pdf")
     return Path(info.value.path())
@@ -93,6 +94,7 @@ def test_the_segments_view_prints_on_one_a4_page_with_every_figure_of_its_table(
 def test_the_crosstab_view_prints_its_table_whole_on_one_page(browser: Browser, app_server: AppServer):
     page = open_page(browser, app_server, "segments?lang=fr&tab=crosstab", "fr")
     rows = table_rows(page, ("Segment", "1-9", "1000+"), lambda rows: len(rows) == 6)
+    assert len(rows) == 6  # five segments and the base row
     document, text = read_pdf(download_pdf(page, "fr"))
     assert_one_a4_page(document)
     missing = [cell for row in rows for cell in row if cell and not whole(cell, text)]
@@ -102,7 +104,9 @@ def test_the_crosstab_view_prints_its_table_whole_on_one_page(browser: Browser, 
 
 def test_the_channels_view_prints_on_one_page_in_french(browser: Browser, app_server: AppServer):
     page = open_page(browser, app_server, "channels?lang=fr", "fr")
+    page.get_by_text("Chiffres de ce graphique").first.click()  # the figures under the first chart
     rows = table_rows(page, WORDS["fr"]["channel"], lambda rows: len(rows) == 3)
+    assert len(rows) == 3
     document, text = read_pdf(download_pdf(page, "fr"))
     assert_one_a4_page(document)
     missing = [cell for row in rows for cell in row if cell and not whole(cell, text)]
