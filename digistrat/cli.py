@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from digistrat import datasets, engines, stats, traffic
+from digistrat import datasets, engines, present, stats, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import DigistratError, InputError
 from digistrat.messages import message
@@ -122,7 +122,8 @@ def _shares(args: argparse.Namespace) -> dict:
             print(f"{label('table.shares_only', args.lang)} ('{table.column}')")
         else:
             print(f"base {base} (sum of '{table.column}')")
-        _print_rows(rows, args.lang)
+        # the figures as the upload preview shows them: same table, same rounding
+        print(present.text_table(present.segment_shares_table(table, args.lang)))
     return result
 
 
@@ -150,16 +151,9 @@ def _answer_shares(args: argparse.Namespace, dataset: datasets.Dataset) -> dict:
     if not args.json:
         print(question.text)
         print(f"base {table.base_rows} rows" + (f", weighted (effective base {table.n_eff:.1f})" if table.weighted else ""))
-        _print_rows(rows, args.lang)
+        # the figures as the segments page's breakdown shows them
+        print(present.text_table(present.share_table(present.share_rows(table, args.lang), args.lang, 0.95, args.by)))
     return result
-
-
-def _print_rows(rows: list[dict], lang: str) -> None:
-    for row in rows:
-        interval = "" if row["ci_low"] is None else (
-            f"  [{format_percent(row['ci_low'], lang, 1)} – {format_percent(row['ci_high'], lang, 1)}]")
-        count = "–" if row["count"] is None else row["count"]
-        print(f"{row['label']:<32} {count:>8}  {format_percent(row['share'], lang):>8}{interval}")
 
 
 def _percent(value: float | None) -> float | None:
@@ -267,10 +261,9 @@ def _channels(args: argparse.Namespace) -> dict:
         for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
             if frame.height:
                 print(f"{title}:")
-                for row in rows(frame):
-                    name = label(f"{prefix}.{row['key']}", args.lang)
-                    share = format_percent(row["share"], args.lang, 1)
-                    print(f"  {name:<32} {row['sessions']:>10g}  {share:>8}")
+                # the figures as the channels page shows them
+                heading = label("column.device" if prefix == "device" else f"column.{prefix}", args.lang)
+                print(present.text_table(present.traffic_table(present.traffic_rows(frame, prefix, args.lang), args.lang, heading)))
     return result
 
 

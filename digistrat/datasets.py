@@ -365,7 +365,6 @@ def _table_shares(dataset: Dataset, schema: TableSchema, level: float) -> Segmen
     base = float(frame["total"].sum())
     frame = frame.with_columns(share=pl.col("total") / base if base > 0 else pl.lit(None, pl.Float64))
     if counted and base > 0:
-        from digistrat.stats import share_interval  # here: the reference page imports this module, not SciPy
 
         # five rows at most: one interval each
         intervals = [stats.share_interval(p, base, level)[:2] for p in frame["share"].to_list()]

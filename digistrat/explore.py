@@ -35,6 +35,31 @@ CELL = "_cell"
 IN_SEGMENT = "_in_segment"
 ALL = "all"  # key of the "all segments" row of the channel mix
 HIGHER, LOWER, SAME = "higher", "lower", "same"  # verdict of a difference; None when not tested
+# Cohen's (1988) conventions for Cramér's V (one degree of freedom of the smaller side):
+# the word a crosstab's association is described with, from the strongest bound down.
+STRENGTHS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
+
+
+def association_strength(cramers_v: float | None) -> str | None:
+    """"strong", "moderate", "weak" or "negligible" for a Cramér's V; None without one."""
+    if cramers_v is None or not math.isfinite(cramers_v):
+        return None
+    return next(word for bound, word in STRENGTHS if cramers_v >= bound)
+
+
+def alpha(level: float) -> float:
+    """The significance threshold of a confidence level (0.95 -> 0.05, without 1 − 0.95's float error)."""
+    return round(1 - level, 12)
+
+
+def direction(diff: float | None, p_adjusted: float | None, level: float) -> str | None:
+    """HIGHER / LOWER when a difference holds at `level` after correction, SAME when it does
+    not, None when it was not tested (the one rule behind every verdict the pages show)."""
+    if diff is None or p_adjusted is None or not math.isfinite(p_adjusted):
+        return None
+    if p_adjusted < alpha(level):
+        return HIGHER if diff > 0 else LOWER
+    return SAME
 
 
 @dataclass(frozen=True)
@@ -356,7 +381,7 @@ def _adjust(frame: pl.DataFrame, level: float) -> tuple[pl.DataFrame, int]:
     adjusted = np.full(p.shape, np.nan)
     adjusted[tested] = stats.benjamini_hochberg(p[tested])
     diff = frame["diff"].to_numpy().astype(float)
-    significant = tested & (adjusted < 1 - level)
+    significant = tested & (adjusted < alpha(level))
     direction = np.where(
         significant, np.where(diff > 0, HIGHER, LOWER), np.where(tested, SAME, None)
     ).astype(object)
@@ -389,6 +414,40 @@ def compare_groups(
     table_a = stats.share_table_from_cells(cells_a, "segment", design, thresholds, keys=SEGMENT_KEYS)
     table_b = stats.share_table_from_cells(cells_b, "segment", design, thresholds, keys=SEGMENT_KEYS)
     return Comparison(frame, False, table_a.base_rows, table_b.base_rows, table_a.n_eff, table_b.n_eff, n_tests)
+
+
+# Candidate groups the compare tab may open on: answers of questions with at most this many answers.
+DEFAULT_GROUP_ANSWERS = 12
+DEFAULT_GROUP_TESTS = 60
+
+
+def telling_groups(prepared: PreparedSurvey, thresholds: stats.Thresholds = stats.Thresholds()) -> tuple[str, str] | None:
+    """(question, answer) whose respondents' segment shares differ most clearly from everyone
+    else's (the smallest corrected p of `compare_groups`), when one difference holds at the
+    level; None when no answer stands out (the page then asks which groups to compare).
+
+    What the compare tab opens on: on the illustrative sample, the reference study gives 0.0 on
+    every row (the sample reproduces it), which says nothing."""
+    cube, options = prepared.cube, filter_options(prepared)
+    best: tuple[float, str, str] | None = None
+    tested = 0
+    for column in prepared.layout.dimensions:
+        answers = options[column]
+        if not 2 <= len(answers) <= DEFAULT_GROUP_ANSWERS:
+            continue
+        for answer in answers:
+            if tested >= DEFAULT_GROUP_TESTS:
+                break
+            tested += 1
+            groups = (FilterSpec.build(include={column: [answer]}),
+                      FilterSpec.build(include={column: [a for a in answers if a != answer]}))
+            rows = compare_groups(cube, groups, prepared.layout.weight, thresholds).rows
+            held = rows.filter(pl.col("direction").is_in([HIGHER, LOWER]))
+            if held.height:
+                p = float(held["p_adjusted"].min())
+                if best is None or p < best[0]:
+                    best = (p, column, answer)
+    return None if best is None else (best[1], best[2])
 
 
 def compare_with_reference(

@@ -10,12 +10,15 @@ touched: -3 stays the number -3.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
+import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -24,7 +27,8 @@ import polars as pl
 from digistrat.datasets import provenance
 from digistrat.errors import InputError
 from digistrat.messages import message
-from digistrat.i18n import catalog_keys, format_number, label
+from digistrat.i18n import catalog_keys, chart_locale, format_date, format_number, label
+from digistrat.present import source_lines
 
 # Any Altair top-level chart (single, layered, concatenated, faceted), or its finished
 # Vega-Lite spec (`digistrat.charts.spec`).
@@ -117,7 +121,9 @@ def _convert_options(lang: str | None) -> dict[str, Any]:
     # No data URLs: a chart renders its inline data only, nothing is fetched.
     options: dict[str, Any] = {"vl_version": VEGA_LITE_VERSION, "allowed_base_urls": []}
     if lang in _CHART_LOCALES:
-        options["format_locale"] = _CHART_LOCALES[lang]
+        locale = chart_locale(lang)
+        options["format_locale"] = locale["number"]
+        options["time_format_locale"] = locale["time"]
     return options
 
 
@@ -140,24 +146,29 @@ def chart_svg(chart: Chart, *, lang: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """One figure of the report: a chart and/or the table behind it (bases, intervals…)."""
+    """One figure of the report: a chart and/or the table behind it (bases, intervals…).
+
+    `chart`: an Altair chart, its Vega-Lite spec, or a function making either (made only when
+    the report is). Its own title is left out on paper: `heading` says it."""
 
     heading: str
-    chart: Chart | Callable[[], Chart] | None = None  # a function: the chart is made when the report is
+    chart: Any = None
     table: pl.DataFrame | None = None  # column names as the reader should see them
     notes: Sequence[str] = ()
-
-    def figure(self) -> Chart | None:
-        return self.chart() if callable(self.chart) else self.chart
+    # One of several small charts laid out side by side (a breakdown); on one page its figures
+    # are the chart's own labels, its table comes in the full report.
+    small: bool = False
 
 
 @dataclass(frozen=True)
 class Report:
     """What the current view shows, in the page's language.
 
-    filters: (what, value) pairs already in words; sources: provenance keys
-    (datasets.provenance()) or a plain description such as an uploaded file's name;
-    methods: names from METHODS (explained from the catalog) or plain sentences.
+    filters: (what, value) pairs already in words; lines: what the page says under its title
+    (the count, the weighting); sources: provenance keys (datasets.provenance()) or a plain
+    description such as an uploaded file's name; methods: names from METHODS (explained from
+    the catalog) or plain sentences. `full`: every section on as many pages as it takes;
+    otherwise the view on one A4 page.
     """
 
     title: str
@@ -167,85 +178,240 @@ class Report:
     sources: Sequence[str] = ()
     methods: Sequence[str] = ()
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lines: Sequence[str] = ()
+    full: bool = False
 
+
+@dataclass(frozen=True)
+class Layout:
+    """How a report sits on A4: orientation, base font size (pt) and the zoom of its charts
+    (1: their text at 11 px, as on screen; less: the whole drawing smaller, text included)."""
+
+    landscape: bool = False
+    font_pt: float = 10
+    chart_scale: float = 1.0
+    tight: bool = False  # closer lines and table cells
+
+    @property
+    def content_px(self) -> float:
+        """Width inside the margins, in CSS pixels (96 per inch)."""
+        millimetres = (297 if self.landscape else 210) - 2 * MARGIN_MM
+        return millimetres / 25.4 * 96
+
+    @property
+    def small_columns(self) -> int:
+        return 3 if self.landscape else 2
+
+
+MARGIN_MM = 11
+# Tried in turn until the view fits on one page: larger type and charts first, portrait before
+# landscape unless the view is wide. The last one is used even if it does not fit.
+# Sizes a one-page report may take, largest first: (font in pt, chart zoom, tight).
+SIZES = (
+    (10, 1.0, False), (9, 0.9, False), (8.5, 0.82, False), (8, 0.76, False), (7.5, 0.7, False),
+    (7.5, 0.7, True), (7, 0.64, True), (6.5, 0.6, True),
+)
+WIDE_COLUMNS = 6  # a table with more columns than this wants landscape paper
+PAPER_FONT = "DejaVu Sans"  # charts measured and drawn with the page's own font: labels stay whole
 
 _CSS = """
-@page { size: A4; margin: 14mm; }
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1d;
-       max-width: 820px; margin: 1.5em auto; padding: 0 1em; font-size: 11pt; line-height: 1.4; }
-h1 { font-size: 1.5em; margin: 0 0 .2em; }
-h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; padding-bottom: .15em; margin-top: 1.3em; }
-h3 { font-size: 1em; margin: 1em 0 .3em; }
-.date { color: #555; margin: 0 0 1em; }
-figure { margin: .5em 0; break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: .4em 0; font-size: .92em; break-inside: avoid; }
-th, td { border: 1px solid #d0d0d0; padding: .2em .5em; }
-th { background: #f2f2f2; text-align: left; }
+@page { size: A4 %(orientation)s; margin: %(margin)smm; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111827;
+       font-size: %(font)spt; line-height: %(line)s; margin: 0 auto; max-width: %(max_width)spx; }
+@media screen { body { margin: 1.5em auto; padding: 0 1em; } }
+h1 { font-size: 1.45em; margin: 0 0 .15em; }
+h2 { font-size: 1.1em; border-bottom: 1px solid #cbd5e1; padding-bottom: .1em; margin: .8em 0 .3em; }
+h3 { font-size: 1em; margin: .5em 0 .2em; }
+p { margin: .2em 0; }
+.date, .lines { color: #374151; margin: 0 0 .3em; }
+.figure { break-inside: avoid; }
+table.beside { border-collapse: collapse; margin: 0; width: 100%%; }
+table.beside > tbody > tr > td { border: 0; padding: 0 1.2em 0 0; vertical-align: top; }
+table.beside > tbody > tr > td:first-child { width: 1%%; }
+.small { display: flex; flex-wrap: wrap; gap: .2em 1em; }
+.small section { width: %(small_width)spx; break-inside: avoid; }
+.small h2 { font-size: .95em; }
+figure { margin: .2em 0; }
+table { border-collapse: collapse; margin: .2em 0; font-size: .9em; break-inside: avoid; }
+th, td { border: 1px solid #cbd5e1; padding: %(cell)s; vertical-align: top; }
+th { background: #f1f5f9; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-dl.filters { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; margin: 0; }
-dl.filters dt { font-weight: bold; }
-dl.filters dd { margin: 0; }
-.notes, .caveats { color: #444; font-size: .92em; }
-footer { margin-top: 2em; color: #777; font-size: .85em; }
+dl.filters { margin: 0; }
+dl.filters div { display: inline; }
+dl.filters div + div::before { content: " · "; }
+dl.filters dt { display: inline; font-weight: bold; }
+dl.filters dt::after { content: "%(colon)s"; }
+dl.filters dd { display: inline; margin: 0 0 0 .3em; }
+ul { margin: .15em 0; padding-left: 1.2em; }
+.notes, .caveats { color: #1f2937; font-size: .88em; }
+.sources, .methods { color: #1f2937; font-size: .85em; }
+.methods ul { columns: %(method_columns)s; column-gap: 1.5em; }
+footer { margin-top: .8em; color: #374151; font-size: .8em; }
 """
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS, charts as inline SVG)."""
+def _css(layout: Layout, lang: str) -> str:
+    return _CSS % {
+        "orientation": "landscape" if layout.landscape else "portrait",
+        "margin": MARGIN_MM,
+        "font": layout.font_pt,
+        "max_width": round(layout.content_px),
+        "colon": "\u00a0:" if lang == "fr" else ":",
+        "small_width": round(layout.content_px / layout.small_columns - 16),
+        "method_columns": 3 if layout.landscape else 2,
+        "line": 1.15 if layout.tight else 1.3,
+        "cell": ".02em .3em" if layout.tight else ".12em .4em",
+    }
+
+
+def render_html(report: Report, layout: Layout | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS, charts as inline SVG) laid out
+    for A4 `layout` (default: the first one-page layout the view wants)."""
+    layout = layout or _first_layout(report)
     lang = report.lang
     parts = [
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">',
-        f"<title>{_e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>",
+        f"<title>{_e(report.title)}</title>\n<style>{_css(layout, lang)}</style>\n</head>\n<body>",
         f"<h1>{_e(report.title)}</h1>",
-        f'<p class="date">{_e(label("report.created", lang, date=_when(report.created)))}</p>',
-        f"<h2>{_e(label('report.filters', lang))}</h2>",
-        _filters_html(report.filters, lang),
+        f'<p class="date">{_e(label("report.created", lang, date=_when(report.created, lang)))}</p>',
     ]
+    parts.extend(f'<p class="lines">{_e(line)}</p>' for line in report.lines)
+    parts.append(f"<h2>{_e(label('report.filters', lang))}</h2>")
+    parts.append(_filters_html(report.filters, lang))
+    small: list[str] = []
     for number, section in enumerate(report.sections):
-        parts.append(_section_html(section, number, lang))
-    parts.append(f"<h2>{_e(label('report.sources', lang))}</h2>")
+        if section.small and not report.full:
+            small.append(_section_html(section, number, lang, layout))
+            continue
+        if small:
+            parts.append('<div class="small">' + "\n".join(small) + "</div>")
+            small = []
+        parts.append(_section_html(section, number, lang, layout, with_table=True))
+    if small:
+        parts.append('<div class="small">' + "\n".join(small) + "</div>")
+    parts.append(f'<section class="sources"><h2>{_e(label("report.sources", lang))}</h2>')
     parts.extend(_source_html(source, lang) for source in report.sources)
+    parts.append("</section>")
     if report.methods:
-        parts.append(f"<h2>{_e(label('report.methods', lang))}</h2>\n<ul>")
+        parts.append(f'<section class="methods"><h2>{_e(label("report.methods", lang))}</h2>\n<ul>')
         parts.extend(f"<li>{_e(_method_text(method, lang))}</li>" for method in report.methods)
-        parts.append("</ul>")
+        parts.append("</ul></section>")
     parts.append(f"<footer>{_e(label('report.footer', lang))}</footer>\n</body>\n</html>\n")
     return "\n".join(parts)
 
 
 def render_pdf(report: Report) -> bytes:
-    """The same page as a PDF (A4), through WeasyPrint; InputError if it is not installed."""
+    """The report as an A4 PDF through WeasyPrint: one page for a view (the first layout that
+    fits), as many as it takes when `full`; InputError if WeasyPrint is not installed."""
     try:
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: the Pango library is missing
         raise InputError(message("input.no_pdf")) from error
-    return weasyprint.HTML(string=render_html(report)).write_pdf()
+    report = replace(report, sections=[replace(section, chart=_specified(section.chart)) for section in report.sections])
+    if report.full:
+        return weasyprint.HTML(string=render_html(report, _first_layout(report))).write_pdf()
+
+    def document(version: Report, layout: Layout):
+        return weasyprint.HTML(string=render_html(version, layout)).render()
+
+    # A view too long for one page keeps its tables: the charts whose figures a table beside
+    # them holds are left out last.
+    tables_only = replace(report, sections=[
+        replace(section, chart=None) if section.table is not None and not section.small else section
+        for section in report.sections
+    ])
+    last = None
+    for version in (report, tables_only):
+        fitting = [(level, layout, drawn) for layout in _orientations(version)
+                   if (found := _largest_fitting(version, layout, document)) is not None
+                   for level, drawn in (found,)]
+        if fitting:  # the larger type wins; between equals, the orientation the view prefers
+            return min(fitting, key=lambda item: item[0])[2].write_pdf()
+        last = document(version, _sized(_orientations(version)[0], len(SIZES) - 1))
+    return last.write_pdf()
+
+
+def _wide(report: Report) -> bool:
+    return any(s.table is not None and len(s.table.columns) > WIDE_COLUMNS for s in report.sections)
+
+
+def _orientations(report: Report) -> tuple[Layout, Layout]:
+    """Portrait and landscape, the one the view prefers first (a wide table: landscape)."""
+    return (Layout(landscape=True), Layout()) if _wide(report) else (Layout(), Layout(landscape=True))
+
+
+def _sized(layout: Layout, level: int) -> Layout:
+    font, zoom, tight = SIZES[level]
+    return replace(layout, font_pt=font, chart_scale=zoom, tight=tight)
+
+
+def _largest_fitting(report: Report, orientation: Layout, document) -> tuple[int, Any] | None:
+    """(size level, rendered document) of the largest size that puts `report` on one page in
+    this orientation, None if even the smallest does not: a binary search, the page count
+    growing with the size."""
+    low, high, found = 0, len(SIZES) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        drawn = document(report, _sized(orientation, middle))
+        if len(drawn.pages) == 1:
+            found, high = (middle, drawn), middle - 1
+        else:
+            low = middle + 1
+    return found
+
+
+def _first_layout(report: Report) -> Layout:
+    return _sized(_orientations(report)[0], 0)
+
+
+def _specified(chart: Any) -> Any:
+    """A section's chart as its Vega-Lite spec, made once for every layout tried."""
+    chart = chart() if callable(chart) else chart
+    return None if chart is None else _spec(chart)
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, lang: str) -> str:
+    utc = moment.astimezone(UTC)
+    return f"{format_date(utc.date(), lang)}, {utc:%H:%M} UTC"
 
 
 def _filters_html(filters: Sequence[tuple[str, str]], lang: str) -> str:
     if not filters:
         return f"<p>{_e(label('report.no_filters', lang))}</p>"
-    rows = "".join(f"<dt>{_e(what)}</dt><dd>{_e(value)}</dd>" for what, value in filters)
+    rows = "".join(f"<div><dt>{_e(what)}</dt><dd>{_e(value)}</dd></div>" for what, value in filters)
     return f'<dl class="filters">{rows}</dl>'
 
 
-def _section_html(section: Section, number: int, lang: str) -> str:
-    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>"]
-    chart = section.figure()
+NARROW_COLUMNS = 5  # a table this narrow sits beside its chart on portrait paper too
+
+
+def _section_html(section: Section, number: int, lang: str, layout: Layout, with_table: bool = False) -> str:
+    chart = section.chart() if callable(section.chart) else section.chart
+    table = section.table if with_table else None
+    beside = chart is not None and table is not None and (
+        layout.landscape or len(table.columns) <= NARROW_COLUMNS
+    )
+    parts = [f"<section>\n<h2>{_e(section.heading)}</h2>", '<div class="figure">']
+    figure = ""
     if chart is not None:
-        svg = _inline_svg(chart_svg(chart, lang=lang), f"c{number}-", section.heading)
-        parts.append(f"<figure>{svg}</figure>")
-    if section.table is not None:
-        parts.append(_table_html(section.table, section.heading, lang))
+        if not with_table:
+            width = layout.content_px / layout.small_columns - 16
+        elif beside:
+            width = layout.content_px * (0.45 if layout.landscape else 0.5)
+        else:
+            width = layout.content_px * 0.75
+        svg = paper_svg(chart, width / layout.chart_scale, lang)
+        figure = f"<figure>{_inline_svg(svg, f'c{number}-', section.heading, width, layout.chart_scale)}</figure>"
+    rows = _table_html(table, section.heading, lang) if table is not None else ""
+    if beside:  # a layout table: paged media lays it out more surely than flex or grid
+        parts.append(f'<table class="beside" role="presentation"><tr><td>{figure}</td><td>{rows}</td></tr></table>')
+    else:
+        parts.append(figure + rows)
+    parts.append("</div>")
     if section.notes:
         notes = "".join(f"<li>{_e(note)}</li>" for note in section.notes)
         parts.append(f'<ul class="notes">{notes}</ul>')
@@ -253,12 +419,54 @@ def _section_html(section: Section, number: int, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _inline_svg(svg: str, prefix: str, name: str) -> str:
-    """An SVG document made safe to sit beside others in one page: ids made unique, named."""
+def paper_spec(chart: Chart, plot_width: float) -> dict[str, Any]:
+    """A chart's spec for paper: without its own title (the section heading says it), drawn in
+    the page's font, its plot `plot_width` pixels wide (unless it sets a width per column)."""
+    spec = copy.deepcopy(_spec(chart))
+    spec.pop("title", None)
+    spec.setdefault("config", {})["font"] = PAPER_FONT
+    # Room around the plot for text drawn a little wider than vl-convert measured it.
+    spec["padding"] = {"left": 14, "right": 14, "top": 4, "bottom": 4}
+    if not isinstance(spec.get("width"), dict):  # a width per column (heatmap) keeps its labels apart
+        spec["width"] = max(120, round(plot_width))
+    return spec
+
+
+def paper_svg(chart: Chart, width: float, lang: str) -> str:
+    """The chart as SVG about `width` pixels wide in all: its plot is what is left once its
+    labels and legend have their room (measured once per chart and language)."""
+    spec = _spec(chart)
+    room = _label_room(json.dumps(spec, sort_keys=True, default=str), lang)
+    return chart_svg(paper_spec(spec, width - room), lang=lang)
+
+
+@lru_cache(maxsize=64)
+def _label_room(spec: str, lang: str) -> float:
+    """How much wider than its plot a chart is drawn (axis labels, legend, padding)."""
+    reference = 300
+    drawn = _svg_width(chart_svg(paper_spec(json.loads(spec), reference), lang=lang))
+    return 0.0 if drawn is None else drawn - reference
+
+
+def _svg_width(svg: str) -> float | None:
+    size = re.search(r'<svg[^>]*?\bwidth="([\d.]+)"', svg)
+    return float(size[1]) if size else None
+
+
+def _inline_svg(svg: str, prefix: str, name: str, max_width: float, zoom: float = 1.0) -> str:
+    """An SVG document made safe to sit beside others in one page: ids made unique, named,
+    drawn at `zoom` and never wider than `max_width` pixels (its viewBox keeps every label whole)."""
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m[1]})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', svg)
+    size = re.match(r'<svg[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
+    if size:
+        width, height = float(size[1]), float(size[2])
+        factor = min(zoom, max_width / width)
+        if factor != 1:
+            scaled = f'width="{width * factor:.0f}" height="{height * factor:.0f}"'
+            svg = re.sub(r'\bwidth="[\d.]+" height="[\d.]+"', scaled, svg, count=1)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_e(name)}" ', 1)
 
 
@@ -300,19 +508,13 @@ def _method_text(method: str, lang: str) -> str:
 def _source_html(source: str, lang: str) -> str:
     meta = provenance()["datasets"].get(source)
     if meta is None:
-        return f"<h3>{_e(source)}</h3>"
-    lines = [label("source.line", lang, source=meta["source"])]
-    if meta.get("population"):
-        lines.append(label("source.population", lang, population=meta["population"][lang]))
-    if meta.get("published_n"):
-        lines.append(label("source.published_n", lang, n=format_number(meta["published_n"], lang)))
-    if meta.get("date"):
-        lines.append(label("source.date", lang, date=meta["date"]))
+        return f"<p>{_e(source)}</p>"
+    lines = source_lines(meta, lang)
     if meta.get("kind") == "illustrative":
         lines.append(label("report.illustrative", lang))
-    caveats = "".join(f"<li>{_e(c)}</li>" for c in meta.get("caveats", {}).get(lang, []))
-    parts = [f"<h3>{_e(meta['title'][lang])}</h3>", "<p>" + "<br>".join(_e(x) for x in lines) + "</p>"]
+    caveats = " ".join(meta.get("caveats", {}).get(lang, []))
+    parts = [f"<h3>{_e(meta['title'][lang])}</h3>", "<p>" + " · ".join(_e(x) for x in lines) + "</p>"]
     if caveats:
-        parts.append(f'<p class="caveats"><strong>{_e(label("source.caveats", lang))}</strong></p>')
-        parts.append(f'<ul class="caveats">{caveats}</ul>')
+        colon = "\u00a0:" if lang == "fr" else ":"
+        parts.append(f'<p class="caveats"><strong>{_e(label("source.caveats", lang))}{colon}</strong> {_e(caveats)}</p>')
     return "\n".join(parts)

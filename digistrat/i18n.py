@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "en"
@@ -378,6 +380,12 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "d'entreprises françaises. Explorez les chiffres tels que publiés, puis filtrez les échantillons "
         "illustratifs ou comparez vos propres données.",
     ),
+    "overview.next": (
+        "**Next:** filter a survey panel by segment on the Segments page, or bring your own survey or analytics export on Your data.",
+        "**Ensuite :** filtrez un panel d'enquête par segment dans la page Segments, ou apportez votre propre enquête ou export d'analytics dans Vos données.",
+    ),
+    "overview.to_segments": ("Explore the segments", "Explorer les segments"),
+    "overview.to_upload": ("Bring your own data", "Apporter vos données"),
     "overview.segments_heading": ("Five segments of companies", "Cinq segments d'entreprises"),
     "overview.traffic_heading": ("Where visits come from, on which device", "D'où viennent les visites, sur quel appareil"),
     "overview.push_pull": (
@@ -394,7 +402,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "column.segment": ("Segment", "Segment"),
     "column.description": ("What defines them", "Ce qui les caractérise"),
     "column.share": ("Share", "Part"),
-    "column.interval": ("95 % interval", "Intervalle à 95 %"),
     "column.base": ("Base (n)", "Base (n)"),
     "column.channel": ("Channel", "Canal"),
     "column.device": ("Device", "Appareil"),
@@ -668,9 +675,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.unweighted": ("Unweighted: each respondent counts once.", "Non pondéré : chaque répondant compte une fois."),
     "seg.flag.low": ("low base", "base faible"),
     "seg.flag.suppressed": ("base too small, not shown", "base trop faible, non affiché"),
-    "seg.col.interval": ("{level} interval", "Intervalle à {level}"),
+    "interval.heading": ("{level} interval", "Intervalle à {level}"),
     "seg.col.note": ("Note", "Remarque"),
-    "seg.focus_on": ("Focus on {segments}: the views below follow it.", "Sélection : {segments} ; les vues ci-dessous la suivent."),
+    "seg.focus_select": ("Segments to focus on", "Segments à examiner"),
     "seg.tab.breakdown": ("Breakdown", "Répartition"),
     "seg.tab.crosstab": ("Crosstab", "Tableau croisé"),
     "seg.tab.compare": ("Compare", "Comparer"),
@@ -713,8 +720,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "▲ / ▼ : plus élevé / plus faible que dans les autres valeurs de « {dimension} », p < {alpha} après correction de Benjamini–Hochberg sur {n} tests.",
     ),
     "seg.xt.cell_test": ("Each marker: {cell_test}.", "Chaque repère : {cell_test}."),
-    "seg.xt.higher": ("higher than the other {dimension} values, p < {alpha} after correction", "plus élevé que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
-    "seg.xt.lower": ("lower than the other {dimension} values, p < {alpha} after correction", "plus faible que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
+    "seg.xt.higher": ("higher than the other {dimension} values, p < {alpha} after correction", "part plus élevée que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
+    "seg.xt.lower": ("lower than the other {dimension} values, p < {alpha} after correction", "part plus faible que dans les autres valeurs de « {dimension} », p < {alpha} après correction"),
     "seg.xt.markers": ("Significant differences", "Différences significatives"),
     "seg.xt.marker_line": ("{segment} among {value}: {share} — {verdict}", "{segment} parmi « {value} » : {share} — {verdict}"),
     "seg.xt.none_significant": ("No cell differs significantly after correction.", "Aucune case ne diffère significativement après correction."),
@@ -792,7 +799,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "The reference study published a base of {n} companies but not how many answered; it is treated as {n} answers, so its interval is at best this narrow.",
         "L'étude de référence publie une base de {n} entreprises mais pas le nombre de réponses ; elle est traitée comme {n} réponses, son intervalle est donc au mieux aussi étroit.",
     ),
-    "seg.cmp.bases": ("{a}: n = {n_a} (effective {e_a}); {b}: n = {n_b} (effective {e_b}).", "{a} : n = {n_a} (effectif {e_a}) ; {b} : n = {n_b} (effectif {e_b})."),
+    "seg.cmp.bases": ("{a}: n = {n_a} (effective base {e_a}); {b}: n = {n_b} (effective base {e_b}).", "{a} : n = {n_a} (base effective {e_a}) ; {b} : n = {n_b} (base effective {e_b})."),
     "seg.cmp.tests": (
         "Difference in points with its {level} Newcombe interval; two-proportion z-test on effective bases, Benjamini–Hochberg over {n} tests.",
         "Écart en points avec son intervalle de Newcombe à {level} ; test z de deux proportions sur les bases effectives, Benjamini–Hochberg sur {n} tests.",
@@ -801,10 +808,43 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "seg.col.difference": ("Difference (points)", "Écart (points)"),
     "seg.col.p_adjusted": ("p after correction", "p après correction"),
     "seg.col.verdict": ("Verdict", "Verdict"),
-    "seg.verdict.higher": ("{a} higher than {b} ({p} after correction)", "{a} plus élevé que {b} ({p} après correction)"),
-    "seg.verdict.lower": ("{a} lower than {b} ({p} after correction)", "{a} plus faible que {b} ({p} après correction)"),
-    "seg.verdict.same": ("no clear difference ({p} after correction)", "pas de différence nette ({p} après correction)"),
-    "seg.verdict.untested": ("not tested: base too small", "non testé : base trop faible"),
+    # the verdict of a difference (first side minus second), as explore.direction decides it
+    "seg.verdict.higher": ("higher", "plus élevée"),
+    "seg.verdict.lower": ("lower", "plus faible"),
+    "seg.verdict.same": ("no clear difference", "pas de différence nette"),
+    "seg.verdict.untested": ("not tested: base too small", "non testée : base trop faible"),
+    "seg.cmp.defined": (
+        "Group A: “{by}” is {a}. Group B: {b}.", "Groupe A : « {by} » vaut {a}. Groupe B : {b}.",
+    ),
+    "seg.cmp.group_a": ("Group A", "Groupe A"),
+    "seg.cmp.group_b": ("Group B", "Groupe B"),
+    "seg.cmp.bases_reference": (
+        "{a}: n = {n_a} (effective base {e_a}). {b}: a published base of {n} companies; how many answered is unknown.",
+        "{a} : n = {n_a} (base effective {e_a}). {b} : une base publiée de {n} entreprises ; le nombre de réponses est inconnu.",
+    ),
+    "seg.col.strength": ("Strength", "Force"),
+    "column.series": ("Series", "Série"),
+    "chart.share_legend": (
+        "Lines: {level} intervals. Pale bars: low base; no bar: base too small to show.",
+        "Traits : intervalles à {level}. Barres pâles : base faible ; pas de barre : base trop faible pour être montrée.",
+    ),
+    "chart.difference_legend": (
+        "Dots: differences in points; lines: their {level} intervals. Green: higher, red: lower after correction; grey: no clear difference.",
+        "Points : écarts en points ; traits : leurs intervalles à {level}. Vert : plus élevé, rouge : plus faible après correction ; gris : pas de différence nette.",
+    ),
+    "channels.week_of": ("week of {day}", "semaine du {day}"),
+    "chart.summary.shares": (
+        "Highest: {high} ({high_share}); lowest: {low} ({low_share}).",
+        "Part la plus élevée : {high} ({high_share}) ; la plus faible : {low} ({low_share}).",
+    ),
+    "chart.summary.differences": (
+        "{n} differences drawn; {held} hold after correction.",
+        "{n} écarts tracés ; {held} tiennent après correction.",
+    ),
+    "chart.summary.grid": ("Largest cell: {row}, {column}: {share}.", "Case la plus forte : {row}, {column} : {share}."),
+    "chart.summary.trend": ("{n} periods; first: {first}; last: {last}.", "{n} périodes ; la première : {first} ; la dernière : {last}."),
+    "chart.summary.empty": ("No figure to draw.", "Aucun chiffre à tracer."),
+    "chart.table": ("Figures of this chart", "Chiffres de ce graphique"),
     "seg.everyone_else": ("everyone else", "tous les autres"),
     "seg.rest": ("other segments", "autres segments"),
     "seg.ch.none": (
@@ -908,14 +948,13 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "channels.period_this": ("This period", "Cette période"),
     "channels.period_first": ("First period", "Première période"),
     "channels.period_second": ("Second period", "Seconde période"),
-    "channels.period_range": ("{start} – {end}", "du {start} au {end}"),
     "channels.period_previous": ("Previous period: {period}", "Période précédente : {period}"),
     "channels.period_incomplete": ("Pick a start date and an end date.", "Choisissez une date de début et une date de fin."),
     "channels.period_empty": (
-        "No sessions {period}: pick another period.",
-        "Aucune visite {period} : choisissez une autre période.",
+        "No sessions from {start} to {end}: pick another period.",
+        "Aucune visite du {start} au {end} : choisissez une autre période.",
     ),
-    "channels.change_chart": ("Change in points: {b} vs {a}", "Évolution en points : {b} par rapport à {a}"),
+    "channels.change_chart": ("Change in points from “{a}” to “{b}”", "Évolution en points entre « {a} » et « {b} »"),
     "channels.change_axis": ("Change (points)", "Évolution (points)"),
     "channels.tests_note": (
         "Two-proportion z-tests on session counts ({n} run, Benjamini–Hochberg adjusted). Sessions are not independent respondents — one visitor makes several — so treat the p-values as indicative.",
@@ -1084,10 +1123,21 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "export.png": ("PNG image", "Image PNG"),
     "export.svg": ("SVG (vector)", "SVG (vectoriel)"),
     "export.report_help": (
-        "One page with the charts, the figures with their bases and intervals, the filters in force, the sources "
-        "with their caveats and the methods in plain words.",
-        "Une page avec les graphiques, les chiffres avec leurs bases et intervalles, les filtres appliqués, les "
-        "sources avec leurs réserves et les méthodes en clair.",
+        "The view on one A4 page: the charts, the figures with their bases and intervals, the filters in force, "
+        "the sources with their caveats and the methods in plain words.",
+        "La vue sur une page A4 : les graphiques, les chiffres avec leurs bases et intervalles, les filtres "
+        "appliqués, les sources avec leurs réserves et les méthodes en clair.",
+    ),
+    "export.report_full": ("Every tab, on several pages", "Tous les onglets, sur plusieurs pages"),
+    "export.report_full_help": (
+        "Off: the view on screen on one A4 page (landscape when it is wide). On: the figures of every tab.",
+        "Désactivé : la vue à l'écran sur une page A4 (à l'italienne si elle est large). Activé : les chiffres de tous les onglets.",
+    ),
+    "export.report_full_contents": (
+        "Every tab on as many A4 pages as it takes: the charts, every table with its bases and intervals, the "
+        "filters in force, the sources with their caveats and the methods in plain words.",
+        "Tous les onglets sur autant de pages A4 qu'il faut : les graphiques, chaque tableau avec ses bases et "
+        "intervalles, les filtres appliqués, les sources avec leurs réserves et les méthodes en clair.",
     ),
     "export.report_html": ("Report (HTML)", "Rapport (HTML)"),
     "export.report_pdf": ("Report (PDF)", "Rapport (PDF)"),
@@ -1312,25 +1362,168 @@ def catalog_keys() -> tuple[str, ...]:
     return tuple(_CATALOG)
 
 
-def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """1234.5 -> '1,234.5' (en) or '1 234,5' (fr, narrow no-break space as thousands mark)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+# ---------------------------------------------------------------- numbers, shares, dates
+#
+# One way each, in both languages: every figure a person reads goes through these functions
+# (pages, tables, chart labels and axes, the report, the CLI's text).
+
+MINUS = "\u2212"  # the one minus sign, as d3-format (chart axes) writes it too
+NNBSP = "\u202f"  # French thousands mark and the space before % (narrow no-break space)
+DASH = "\u2013"  # between the two bounds of an interval
+NONE = "–"  # a figure that is not there (suppressed, not computable)
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}
+_SHORT_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+}
+_DAYS = {
+    "en": ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
+    "fr": ("dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"),
+}
+# Bases (effective answers) from which a computed share gets one decimal: below, an interval
+# spans about ±10 points, so a decimal would only be noise.
+ONE_DECIMAL_BASE = 100
 
 
-def format_percent(value: float, lang: str, decimals: int = 2) -> str:
-    """Points -> '54.75%' (en) or '54,75 %' (fr); at most `decimals`, trailing zeros dropped
-    so published figures keep their own precision (6 %, 7,75 %, 10,5 %)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    number = format_number(round(value, decimals) + 0.0, "en", decimals)
-    if "." in number:
-        number = number.rstrip("0").rstrip(".")
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
+    """1234.5 -> '1,234.5' (en) or '1 234,5' (fr, narrow no-break space as thousands mark);
+    negatives with the minus sign U+2212; '–' when there is no figure."""
+    if _missing(value):
+        return NONE
+    rounded = _rounded(value, decimals)
+    text = f"{abs(rounded):,.{decimals}f}"
     if lang == "fr":
-        number = number.replace(",", "\u202f").replace(".", ",")
-        return f"{number}\u202f%"
-    return f"{number}%"
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return (MINUS if rounded < 0 else "") + text
+
+
+def _rounded(value: float, decimals: int) -> Decimal:
+    """`value` rounded half away from zero at its shortest decimal writing (7.75 -> 7.8, 10.25
+    -> 10.3), as people and spreadsheets round, not to the nearest even binary value."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def share_decimals(base: float | None) -> int:
+    """Decimals of a share computed on `base` (effective) answers: none below ONE_DECIMAL_BASE,
+    one from there (the same figure is rounded the same way wherever it is shown)."""
+    return 1 if base is not None and not _missing(base) and base >= ONE_DECIMAL_BASE else 0
+
+
+def published_decimals(points: float) -> int:
+    """The decimals a published figure has (6 -> 0, 10.5 -> 1, 7.75 -> 2): shown as published."""
+    for decimals in range(3):
+        if abs(round(points, decimals) - points) < 1e-9:
+            return decimals
+    return 2
+
+
+def format_percent(points: float | None, lang: str, decimals: int) -> str:
+    """Points with exactly `decimals` decimals: '54.8%' (en), '54,8 %' (fr); '–' when missing."""
+    if _missing(points):
+        return NONE
+    number = format_number(points, lang, decimals)
+    return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
+
+
+def format_signed(points: float | None, lang: str, decimals: int = 1) -> str:
+    """A difference in points with its sign: '+2.3', '−1.2', '0.0' ('+2,3' in French)."""
+    if _missing(points):
+        return NONE
+    text = format_number(points, lang, decimals)
+    return "+" + text if _rounded(points, decimals) > 0 else text
+
+
+def format_interval(low: float | None, high: float | None, lang: str, decimals: int, *, signed: bool = False) -> str:
+    """The one interval format, both bounds with the same decimals: '4.0% – 8.9%' for shares,
+    '−4.1 – +2.0' for differences in points (`signed`)."""
+    if _missing(low) or _missing(high):
+        return NONE
+    if signed:
+        return f"{format_signed(low, lang, decimals)} {DASH} {format_signed(high, lang, decimals)}"
+    return f"{format_percent(low, lang, decimals)} {DASH} {format_percent(high, lang, decimals)}"
+
+
+P_FLOOR = 0.001  # p-values below it are written "< 0.001"
+
+
+def format_p(p: float | None, lang: str) -> str:
+    """A p-value as a table cell: '0.030', '< 0.001' (French decimal comma)."""
+    if _missing(p):
+        return NONE
+    if p < P_FLOOR:
+        return "< " + format_number(P_FLOOR, lang, 3)
+    return format_number(p, lang, 3)
+
+
+def p_clause(p: float | None, lang: str) -> str:
+    """A p-value in a sentence: 'p = 0.030', 'p < 0.001'."""
+    text = format_p(p, lang)
+    if text == NONE:
+        return "p = " + NONE
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def format_level(level: float, lang: str) -> str:
+    """A confidence level (0.95) as '95%' / '95 %'."""
+    return format_percent(level * 100, lang, published_decimals(level * 100))
+
+
+def interval_heading(level: float, lang: str) -> str:
+    """The column heading of intervals: '95% interval' / 'Intervalle à 95 %' (the one wording)."""
+    return label("interval.heading", lang, level=format_level(level, lang))
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """A day, day first: '4 Jan 2024' (en), '4 janv. 2024' (fr)."""
+    return f"{day.day} {_SHORT_MONTHS[_lang(lang)][day.month - 1]} {day.year}"
+
+
+def format_month(day: dt.date, lang: str) -> str:
+    """A month: 'January 2024' (en), 'janvier 2024' (fr)."""
+    return f"{_MONTHS[_lang(lang)][day.month - 1]} {day.year}"
+
+
+def format_period(start: dt.date, end: dt.date, lang: str) -> str:
+    """A span of days as a label: '4 Jan 2024 – 31 Jan 2024'."""
+    return f"{format_date(start, lang)} {DASH} {format_date(end, lang)}"
+
+
+def _lang(lang: str) -> str:
+    return "fr" if lang == "fr" else "en"
+
+
+# Chart axes and time labels follow the language through Vega's own locale (config.locale):
+# the same decimal mark, thousands mark, minus sign and month names as the functions above.
+TIME_FORMATS = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y"}
+
+
+def chart_locale(lang: str) -> dict:
+    """Vega's locale definitions (d3-format and d3-time-format) for `lang`."""
+    lang = _lang(lang)
+    number = (
+        {"decimal": ",", "thousands": NNBSP, "grouping": [3], "currency": ["", f"{NNBSP}€"], "minus": MINUS,
+         "percent": f"{NNBSP}%"}
+        if lang == "fr"
+        else {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""], "minus": MINUS,
+              "percent": "%"}
+    )
+    time = {
+        "dateTime": "%A %e %B %Y, %X" if lang == "fr" else "%a %b %e %X %Y",
+        "date": "%d/%m/%Y" if lang == "fr" else "%m/%d/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": list(_DAYS[lang]),
+        "shortDays": [d[:3] + ("." if lang == "fr" else "") for d in _DAYS[lang]],
+        "months": list(_MONTHS[lang]),
+        "shortMonths": list(_SHORT_MONTHS[lang]),
+    }
+    return {"number": number, "time": time}

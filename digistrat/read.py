@@ -25,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from itertools import repeat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl

@@ -37,6 +37,7 @@ from digistrat.channels import (
     strategy_of,
 )
 from digistrat.datasets import Dataset
+from digistrat.explore import direction
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
 from digistrat.schema import (
@@ -522,7 +523,7 @@ def compare(
     ci_low / ci_high (Newcombe interval of the change), p_value (two-proportion z-test on the
     session counts) and p_adjusted (Benjamini–Hochberg over the keys). Sessions are not
     independent draws (a visitor returns), so the tests are indicative; they are null when
-    one side has no sessions.
+    one side has no sessions. direction: explore.direction of the change at `level` (None untested).
     """
     a = shares(before, by, settings, assigned_only=assigned_only)
     b = shares(after, by, settings, assigned_only=assigned_only)
@@ -545,6 +546,11 @@ def compare(
         pl.Series("p_value", [test.p_value if test else None for test in tests], dtype=pl.Float64),
         pl.Series("p_adjusted", [next(adjusted) if test else None for test in tests], dtype=pl.Float64),
     )
+    both = both.with_columns(pl.Series(
+        "direction", [direction(c, p, level) for c, p in zip(both["change"].to_list(), both["p_adjusted"].to_list())],
+        dtype=pl.String,
+    ))
     return _ordered(both, by).select(
-        "key", "sessions_a", "share_a", "sessions_b", "share_b", "change", "ci_low", "ci_high", "p_value", "p_adjusted"
+        "key", "sessions_a", "share_a", "sessions_b", "share_b", "change", "ci_low", "ci_high", "p_value", "p_adjusted",
+        "direction",
     )

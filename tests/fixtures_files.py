@@ -6,8 +6,15 @@ compute its expected figures from the same Python values, independently of the r
 
 from __future__ import annotations
 
+import builtins
+import csv
+import errno
 import io
+import math
+import os
+from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
 
@@ -146,3 +153,172 @@ def xlsx_rows(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- a French survey panel and its hand-computed figures
+
+
+# French labels as a French panel writes them -> the keys the CLI must answer with
+FRENCH_SEGMENTS = {
+    "Les nouvelles venues": "newcomers",
+    "Les convaincues": "convinced",
+    "Les tenants de l'adaptation": "adapters",
+    "Les insatisfaits": "dissatisfied",
+    "Les attentistes": "wait_and_see",
+}
+
+
+ENGLISH_LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapters",
+                  "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
+
+
+SIZES = ("TPE", "PME", "ETI", "Grande entreprise")
+SECTORS = ("Commerce", "Industrie", "Santé", "Éducation", "Services")
+WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+def clean_panel() -> list[tuple[str, str, float, str, str]]:
+    """120 respondents: (id, French segment label, weight, size, sector), deterministic."""
+    labels = list(FRENCH_SEGMENTS)
+    rows = []
+    for i in range(120):
+        # uneven segment sizes so that weighted and unweighted shares differ
+        label = labels[(i * i + i // 7) % 5]
+        rows.append((f"R{i + 1:03d}", label, WEIGHTS[(i * 7) % 6], SIZES[i % 4], SECTORS[(i // 3) % 5]))
+    return rows
+
+
+# rows the CLI must leave out, each for its own reason
+DIRTY = [
+    ("X1", "Foo", 1.0, "PME", "Commerce"),            # segment matching nothing
+    ("X2", "", 1.0, "PME", "Commerce"),               # no segment
+    ("X3", "Les attentistes", -1.0, "PME", "Commerce"),  # weight not positive
+]
+
+
+def weighted(rows, by: int) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for row in rows:
+        totals[row[by]] += row[2]
+    grand = sum(totals.values())
+    return {k: 100 * v / grand for k, v in totals.items()}
+
+
+def counted(rows, by: int) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row[by]] += 1
+    return dict(totals)
+
+
+# FACTS.md §1: 6 / 7.75 / 10.5 / 21 / 54.75 %, and the same as whole counts of 400
+PUBLISHED = {"newcomers": 6.0, "convinced": 7.75, "adapters": 10.5, "dissatisfied": 21.0, "wait_and_see": 54.75}
+COUNTS_OF_400 = {"newcomers": 24, "convinced": 31, "adapters": 42, "dissatisfied": 84, "wait_and_see": 219}
+FRENCH_NAMES = {"newcomers": "Nouveaux venus", "convinced": "Convaincus", "adapters": "Adaptateurs",
+                "dissatisfied": "Insatisfaits", "wait_and_see": "Attentistes"}
+
+
+def wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval (Wilson 1927), written out."""
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+# ---------------------------------------------------------------- traffic: the sample log's channels, GA4 exports
+
+
+# The sample log's (source, medium) pairs with their GA4 channel, worked out from GA4's rule table.
+SAMPLE_CHANNELS = {
+    ("(direct)", "(none)"): "direct",
+    ("google", "organic"): "organic_search",
+    ("bing", "organic"): "organic_search",
+    ("qwant", "organic"): "organic_search",
+    ("duckduckgo", "organic"): "organic_search",
+    ("ecosia.org", "organic"): "organic_search",
+    ("google", "cpc"): "paid_search",
+    ("facebook", "paid_social"): "paid_social",
+    ("l.facebook.com", "referral"): "organic_social",
+    ("linkedin.com", "referral"): "organic_social",
+    ("t.co", "referral"): "organic_social",
+    ("instagram.com", "referral"): "organic_social",
+    ("newsletter", "email"): "email",
+    ("lesechos.fr", "referral"): "referral",
+    ("blog.partenaire-web.fr", "referral"): "referral",
+    ("pagesjaunes.fr", "referral"): "referral",
+}
+
+
+def ga4_export_sessions(path: Path) -> dict[str, float]:
+    """Sessions per channel label of a GA4 export, read with the csv module (comment lines skipped)."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    totals: dict[str, float] = defaultdict(float)
+    for row in csv.DictReader(lines):
+        totals[row["Session primary channel group (Default Channel Group)"]] += float(row["Sessions"])
+    return dict(totals)
+
+
+def ga4_daily_export(rows: list[tuple[str, str, str, int]]) -> bytes:
+    """A GA4 'Date x channel x device' exploration export: preamble, YYYYMMDD dates, no final newline."""
+    lines = [
+        "# ----------------------------------------", "# Traffic acquisition", "# All Users",
+        "# Start date: 20250224", "# End date: 20250309",
+        "Date,Session default channel group,Device category,Sessions",
+    ]
+    lines += [f"{d},{c},{dev},{n}" for d, c, dev, n in rows]
+    return "\n".join(lines).encode("utf-8")
+
+
+DAILY = [
+    ("20250224", "Direct", "desktop", 40), ("20250224", "Organic Search", "mobile", 25),
+    ("20250226", "Affiliates", "desktop", 10), ("20250302", "Email", "tablet", 5),
+    ("20250303", "Direct", "mobile", 30), ("20250305", "Organic Search", "desktop", 50),
+    ("20250309", "Affiliates", "mobile", 20), ("20250309", "Unassigned", "desktop", 4),
+]
+
+
+# ---------------------------------------------------------------- a disk that refuses writes
+
+
+class FakeDisk:
+    """The workspace's disk, faked where the workspace opens files (its module's `open`):
+    `free` bytes left (a write past them fails with ENOSPC after writing what fits, as the
+    kernel does), or every write refused at `refuse_open` / `refuse_write` with that errno."""
+
+    def __init__(self, free: int | None = None, refuse_open: int | None = None, refuse_write: int | None = None):
+        self.free, self.refuse_open, self.refuse_write = free, refuse_open, refuse_write
+
+    def open(self, path, mode="r", *args, **kwargs):
+        writing = any(flag in mode for flag in "wxa+")
+        if writing and self.refuse_open is not None:
+            raise OSError(self.refuse_open, os.strerror(self.refuse_open), str(path))
+        handle = builtins.open(path, mode, *args, **kwargs)
+        return _Metered(handle, self, str(path)) if writing else handle
+
+
+class _Metered:
+    def __init__(self, handle, disk: FakeDisk, path: str):
+        self._handle, self._disk, self._path = handle, disk, path
+
+    def write(self, data) -> int:
+        size = memoryview(data).nbytes
+        disk = self._disk
+        if disk.refuse_write is not None:
+            raise OSError(disk.refuse_write, os.strerror(disk.refuse_write), self._path)
+        if disk.free is not None and size > disk.free:
+            self._handle.write(bytes(memoryview(data).cast("B")[: disk.free]))
+            disk.free = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self._path)
+        if disk.free is not None:
+            disk.free -= size
+        return self._handle.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()

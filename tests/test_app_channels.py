@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from digistrat import datasets
 from digistrat.ui import data_source
-from tests.test_traffic import SAMPLE_CHANNELS, ga4_export_sessions
+from tests.fixtures_app import frame_with, number, tables
+from tests.fixtures_files import SAMPLE_CHANNELS, ga4_export_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
@@ -46,7 +47,13 @@ def open_channels(lang: str = "en", state: dict | None = None) -> AppTest:
 
 
 def channel_table(at: AppTest) -> dict[str, float]:
-    return {row["Channel"]: row["Sessions"] for row in at.dataframe[0].value.to_dict("records")}
+    return {row["Channel"]: number(row["Sessions"]) for row in frame_with(at, "Channel", "Push / pull")}
+
+
+def sessions_table(at: AppTest, name: str = ""):
+    """The first comparison table (sessions of two periods or datasets), with `name` in a heading."""
+    return next(t.value for t in tables(at)
+                if any(c.startswith("Sessions — ") and name in c for c in t.value.columns))
 
 
 def texts(at: AppTest, element: str) -> str:
@@ -57,7 +64,7 @@ def test_sample_log_shows_its_channels_and_every_section():
     at = open_channels()
     assert channel_table(at) == sample_channels()
     assert "10,000 sessions" in texts(at, "markdown")
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.header]
     for heading in ("Devices", "Over time", "Compare periods", "Compare two datasets"):
         assert heading in headers
     assert "not independent respondents" in texts(at, "caption")
@@ -94,11 +101,11 @@ def test_period_comparison_on_two_chosen_ranges_counts_the_right_sessions():
         for name, n in sample_channels(inside).items():
             counts[buckets.get(name, "External links (social media)")] += n
         expected.append(dict(counts))
-    table = at.dataframe[1].value
+    table = sessions_table(at)
     sessions = [c for c in table.columns if c.startswith("Sessions — ")]
-    assert sessions == ["Sessions — 2026-01-05 – 2026-01-31", "Sessions — 2026-03-02 – 2026-03-29"]
+    assert sessions == ["Sessions — 5 Jan 2026 – 31 Jan 2026", "Sessions — 2 Mar 2026 – 29 Mar 2026"]
     for column, counts in zip(sessions, expected):
-        assert dict(zip(table["Bucket"], table[column])) == counts
+        assert dict(zip(table["Bucket"], map(number, table[column]))) == counts
 
 
 def test_detailed_view_french_and_rule_settings_run():
@@ -114,7 +121,7 @@ def test_detailed_view_french_and_rule_settings_run():
 
 
 def channel_table_fr(at: AppTest) -> dict[str, float]:
-    return {row["Canal"]: row["Visites"] for row in at.dataframe[0].value.to_dict("records")}
+    return {row["Canal"]: number(row["Visites"]) for row in frame_with(at, "Canal", "Push / pull")}
 
 
 @pytest.fixture
@@ -140,15 +147,16 @@ def test_an_uploaded_ga4_export_gives_its_own_mix_and_compares_with_the_sample(g
     assert "no device column" in info and "no date column" in info
     # Unassigned stays apart from the bucket shares and is listed with the export's own label
     assert f"{expected['Unassigned']:.0f} sessions" in texts(at, "caption")
-    unmatched = at.dataframe[-1].value
-    assert list(zip(unmatched["Label in the file"], unmatched["Sessions"])) == [("Unassigned", expected["Unassigned"])]
+    unmatched = next(t.value for t in tables(at) if "Label in the file" in t.value.columns)
+    assert list(zip(unmatched["Label in the file"], map(number, unmatched["Sessions"]))) == [
+        ("Unassigned", expected["Unassigned"])]
     # the sample and the upload side by side: the upload is the first dataset, the sample the second
     assert at.selectbox(key="ch_compare_a").value == upload.id
-    comparison = at.dataframe[1].value
+    comparison = sessions_table(at, upload.name)
     upload_sessions = next(c for c in comparison.columns if c.startswith("Sessions — ") and upload.name in c)
     assigned = {k: v for k, v in expected.items() if k != "Unassigned"}
     search = assigned["Paid Search"] + assigned["Organic Search"]
-    assert dict(zip(comparison["Bucket"], comparison[upload_sessions])) == pytest.approx({
+    assert dict(zip(comparison["Bucket"], map(number, comparison[upload_sessions]))) == pytest.approx({
         "Search engines": search,
         "Direct access": assigned["Direct"],
         "External links (social media)": sum(assigned.values()) - search - assigned["Direct"],

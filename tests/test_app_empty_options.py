@@ -8,8 +8,7 @@ group A holds every answer; it now says what to do instead, and the page stands.
 
 from __future__ import annotations
 
-from tests.test_app import open_page, panel_rows
-from tests.test_app_segments import LABELS, frame_with, texts
+from tests.fixtures_app import LABELS, frame_with, open_page, panel_rows, texts
 
 CATEGORICAL = ("company_size", "sector", "country")
 
@@ -38,7 +37,10 @@ def test_filters_that_leave_nobody_keep_every_multiselects_options():
         at.multiselect(key=key).set_value([value]).run()
     assert "n = 0 of 400" in texts(at)
     expected = csv_options()
-    assert options_by_key(at) == expected
+    shown = options_by_key(at)
+    assert {k: v for k, v in shown.items() if k.startswith("f_")} == expected
+    assert shown["focus"] == sorted(LABELS.values())  # the focus select beside the chart
+    assert all(options for options in shown.values())
 
     at.radio(key="cmp_mode").set_value("groups").run()
     at.selectbox(key="cmp_by").set_value("sector").run()

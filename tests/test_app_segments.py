@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 
 import pytest
@@ -14,12 +15,12 @@ from streamlit.testing.v1 import AppTest
 
 from digistrat import datasets
 from digistrat.ui.data_source import Upload
-from tests.test_app import REPO, open_page, panel_rows, percent, weighted_segment_shares
+from tests.fixtures_app import (
+    LABELS, REPO, frame_with, tables, kish_base, open_page, panel_rows, percent, shown_share, texts, weighted_segment_shares,
+)
 
 PAGE = "digistrat/ui/pages/segments.py"
 TABS = ("breakdown", "crosstab", "compare", "channels", "profile")
-LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapters",
-          "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
 
 
 def uploaded_survey() -> bytes:
@@ -57,26 +58,13 @@ def open_upload(lang: str = "en") -> AppTest:
     return at
 
 
-def frame_with(at: AppTest, column: str) -> list[dict]:
-    """Records of the first dataframe on the page that has this column."""
-    for element in at.dataframe:
-        value = element.value
-        if column in value.columns:
-            return value.to_dict("records")
-    raise AssertionError(f"no table with a {column!r} column")
-
-
 def tables_with(at: AppTest, column: str) -> list[list[dict]]:
-    return [e.value.to_dict("records") for e in at.dataframe if column in e.value.columns]
+    return [e.value.to_dict("records") for e in tables(at) if column in e.value.columns]
 
 
 def segment_shares(at: AppTest) -> dict[str, float]:
     names = {v: k for k, v in LABELS.items()}
     return {names[r["Segment"]]: percent(r["Share"]) for r in frame_with(at, "Share")}
-
-
-def texts(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
 def open_tab(at: AppTest, tab: str) -> AppTest:
@@ -101,17 +89,19 @@ def select_segment(at: AppTest, key: str) -> AppTest:
 def test_every_view_runs_on_the_sample(lang):
     at = open_page("segments", lang)
     assert len(at.tabs) == 5
-    tables, text = {}, ""
+    drawn, text = {}, ""
     for tab in TABS:
         open_tab(at, tab)
-        tables[tab] = len(at.dataframe) - 1  # the segment shares' table is above the tabs
+        drawn[tab] = {tuple(element.value.columns) for element in tables(at)}
         text += texts(at)
-    # only the open tab's figures are drawn: the breakdown has charts, no table
-    assert tables == {"breakdown": 0, "crosstab": 1, "compare": 1, "channels": 2, "profile": 2}
+    # only the open tab's figures are drawn: the crosstab's table is in its tab alone
+    crosstab = next(columns for columns in drawn["crosstab"] if "1-9" in columns)
+    assert [tab for tab in TABS if crosstab in drawn[tab]] == ["crosstab"]
     if lang == "en":
         assert "Rao–Scott, second order (F)" in text and "Cramér's V" in text
         assert "design effect" in text and "Benjamini–Hochberg" in text
-        assert "1,700" in text  # the reference study's published base, with its caveat
+        at.radio(key="cmp_mode").set_value("reference").run()
+        assert "1,700" in texts(at)  # the reference study's published base, with its caveat
     else:
         assert "Rao–Scott, second ordre (F)" in text and "effet de plan" in text
 
@@ -136,9 +126,9 @@ def test_uploaded_survey_shares_are_the_weighted_ones_from_the_file():
     for row in upload_rows():
         totals[row["segment"]] += float(row["poids"].replace(",", "."))
     grand = sum(totals.values())
-    for key, value in segment_shares(at).items():
-        assert value == pytest.approx(100 * totals[key] / grand, abs=0.005)
     n_eff = grand**2 / sum(float(r["poids"].replace(",", ".")) ** 2 for r in upload_rows())
+    for key, value in segment_shares(at).items():
+        assert value == shown_share(100 * totals[key] / grand, n_eff)
     assert f"effective base {n_eff:,.1f}" in texts(at)
 
 
@@ -151,8 +141,9 @@ def test_a_numeric_range_changes_the_figures_to_the_independent_ones():
     assert not at.exception
     kept = [r for r in panel_rows() if 0 <= int(r["satisfaction"]) <= 4]
     expected = weighted_segment_shares(kept)
+    base = kish_base([float(r["weight"]) for r in kept])
     for key, value in segment_shares(at).items():
-        assert value == pytest.approx(expected.get(key, 0.0), abs=0.005)
+        assert value == shown_share(expected.get(key, 0.0), base)
     assert any(f"n = {len(kept)} of 400" in m.value for m in at.markdown)
 
 
@@ -193,17 +184,30 @@ def test_clicking_a_segment_filters_the_other_views_and_clicking_again_clears():
     # the share of the dissatisfied among 1-9 companies, from the CSV
     small = [r for r in panel_rows() if r["company_size"] == "1-9"]
     expected = weighted_segment_shares(small)["dissatisfied"]
-    assert percent(crosstab[0]["1-9"].split()[0]) == pytest.approx(expected, abs=0.05)
-    comparison = frame_with(open_tab(at, "compare"), "Reference study")
+    base = kish_base([float(r["weight"]) for r in small])
+    assert percent(crosstab[0]["1-9"].split()[0]) == shown_share(expected, base)
+    comparison = frame_with(open_tab(at, "compare"), "Group A")
     assert [r["Segment"] for r in comparison] == ["Dissatisfied"]
     assert "Profile of the clicked segment." in texts(open_tab(at, "profile"))
     # the segment shares themselves still cover every segment
     assert len(segment_shares(at)) == 5
-    # the breakdown charts now describe the dissatisfied only
-    assert "Focus on Dissatisfied" in texts(at)
+    # the select beside the chart shows the click: the keyboard's way to the same focus
+    assert at.multiselect(key="focus").value == ["dissatisfied"]
     at.session_state["segment_chart"] = {"selection": {"segment_pick": []}}
     open_tab(at, "crosstab")
-    assert len(frame_with(at, "1-9")) == 6 and "Focus on" not in texts(at)
+    assert len(frame_with(at, "1-9")) == 6 and at.multiselect(key="focus").value == []
+
+
+def test_the_focus_select_focuses_like_a_click():
+    at = open_page("segments")
+    at.multiselect(key="focus").set_value(["adapters"]).run()
+    assert not at.exception
+    assert [r["Segment"] for r in frame_with(open_tab(at, "crosstab"), "1-9")] == ["Adapters", "Base (n)"]
+    assert "Profile of the clicked segment." in texts(open_tab(at, "profile"))
+    # the chart is drawn with the same segment picked
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    picks = [p for p in spec["params"] if p["name"] == "segment_pick"]
+    assert picks[0]["value"] == [{"key": "adapters"}]
 
 
 # ---------------------------------------------------------------- crosstab, compare, settings
@@ -247,7 +251,7 @@ def test_segments_by_channels_answers_the_articles_question():
     external = contrast["External links (social media)"]
     assert float(external["Difference (points)"].replace("+", "")) == pytest.approx(
         mean("dissatisfied") - mean("convinced"), abs=0.05)
-    assert external["Verdict"].startswith("Dissatisfied higher than Convinced")
+    assert external["Verdict"] == "higher"
 
 
 def test_impossible_settings_fall_back_to_the_defaults_with_a_warning():

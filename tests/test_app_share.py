@@ -16,29 +16,14 @@ from digistrat.datasets import content_id
 from digistrat.i18n import catalog_keys, label
 from digistrat.segments import SEGMENT_BY_KEY
 from digistrat.workspace import Workspace
-from tests.fixtures_files import french_excel_csv, french_number
-from tests.test_app import REPO, panel_rows, percent, weighted_segment_shares
-from tests.test_cli import ENGLISH_LABELS, FRENCH_SEGMENTS, clean_panel, weighted
+from tests.fixtures_app import (
+    frame_with, kish_base, number, tables, shown_share, REPO, SEGMENTS_PAGE, SURVEY, UPLOAD_PAGE, open_link, panel_rows, percent, texts, upload, weighted_segment_shares,
+)
+from tests.fixtures_files import ENGLISH_LABELS, FRENCH_SEGMENTS, clean_panel, weighted
 
-SEGMENTS_PAGE = "digistrat/ui/pages/segments.py"
 CHANNELS_PAGE = "digistrat/ui/pages/channels.py"
-UPLOAD_PAGE = "digistrat/ui/pages/upload.py"
-HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
-SURVEY = french_excel_csv([[r, s, french_number(w, 2), size, sector] for r, s, w, size, sector in clean_panel()], HEADER)
 SURVEY_ID = content_id(SURVEY)
 NAMES = {v: k for k, v in ENGLISH_LABELS.items()}
-
-
-def open_link(page: str, params: dict, state: dict | None = None) -> AppTest:
-    """A new session opening `page` with these query parameters (a shared link)."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params = dict(params)
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def params(at: AppTest) -> dict[str, list[str]]:
@@ -46,13 +31,9 @@ def params(at: AppTest) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
 
 
-def texts(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
-
-
 def shares(at: AppTest) -> dict[str, float]:
     """The segment table (first table with a share column, English or French)."""
-    for element in at.dataframe:
+    for element in tables(at):
         frame = element.value
         column = "Share" if "Share" in frame.columns else "Part" if "Part" in frame.columns else None
         if column:
@@ -82,14 +63,15 @@ def test_a_link_with_canonical_values_restores_the_whole_view(lang):
     assert f"n = {len(kept)} {word} 400" in texts(at)
     expected = weighted_segment_shares(kept)
     names = {k: SEGMENT_BY_KEY[k].label(lang) for k in ENGLISH_LABELS}
-    # shown with two decimals; a segment nobody in the filter belongs to shows 0 %
-    assert shares(at) == pytest.approx({names[k]: expected.get(k, 0.0) for k in names}, abs=0.0051)
+    # rounded as the base allows; a segment nobody in the filter belongs to shows 0 %
+    base = kish_base([float(r["weight"]) for r in kept])
+    assert shares(at) == {names[k]: shown_share(expected.get(k, 0.0), base) for k in names}
     # the clicked segment and the open tab came back too
-    focus = label("seg.focus_on", lang, segments=names["dissatisfied"])
-    assert focus in texts(at)
+    assert at.multiselect(key="focus").value == ["dissatisfied"]
     assert at.session_state["seg_tabs"] == label("seg.tab.crosstab", lang)
-    # and the URL still says exactly the same, in canonical values
-    assert params(at) == {k: v if isinstance(v, list) else [v] for k, v in link.items() if k != "lang" or lang != "en"}
+    # and the URL still says exactly the same, in canonical values (defaults left out: Compare opens on groups)
+    defaults = {"cmp_mode"} | ({"lang"} if lang == "en" else set())
+    assert params(at) == {k: v if isinstance(v, list) else [v] for k, v in link.items() if k not in defaults}
 
 
 def test_defaults_stay_out_of_the_url():
@@ -112,10 +94,10 @@ def test_french_labels_never_reach_the_url():
     at = open_link(SEGMENTS_PAGE, {}, state={"lang": "fr"})
     assert "Segments" in at.title[0].value and "n = 400 sur 400 répondants" in texts(at)
     at.multiselect(key="f_segment").set_value(["wait_and_see", "dissatisfied"]).run()
-    at.radio(key="cmp_mode").set_value("groups").run()
+    at.radio(key="cmp_mode").set_value("reference").run()
     at.selectbox(key="ch_a").set_value("newcomers").run()
     segments = params(at)
-    assert segments == {"lang": ["fr"], "f_segment": ["wait_and_see", "dissatisfied"], "cmp_mode": ["groups"],
+    assert segments == {"lang": ["fr"], "f_segment": ["wait_and_see", "dissatisfied"], "cmp_mode": ["reference"],
                         "ch_a": ["newcomers"]}
     at.switch_page(CHANNELS_PAGE).run()
     for key, value in (("ch_view", "channel"), ("ch_mode", "enriched"), ("ch_affiliates", "pull"), ("ch_step", "month")):
@@ -140,11 +122,12 @@ def test_a_channels_link_restores_settings_periods_and_figures():
     with open(REPO / "data" / "sample_sessions.csv", newline="", encoding="utf-8") as handle:
         moved = sum(1 for r in csv.DictReader(handle) if r["source"] == "lesechos.fr")
     fresh = open_link(CHANNELS_PAGE, {})
-    direct = {r["Channel"]: r["Sessions"] for r in at.dataframe[0].value.to_dict("records")}["Direct"]
-    before = {r["Channel"]: r["Sessions"] for r in fresh.dataframe[0].value.to_dict("records")}["Direct"]
+    direct = {r["Channel"]: number(r["Sessions"]) for r in frame_with(at, "Channel", "Push / pull")}["Direct"]
+    before = {r["Channel"]: number(r["Sessions"]) for r in frame_with(fresh, "Channel", "Push / pull")}["Direct"]
     assert direct == before + moved
-    sessions = [c for c in at.dataframe[1].value.columns if c.startswith("Sessions — ")]
-    assert sessions == ["Sessions — 2026-01-05 – 2026-01-31", "Sessions — 2026-03-02 – 2026-03-29"]
+    table = next(t.value for t in tables(at) if any(c.startswith("Sessions — ") for c in t.value.columns))
+    sessions = [c for c in table.columns if c.startswith("Sessions — ")]
+    assert sessions == ["Sessions — 5 Jan 2026 – 31 Jan 2026", "Sessions — 2 Mar 2026 – 29 Mar 2026"]
     assert params(at) == {k: v if isinstance(v, list) else [v] for k, v in link.items()}
 
 
@@ -167,18 +150,12 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def upload(at: AppTest, data: bytes = SURVEY, name: str = "enquête.csv") -> AppTest:
-    at.file_uploader[0].set_value((name, data, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_an_upload_is_saved_listed_renamed_and_deleted(workspace):
     at = upload(open_link(UPLOAD_PAGE, {}))
     ws = Workspace(workspace)
     [entry] = ws.list()
     assert (entry.id, entry.name, entry.rows) == (SURVEY_ID, "enquête.csv", len(clean_panel()))
-    assert "saved" in at.toast[0].value
+    assert "saved" in at.success[0].value
     assert params(at) == {"ds": [SURVEY_ID]}
     listed = at.dataframe[0].value.to_dict("records")
     assert [(r["Name"], r["Rows"]) for r in listed] == [("enquête.csv", "120")]
@@ -213,8 +190,9 @@ def test_a_link_opens_a_saved_dataset_in_another_session_which_otherwise_sees_no
     assert at.sidebar.selectbox(key="data_source_survey").value == SURVEY_ID
     kept = [r for r in clean_panel() if r[3] == "PME"]
     assert f"n = {len(kept)} of {len(clean_panel())}" in texts(at)
-    expected = {ENGLISH_LABELS[FRENCH_SEGMENTS[k]]: v for k, v in weighted(kept, 1).items()}
-    assert shares(at) == pytest.approx(expected, abs=0.0051)
+    base = kish_base([r[2] for r in kept])
+    expected = {ENGLISH_LABELS[FRENCH_SEGMENTS[k]]: shown_share(v, base) for k, v in weighted(kept, 1).items()}
+    assert shares(at) == expected
     assert params(at) == {"ds": [SURVEY_ID], "f_Taille d'entreprise": ["PME"]}
 
 

@@ -8,13 +8,10 @@ import pytest
 from streamlit.elements.lib import policies
 
 from digistrat.datasets import content_id
-from tests.fixtures_files import french_excel_csv, french_number, ga4_export, ga4_snapshot
-from tests.test_app import open_page, percent
-from tests.test_cli import (
-    COUNTS_OF_400, DIRTY, ENGLISH_LABELS, FRENCH_NAMES, FRENCH_SEGMENTS, PUBLISHED, clean_panel, counted, weighted,
-    wilson,
+from tests.fixtures_app import open_page, percent, tables
+from tests.fixtures_files import (
+    COUNTS_OF_400, DAILY, DIRTY, ENGLISH_LABELS, FRENCH_NAMES, FRENCH_SEGMENTS, PUBLISHED, clean_panel, counted, french_excel_csv, french_number, ga4_daily_export, ga4_export, ga4_snapshot, weighted, wilson,
 )
-from tests.test_traffic import DAILY, ga4_daily_export
 
 HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
 SURVEY = french_excel_csv(
@@ -185,7 +182,7 @@ def test_a_count_segment_table_previews_its_counts_and_wilson_intervals():
     for row in at.table[0].value.to_dict("records"):
         key = NAMES[row["Segment"]]
         assert int(row["Base (n)"]) == COUNTS_OF_400[key]
-        low, high = (percent(part) for part in row["95 % interval"].split(" – "))
+        low, high = (percent(part) for part in row["95% interval"].split(" – "))
         expected = wilson(COUNTS_OF_400[key], 400)
         assert (low, high) == pytest.approx((100 * expected[0], 100 * expected[1]), abs=0.05)
     assert "out of 400" in " ".join(c.value for c in at.caption)
@@ -206,9 +203,9 @@ def test_a_device_report_opens_on_the_channels_page_as_a_device_split():
     assert f"**{6000 + 3500 + 1100 + 7:,} sessions**" in text(at)
     assert any("by device only" in info.value for info in at.info)
     # the device chart, and none of the channel sections
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.header]
     assert "Devices" in headers and "Over time" not in headers and "Channels (GA4 default channel group)" not in headers
-    assert not at.dataframe
+    assert not [t for t in tables(at) if "Channel" in t.value.columns]
 
 
 def test_the_period_picker_of_an_uploaded_daily_export_has_no_default_besides_its_state(monkeypatch):

@@ -16,10 +16,8 @@ from streamlit.testing.v1 import AppTest
 from digistrat import workspace as workspace_module
 from digistrat.datasets import content_id
 from digistrat.workspace import Workspace
-from tests.fixtures_files import french_excel_csv, french_number
-from tests.test_app_share import HEADER, SEGMENTS_PAGE, UPLOAD_PAGE, open_link, texts, upload
-from tests.test_cli import clean_panel
-from tests.test_workspace import FakeDisk
+from tests.fixtures_app import HEADER, SEGMENTS_PAGE, UPLOAD_PAGE, open_link, texts, upload
+from tests.fixtures_files import FakeDisk, clean_panel, french_excel_csv, french_number
 
 NOT_SAVED_NOTE = "No link: this dataset is not saved in the workspace"
 

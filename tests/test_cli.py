@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import subprocess
 import sys
 from collections import defaultdict
@@ -15,24 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures_files import csv_text, french_excel_csv, french_number, ga4_export
+from tests.fixtures_app import kish_base, shown_share
+from tests.fixtures_files import (
+    COUNTS_OF_400, DIRTY, ENGLISH_LABELS, FRENCH_NAMES, FRENCH_SEGMENTS, PUBLISHED, clean_panel, counted, csv_text, french_excel_csv, french_number, ga4_export, weighted, wilson,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
-
-# French labels as a French panel writes them -> the keys the CLI must answer with
-FRENCH_SEGMENTS = {
-    "Les nouvelles venues": "newcomers",
-    "Les convaincues": "convinced",
-    "Les tenants de l'adaptation": "adapters",
-    "Les insatisfaits": "dissatisfied",
-    "Les attentistes": "wait_and_see",
-}
-ENGLISH_LABELS = {"newcomers": "Newcomers", "convinced": "Convinced", "adapters": "Adapters",
-                  "dissatisfied": "Dissatisfied", "wait_and_see": "Wait-and-see"}
-SIZES = ("TPE", "PME", "ETI", "Grande entreprise")
-SECTORS = ("Commerce", "Industrie", "Santé", "Éducation", "Services")
-WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -46,25 +34,6 @@ def run_json(*args: str) -> dict:
     return json.loads(result.stdout)
 
 
-def clean_panel() -> list[tuple[str, str, float, str, str]]:
-    """120 respondents: (id, French segment label, weight, size, sector), deterministic."""
-    labels = list(FRENCH_SEGMENTS)
-    rows = []
-    for i in range(120):
-        # uneven segment sizes so that weighted and unweighted shares differ
-        label = labels[(i * i + i // 7) % 5]
-        rows.append((f"R{i + 1:03d}", label, WEIGHTS[(i * 7) % 6], SIZES[i % 4], SECTORS[(i // 3) % 5]))
-    return rows
-
-
-# rows the CLI must leave out, each for its own reason
-DIRTY = [
-    ("X1", "Foo", 1.0, "PME", "Commerce"),            # segment matching nothing
-    ("X2", "", 1.0, "PME", "Commerce"),               # no segment
-    ("X3", "Les attentistes", -1.0, "PME", "Commerce"),  # weight not positive
-]
-
-
 @pytest.fixture
 def french_survey(tmp_path: Path) -> Path:
     """French Excel 'CSV (séparateur: point-virgule)': cp1252, ';', CRLF, decimal comma."""
@@ -73,21 +42,6 @@ def french_survey(tmp_path: Path) -> Path:
     path = tmp_path / "enquête.csv"
     path.write_bytes(french_excel_csv(rows, header, encoding="cp1252"))
     return path
-
-
-def weighted(rows, by: int) -> dict[str, float]:
-    totals: dict[str, float] = defaultdict(float)
-    for row in rows:
-        totals[row[by]] += row[2]
-    grand = sum(totals.values())
-    return {k: 100 * v / grand for k, v in totals.items()}
-
-
-def counted(rows, by: int) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for row in rows:
-        totals[row[by]] += 1
-    return dict(totals)
 
 
 # ---------------------------------------------------------------- shares
@@ -134,10 +88,12 @@ def test_shares_text_output_shows_each_segment_with_its_share(french_survey):
     expected = {FRENCH_SEGMENTS[k]: v for k, v in weighted(clean_panel(), 1).items()}
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"base {len(clean_panel())} rows, weighted")
+    assert lines[1].split()[:2] == ["Segment", "Share"]  # the upload preview's table, as text
+    base = kish_base([row[2] for row in clean_panel()])
     for key, name in ENGLISH_LABELS.items():
         line = next(line for line in lines if line.startswith(name))
-        share = float(line.split()[2].rstrip("%"))  # "Wait-and-see  44  37.5%  [...]"
-        assert share == pytest.approx(expected[key], abs=0.005)
+        share = float(line.split()[1].rstrip("%"))  # "Wait-and-see  37.5%  29.1% – 46.5%  44"
+        assert share == shown_share(expected[key], base)
 
 
 def test_french_text_output_uses_french_labels_and_decimal_comma(french_survey):
@@ -146,7 +102,8 @@ def test_french_text_output_uses_french_labels_and_decimal_comma(french_survey):
     assert "Les attentistes" in result.stdout
     expected = weighted(clean_panel(), 1)["Les attentistes"]
     line = next(line for line in result.stdout.splitlines() if line.startswith("Les attentistes"))
-    assert f"{round(expected, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",") in line
+    shown = shown_share(expected, kish_base([row[2] for row in clean_panel()]))
+    assert f"{shown:.1f}".replace(".", ",") + "\u202f%" in line
 
 
 # ---------------------------------------------------------------- inspect
@@ -195,20 +152,6 @@ def test_inspect_lists_the_tables_of_a_reports_snapshot(tmp_path):
 
 # ---------------------------------------------------------------- aggregated segment tables
 
-# FACTS.md §1: 6 / 7.75 / 10.5 / 21 / 54.75 %, and the same as whole counts of 400
-PUBLISHED = {"newcomers": 6.0, "convinced": 7.75, "adapters": 10.5, "dissatisfied": 21.0, "wait_and_see": 54.75}
-COUNTS_OF_400 = {"newcomers": 24, "convinced": 31, "adapters": 42, "dissatisfied": 84, "wait_and_see": 219}
-FRENCH_NAMES = {"newcomers": "Nouveaux venus", "convinced": "Convaincus", "adapters": "Adaptateurs",
-                "dissatisfied": "Insatisfaits", "wait_and_see": "Attentistes"}
-
-
-def wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval (Wilson 1927), written out."""
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return centre - half, centre + half
-
 
 def test_shares_of_a_french_share_table_are_its_shares_not_one_row_each(tmp_path):
     path = tmp_path / "segments_pct.csv"
@@ -224,7 +167,8 @@ def test_shares_of_a_french_share_table_are_its_shares_not_one_row_each(tmp_path
     text = run("shares", path)
     assert text.returncode == 0, text.stderr
     assert "unknown" in text.stdout.splitlines()[0]
-    assert any(line.split()[:2] == ["Wait-and-see", "–"] and line.split()[2] == "54.75%" for line in text.stdout.splitlines())
+    # published shares keep their own precision, with no base and no interval
+    assert any(line.split() == ["Wait-and-see", "54.75%"] for line in text.stdout.splitlines())
 
 
 def test_shares_of_a_count_table_use_the_counts_and_their_wilson_intervals(tmp_path):
@@ -335,7 +279,8 @@ def test_channels_of_a_ga4_device_export_give_devices_and_no_channels(tmp_path):
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     # the reason there are no channels comes before the device lines
-    assert "appareil" in lines[1] and lines[2] == "devices:" and lines[3].split()[:2] == ["Ordinateur", "6000"]
+    assert "appareil" in lines[1] and lines[2] == "devices:" and lines[3].split()[:2] == ["Appareil", "Visites"]
+    assert lines[4].startswith("Ordinateur") and "6\u202f000" in lines[4]
 
 
 def test_channels_of_a_landing_page_report_without_tags_are_refused(tmp_path):

@@ -282,7 +282,7 @@ def test_english_report_holds_filters_figures_sources_caveats_and_methods():
     text = " ".join(parsed.text)
     assert '<html lang="en">' in page
     assert "Five segments <of> companies" in parsed.text
-    assert "2026-03-12 09:30 UTC" in text
+    assert "Made on 12 Mar 2026, 09:30 UTC" in text
     assert "France & Canada" in parsed.text and "<script>alert(1)</script>" in parsed.text
     assert "<script>" not in page  # user text is escaped, never markup
     # Figures, formatted for English, with their base.
@@ -320,7 +320,8 @@ def test_report_is_self_contained_with_inline_named_svg_charts():
     svgs = [attrs for t, attrs in tags if t == "svg"]
     assert [a["role"] for a in svgs] == ["img", "img"]
     assert [a["aria-label"] for a in svgs] == ["Shares", "Visits"]
-    assert "Segments chart" in page and "Visits chart" in page
+    # a chart's own title stays off paper: the section heading above it says it once
+    assert "Segments chart" not in page and "Visits chart" not in page
     ids = [attrs["id"] for _, attrs in tags if "id" in attrs]
     assert len(ids) == len(set(ids))  # two charts never share an element id
     assert "<style>" in page
@@ -345,3 +346,67 @@ def test_pdf_report_is_a_pdf_document():
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 5_000
+
+
+# ---------------------------------------------------------------- on paper
+
+
+def profile_report(lang: str, full: bool = False) -> Report:
+    """The segments page's report with its profile tab open: the longest view it has."""
+    from digistrat import charts, datasets, explore, present
+    from digistrat.query import FilterSpec
+
+    prepared = explore.prepare(datasets.load_bundled(datasets.SAMPLE_PANEL))
+    view = explore.page_view(prepared, FilterSpec(), profile_segment="dissatisfied")
+    rows = present.share_rows(view.segments, lang, lambda k: present.segment_label(k, lang))
+    shares = Section("Shares", chart=charts.share_bars(rows, title="Shares", axis_title="Segment", lang=lang),
+                     table=present.share_table(rows, lang, 0.95, "Segment"))
+    profile = present.profile_view(view.profile, lang, 0.95, str)
+    differences = Section("Largest differences", table=profile.table, notes=[profile.caption],
+                          chart=charts.difference_intervals(profile.chart, title="t", axis_title="points", lang=lang))
+    return Report(title="Segments", lang=lang, sections=[shares, differences], full=full,
+                  sources=["sample_panel", "reference_segments"], methods=list(METHODS))
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    return [tuple(document[i].get_size()) for i in range(len(document))]
+
+
+def test_a_long_view_fits_one_a4_page_and_keeps_every_figure_of_its_tables():
+    import pypdfium2 as pdfium
+
+    report = profile_report("fr")
+    pdf = render_pdf(report)
+    [size] = pdf_pages(pdf)
+    assert sorted(round(side) for side in size) == [595, 842]
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    flat = " ".join(text.replace("\u202f", " ").split())
+    for section in report.sections:
+        for row in section.table.iter_rows():
+            for cell in row:
+                assert " ".join(cell.replace("\u202f", " ").split()) in flat
+
+
+def test_the_full_report_takes_the_pages_it_needs():
+    assert len(pdf_pages(render_pdf(profile_report("en", full=True)))) > 1
+
+
+def test_a_wide_table_is_laid_out_on_landscape_paper_first():
+    from digistrat.export import _orientations
+
+    wide = Report(title="t", lang="en", sections=[Section("x", table=pl.DataFrame({str(i): ["a"] for i in range(8)}))])
+    narrow = Report(title="t", lang="en", sections=[Section("x", table=pl.DataFrame({"a": ["b"]}))])
+    assert _orientations(wide)[0].landscape and not _orientations(narrow)[0].landscape
+
+
+def test_a_chart_on_paper_is_drawn_in_the_pages_font_without_its_own_title():
+    from digistrat.export import PAPER_FONT, paper_svg
+
+    svg = paper_svg(bar_chart("A title the heading already says"), 400, "fr")
+    assert "A title the heading already says" not in svg
+    assert f'font-family="{PAPER_FONT}"' in svg
+    width = float(ET.fromstring(svg).get("width"))
+    assert 360 <= width <= 440  # about the width asked for, labels included

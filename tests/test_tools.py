@@ -7,7 +7,6 @@ the reader."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from pathlib import Path

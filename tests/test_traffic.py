@@ -18,29 +18,11 @@ import pytest
 from digistrat import datasets, traffic
 from digistrat.channels import ChannelSettings
 from digistrat.errors import InputError
+from tests.fixtures_files import DAILY, SAMPLE_CHANNELS, ga4_daily_export, ga4_export_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
 
-# The sample log's (source, medium) pairs with their GA4 channel, worked out from GA4's rule table.
-SAMPLE_CHANNELS = {
-    ("(direct)", "(none)"): "direct",
-    ("google", "organic"): "organic_search",
-    ("bing", "organic"): "organic_search",
-    ("qwant", "organic"): "organic_search",
-    ("duckduckgo", "organic"): "organic_search",
-    ("ecosia.org", "organic"): "organic_search",
-    ("google", "cpc"): "paid_search",
-    ("facebook", "paid_social"): "paid_social",
-    ("l.facebook.com", "referral"): "organic_social",
-    ("linkedin.com", "referral"): "organic_social",
-    ("t.co", "referral"): "organic_social",
-    ("instagram.com", "referral"): "organic_social",
-    ("newsletter", "email"): "email",
-    ("lesechos.fr", "referral"): "referral",
-    ("blog.partenaire-web.fr", "referral"): "referral",
-    ("pagesjaunes.fr", "referral"): "referral",
-}
 BUCKET = {"organic_search": "search", "paid_search": "search", "direct": "direct"}
 PUSH = {"paid_search", "paid_social", "email", "display", "sms", "campaigns", "paid_other"}
 GA4_LABELS = {  # GA4's channel-group names as exported -> the project's keys
@@ -77,15 +59,6 @@ def tally(rows, key) -> dict:
     totals: dict = defaultdict(int)
     for row in rows:
         totals[key(row)] += 1
-    return dict(totals)
-
-
-def ga4_export_sessions(path: Path) -> dict[str, float]:
-    """Sessions per channel label of a GA4 export, read with the csv module (comment lines skipped)."""
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    totals: dict[str, float] = defaultdict(float)
-    for row in csv.DictReader(lines):
-        totals[row["Session primary channel group (Default Channel Group)"]] += float(row["Sessions"])
     return dict(totals)
 
 
@@ -317,25 +290,6 @@ def test_a_french_matomo_referrer_type_table():
     assert as_dict(mix.buckets) == {"search": 873, "external": 311 + 198 + 64 + 12, "direct": 1204}
     assert as_dict(mix.strategies) == {"push": 64, "pull": total - 64}  # campaigns are push
     assert mix.unmatched.is_empty()
-
-
-def ga4_daily_export(rows: list[tuple[str, str, str, int]]) -> bytes:
-    """A GA4 'Date x channel x device' exploration export: preamble, YYYYMMDD dates, no final newline."""
-    lines = [
-        "# ----------------------------------------", "# Traffic acquisition", "# All Users",
-        "# Start date: 20250224", "# End date: 20250309",
-        "Date,Session default channel group,Device category,Sessions",
-    ]
-    lines += [f"{d},{c},{dev},{n}" for d, c, dev, n in rows]
-    return "\n".join(lines).encode("utf-8")
-
-
-DAILY = [
-    ("20250224", "Direct", "desktop", 40), ("20250224", "Organic Search", "mobile", 25),
-    ("20250226", "Affiliates", "desktop", 10), ("20250302", "Email", "tablet", 5),
-    ("20250303", "Direct", "mobile", 30), ("20250305", "Organic Search", "desktop", 50),
-    ("20250309", "Affiliates", "mobile", 20), ("20250309", "Unassigned", "desktop", 4),
-]
 
 
 def test_an_aggregated_daily_export_trends_by_week_weighted_by_sessions():

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 import errno
 import hashlib
 import os
@@ -15,7 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -34,6 +32,7 @@ from digistrat.errors import (
 )
 from digistrat.datasets import LoadSettings
 from digistrat.workspace import Workspace, atomic_write, check_id, default_root
+from tests.fixtures_files import FakeDisk
 
 REPO = Path(__file__).resolve().parents[1]
 SEGMENT_WORDS = ("Les attentistes", "Indécis", "Les convaincues", "Les insatisfaits")
@@ -408,49 +407,6 @@ def content_id_of(data: bytes) -> str:
 
 
 # ---------------------------------------------------------------- a disk that refuses writes
-
-
-class FakeDisk:
-    """The workspace's disk, faked where the workspace opens files (its module's `open`):
-    `free` bytes left (a write past them fails with ENOSPC after writing what fits, as the
-    kernel does), or every write refused at `refuse_open` / `refuse_write` with that errno."""
-
-    def __init__(self, free: int | None = None, refuse_open: int | None = None, refuse_write: int | None = None):
-        self.free, self.refuse_open, self.refuse_write = free, refuse_open, refuse_write
-
-    def open(self, path, mode="r", *args, **kwargs):
-        writing = any(flag in mode for flag in "wxa+")
-        if writing and self.refuse_open is not None:
-            raise OSError(self.refuse_open, os.strerror(self.refuse_open), str(path))
-        handle = builtins.open(path, mode, *args, **kwargs)
-        return _Metered(handle, self, str(path)) if writing else handle
-
-
-class _Metered:
-    def __init__(self, handle, disk: FakeDisk, path: str):
-        self._handle, self._disk, self._path = handle, disk, path
-
-    def write(self, data) -> int:
-        size = memoryview(data).nbytes
-        disk = self._disk
-        if disk.refuse_write is not None:
-            raise OSError(disk.refuse_write, os.strerror(disk.refuse_write), self._path)
-        if disk.free is not None and size > disk.free:
-            self._handle.write(bytes(memoryview(data).cast("B")[: disk.free]))
-            disk.free = 0
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self._path)
-        if disk.free is not None:
-            disk.free -= size
-        return self._handle.write(data)
-
-    def __getattr__(self, name):
-        return getattr(self._handle, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._handle.close()
 
 
 FAULTS = {

@@ -27,8 +27,17 @@ def _copy_link(box) -> None:
             st.caption(t("share.older"))
 
 
+# One download menu per chart, the app's own (PNG and SVG in the page's language): Streamlit's
+# toolbar on a chart would add a second one, and its "Show data" the chart's raw frame in English.
+CHART_TOOLBAR_CSS = (
+    '<style>[data-testid="stFullScreenFrame"]:has([data-testid="stVegaLiteChart"]) '
+    '[data-testid="stElementToolbar"] { display: none; }</style>'
+)
+
+
 def run() -> None:
     url_state.begin()
+    st.html(CHART_TOOLBAR_CSS)
     language_switch()
     pages = [
         st.Page(PAGES / "overview.py", title=t("page.overview"), icon=":material/menu_book:", default=True),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
-from digistrat import datasets
-from digistrat.i18n import LANGUAGES, format_number, label, language_from_locale
+from digistrat import datasets, present
+from digistrat.i18n import LANGUAGES, label, language_from_locale
 from digistrat.ui import url_state
 
 LANG_KEY = "lang"
@@ -39,6 +40,9 @@ def language_switch() -> None:
         format_func=lambda code: label(f"lang.{code}", code),
         required=True,
     )
+    # The page's own language for browsers and screen readers (Streamlit writes <html lang="en">).
+    with st.sidebar:
+        st.html(f"<script>document.documentElement.lang = {json.dumps(lang())};</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,33 +59,11 @@ def reference(name: str):
 def source_caption(meta: Mapping[str, Any]) -> None:
     """The provenance of a dataset: source, date, population, published base, caveats."""
     language = lang()
-    lines = [t("source.line", source=meta["source"])]
-    if meta.get("date"):
-        lines.append(t("source.date", date=meta["date"]))
-    if meta.get("population"):
-        lines.append(t("source.population", population=meta["population"][language]))
-    if meta.get("published_n"):
-        lines.append(t("source.published_n", n=format_number(meta["published_n"], language)))
-    st.caption(" · ".join(lines))
+    st.caption(" · ".join(present.source_lines(meta, language)))
     caveats = meta.get("caveats", {}).get(language, [])
     if caveats:
         colon = "\u00a0:" if language == "fr" else ":"
         st.caption(f"{t('source.caveats')}{colon}\n" + "\n".join(f"- {caveat}" for caveat in caveats))
-
-
-def static_table(columns: Mapping[str, list[str]]) -> None:
-    """A small table of texts written as Markdown: unlike `st.dataframe`, it does not make
-    Streamlit import pandas (about a second on the first page shown) nor load the grid's code
-    in the browser."""
-
-    def cell(text: str) -> str:
-        return re.sub(r"([\\|*_`\[\]<>#])", r"\\\1", str(text)).replace("\n", " ")
-
-    names = list(columns)
-    rows = zip(*(columns[name] for name in names))
-    lines = ["| " + " | ".join(cell(n) for n in names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
-    st.markdown("\n".join(lines))
 
 
 def illustrative_banner(dataset: datasets.Dataset) -> None:

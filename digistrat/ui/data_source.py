@@ -19,7 +19,7 @@ import streamlit as st
 
 from digistrat import datasets
 from digistrat.errors import DigistratError, WorkspaceError
-from digistrat.i18n import format_number
+from digistrat.i18n import format_date, format_number
 from digistrat.read import Limits, TableInfo
 from digistrat.ui import url_state
 from digistrat.ui.common import bundled, lang, t
@@ -219,8 +219,7 @@ def _saved_list() -> None:
 
 
 def saved_date(entry: SavedDataset) -> str:
-    day = entry.saved_at.astimezone().date()
-    return day.strftime("%d/%m/%Y") if lang() == "fr" else day.isoformat()
+    return format_date(entry.saved_at.astimezone().date(), lang())
 
 
 def active_dataset(kind: str) -> datasets.Dataset:

@@ -62,9 +62,14 @@ def draw(figure: dict[str, Any], **options: Any) -> Any:
     return st.vega_lite_chart(spec={**figure, "datasets": datasets} if datasets else figure, **options)
 
 
-def chart(figure: dict[str, Any], name: str, title: str, **options: Any) -> Any:
-    """`draw` plus a small "download" popover offering the chart as PNG and SVG (`name`: a
-    unique widget-key prefix; `title`: the file name's source)."""
+def chart(
+    figure: dict[str, Any], name: str, title: str, *, summary: str = "", table: pl.DataFrame | None = None,
+    **options: Any,
+) -> Any:
+    """`draw` named for screen readers (its title and a one-line `summary`), with its one
+    download menu (PNG and SVG; `name`: a unique widget-key prefix; `title`: the file name's
+    source) and, when the page does not show it otherwise, its figures as a `table`."""
+    figure = {**figure, "description": f"{title}. {summary}" if summary else title}  # the cached spec stays as it is
     result = draw(figure, **options)
     language, stem = lang(), slug(title)
     with st.popover(t("export.chart"), icon=":material/image:", type="tertiary", key=f"{name}_popover"):
@@ -76,6 +81,9 @@ def chart(figure: dict[str, Any], name: str, title: str, **options: Any) -> Any:
             t("export.svg"), data=lambda: export.chart_svg(figure, lang=language), file_name=f"{stem}.svg",
             mime="image/svg+xml", key=f"{name}_svg", on_click="ignore", icon=":material/polyline:",
         )
+    if table is not None:
+        with st.expander(t("chart.table")):
+            st.table(table, hide_index=True)
     return result
 
 
@@ -100,17 +108,20 @@ def _pdf_error() -> str | None:
     return "missing"
 
 
-def report_downloads(report: export.Report, stem: str, key: str) -> None:
-    """The one-page report of the current view, as HTML and as PDF."""
-    st.caption(t("export.report_help"))
+def report_downloads(report: Callable[[bool], export.Report], stem: str, key: str) -> None:
+    """The report of the current view as HTML and PDF: the view on one A4 page, or every tab
+    on as many pages as it takes (`report(full)` makes it when a button is clicked)."""
+    full = st.toggle(t("export.report_full"), key=f"{key}_full", help=t("export.report_full_help"))
+    st.caption(t("export.report_full_contents" if full else "export.report_help"))
+    suffix = "-full" if full else ""
     left, right = st.columns(2)
     left.download_button(
-        t("export.report_html"), data=lambda: export.render_html(report), file_name=f"{stem}.html",
+        t("export.report_html"), data=lambda: export.render_html(report(full)), file_name=f"{stem}{suffix}.html",
         mime="text/html", key=f"{key}_html", on_click="ignore", icon=":material/description:", width="stretch",
     )
     no_pdf = _pdf_error() is not None
     right.download_button(
-        t("export.report_pdf"), data=lambda: export.render_pdf(report), file_name=f"{stem}.pdf",
+        t("export.report_pdf"), data=lambda: export.render_pdf(report(full)), file_name=f"{stem}{suffix}.pdf",
         mime="application/pdf", key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:",
         width="stretch", disabled=no_pdf, help=t("export.no_pdf") if no_pdf else None,
     )

@@ -34,7 +34,7 @@ def segments_page_rerun(path: Path, company_sizes: tuple[list[str], list[str]]) 
         at.multiselect(key="f_company_size").set_value(company_sizes[i % 2]).run()
         if at.exception:
             raise RuntimeError(f"the segments page failed: {[e.value for e in at.exception]}")
-        shown = at.dataframe[0].value
+        shown = at.table[0].value  # the segment shares table
         return {f"shown:{k}": float(n) for k, n in enumerate(shown.shape)}
 
     return run

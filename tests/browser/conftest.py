@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from tests.fixtures_files import french_excel_csv, french_number
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -102,18 +103,25 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
-def first_table_rows(
-    page: Page, columns: int, ready: Callable[[list[list[str]]], bool], timeout_s: float = 20
+TABLE_ROWS_JS = """(headers) => {
+    for (const table of document.querySelectorAll('[data-testid=stTable] table')) {
+        const head = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+        if (headers.every(h => head.includes(h))) {
+            return [...table.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('th, td')].map(td => td.innerText.trim()));
+        }
+    }
+    return [];
+}"""
+
+
+def table_rows(
+    page: Page, headers: Sequence[str], ready: Callable[[list[list[str]]], bool], timeout_s: float = 20
 ) -> list[list[str]]:
-    """The first table's rows, read from the grid's accessible cells once `ready(rows)` holds (the
-    grid draws on a canvas and fills its hidden table as it renders); the last rows seen on timeout."""
-    table = page.locator("[data-testid='stDataFrame']").first
-    expect(table).to_be_visible(timeout=20_000)
-    table.scroll_into_view_if_needed()
+    """The rows of the first table whose headings include `headers`, as text, once `ready(rows)`
+    holds (a run redraws the page); the last rows seen on timeout."""
     deadline = time.monotonic() + timeout_s
     while True:
-        cells = table.locator("td").all_inner_texts()
-        rows = [cells[i : i + columns] for i in range(0, len(cells) - columns + 1, columns)]
+        rows = page.evaluate(TABLE_ROWS_JS, list(headers))
         if ready(rows) or time.monotonic() > deadline:
             return rows
         page.wait_for_timeout(250)
@@ -125,3 +133,32 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- a French survey to upload
+
+
+HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
+
+
+# (segment label, weight, respondents): 60 respondents written the French Excel way
+PANEL = [
+    ("Les nouvelles venues", 1.5, 4),
+    ("Les convaincues", 0.5, 6),
+    ("Les tenants de l'adaptation", 1.25, 8),
+    ("Les insatisfaits", 0.75, 12),
+    ("Les attentistes", 1.0, 30),
+]
+
+
+ENGLISH = ["Newcomers", "Convinced", "Adapters", "Dissatisfied", "Wait-and-see"]
+
+
+def survey_bytes() -> bytes:
+    rows, number = [], 0
+    for label, weight, count in PANEL:
+        for i in range(count):
+            number += 1
+            rows.append([f"E{number:03d}", label, french_number(weight, 2), ("TPE", "PME", "ETI")[i % 3],
+                         ("Santé", "Industrie", "Éducation")[i % 3]])
+    return french_excel_csv(rows, HEADER, encoding="cp1252")

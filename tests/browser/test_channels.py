@@ -8,19 +8,19 @@ from collections import Counter
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import REPO, AppServer, first_table_rows, wait_for_app
-from tests.test_traffic import SAMPLE_CHANNELS
+from tests.browser.conftest import REPO, AppServer, table_rows, wait_for_app
+from tests.fixtures_files import SAMPLE_CHANNELS
 
-COLUMNS = 5  # Channel, Bucket, Push / pull, Sessions, Share
+HEADERS = ("Channel", "Bucket", "Push / pull", "Sessions", "Share")
 
 
 def channel_sessions(page: Page, expected: dict[str, float]) -> dict[str, float]:
-    """The first table's Channel -> Sessions, once it holds `expected`."""
+    """The channel table's Channel -> Sessions, once it holds `expected`."""
 
     def shown(rows: list[list[str]]) -> dict[str, float]:
         return {row[0]: float(row[3].replace(",", "")) for row in rows if row[3].replace(",", "").isdigit()}
 
-    return shown(first_table_rows(page, COLUMNS, lambda rows: all(shown(rows).get(k) == v for k, v in expected.items())))
+    return shown(table_rows(page, HEADERS, lambda rows: all(shown(rows).get(k) == v for k, v in expected.items())))
 
 
 def test_own_domain_turns_its_referrals_into_direct(page: Page, app_server: AppServer):

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import AppServer, wait_for_app
-from tests.fixtures_files import french_excel_csv, french_number
-
-HEADER = ["Identifiant", "Segment", "Pondération", "Taille d'entreprise", "Secteur d'activité"]
-# (segment label, weight, respondents): 60 respondents written the French Excel way
-PANEL = [
-    ("Les nouvelles venues", 1.5, 4),
-    ("Les convaincues", 0.5, 6),
-    ("Les tenants de l'adaptation", 1.25, 8),
-    ("Les insatisfaits", 0.75, 12),
-    ("Les attentistes", 1.0, 30),
-]
-ENGLISH = ["Newcomers", "Convinced", "Adapters", "Dissatisfied", "Wait-and-see"]
-
-
-def survey_bytes() -> bytes:
-    rows, number = [], 0
-    for label, weight, count in PANEL:
-        for i in range(count):
-            number += 1
-            rows.append([f"E{number:03d}", label, french_number(weight, 2), ("TPE", "PME", "ETI")[i % 3],
-                         ("Santé", "Industrie", "Éducation")[i % 3]])
-    return french_excel_csv(rows, HEADER, encoding="cp1252")
+from tests.browser.conftest import ENGLISH, PANEL, AppServer, survey_bytes, wait_for_app
+from tests.fixtures_app import kish_base, shown_share
 
 
 def test_french_cp1252_upload_shows_the_right_shares(page: Page, app_server: AppServer):
     total = sum(weight * count for _, weight, count in PANEL)  # 6 + 3 + 10 + 9 + 30 = 58
-    # two decimals at most, as on the segments page
-    expected = {name: f"{round(100 * weight * count / total, 2):g}%" for name, (_, weight, count) in zip(ENGLISH, PANEL)}
+    # rounded as the segments page rounds them: on fewer than 100 effective answers, no decimal
+    base = kish_base([weight for _, weight, count in PANEL for _ in range(count)])
+    decimals = 1 if base >= 100 else 0
+    expected = {name: f"{shown_share(100 * weight * count / total, base):.{decimals}f}%"
+                for name, (_, weight, count) in zip(ENGLISH, PANEL)}
 
     page.goto(f"{app_server.url}/upload?lang=en")
     wait_for_app(page)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import AppServer, wait_for_app
-from tests.browser.test_upload import survey_bytes
+from tests.browser.conftest import AppServer, survey_bytes, wait_for_app
 
 
 def too_small_quota(tmp_path: Path) -> tuple[AppServer, str]:

@@ -13,16 +13,14 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from digistrat import charts, datasets, export, traffic
-from digistrat.channels import BUCKET_KEYS, CHANNEL_KEYS, ChannelSettings, bucket_of, strategy_of
+from digistrat import charts, datasets, export, present, traffic
+from digistrat.channels import BUCKET_KEYS, CHANNEL_KEYS, ChannelSettings, bucket_of
 from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
-from digistrat.i18n import format_number, format_percent, label
+from digistrat.i18n import TIME_FORMATS, format_date, format_number, format_percent, format_period
 from digistrat.ui import connect, exports, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
 from digistrat.ui.data_source import SAMPLES, active_dataset, connected, display_names, load_upload, uploads
-
-SIGNIFICANCE = 0.05  # adjusted p below which a change is coloured, as the segments page at 95 %
 
 OWN_DOMAINS_KEY = "own_domains"
 AI_KEY = "ai_channel"
@@ -79,42 +77,8 @@ def _traffic_datasets(active: Dataset) -> list[Dataset]:
 # ---------------------------------------------------------------- formatting
 
 
-def _key_label(by: str, key: str) -> str:
-    return label(f"{by}.{key}", lang())
-
-
-def _points(value: float | None, decimals: int = 1) -> str:
-    return format_percent(None if value is None else value * 100, lang(), decimals)
-
-
-def _signed(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = format_number(abs(value) * 100, lang(), 1)
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
-
-
-def _p_text(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value < 0.001:
-        return "< " + format_number(0.001, lang(), 3)
-    return format_number(value, lang(), 3)
-
-
-def _date_text(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y") if lang() == "fr" else day.isoformat()
-
-
 def _period_text(period: tuple[dt.date, dt.date]) -> str:
-    return t("channels.period_range", start=_date_text(period[0]), end=_date_text(period[1]))
-
-
-def _with_labels(frame: pl.DataFrame, by: str) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.Series("label", [_key_label(by, k) for k in frame["key"].to_list()], dtype=pl.String),
-        pl.Series("share_text", [_points(v) for v in frame["share"].to_list()], dtype=pl.String),
-    )
+    return format_period(period[0], period[1], lang())
 
 
 # ---------------------------------------------------------------- sections
@@ -146,54 +110,37 @@ def _settings_sidebar() -> ChannelSettings:
 
 
 def _reference_bars(frame: pl.DataFrame, reference_name: str, prefix: str, title: str, key: str) -> export.Section:
-    """Shares of the data next to a published table, as grouped bars (and the report's section)."""
+    """Shares of the data next to a published table, as grouped bars with their table (and the report's section)."""
     language = lang()
-    data = frame.select("key", pl.lit(t("series.data")).alias("series"), (pl.col("share") * 100).alias("share"))
-    published = reference(reference_name).select("key", pl.lit(t("series.reference")).alias("series"), "share")
-    both = pl.concat([data, published])
-    both = both.with_columns(
-        pl.Series("label", [label(f"{prefix}.{k}", language) for k in both["key"].to_list()]),
-        pl.Series("share_text", [format_percent(v, language, 1) for v in both["share"].to_list()]),
-    )
-    figure = charts.spec(charts.comparison_bars, both, title=title, series_order=[t("series.data"), t("series.reference")])
-    exports.chart(figure, key, title, width="stretch")
-    table = both.pivot(on="series", index="label", values="share_text", maintain_order=True)
-    return export.Section(heading=title, chart=figure, table=table.rename({"label": " "}))
+    both = present.against_reference_rows(present.traffic_rows(frame, prefix, language), reference(reference_name),
+                                          prefix, language)
+    table = present.against_reference_table(both, language, t("column.device" if prefix == "device" else "column.bucket"))
+    figure = charts.spec(charts.comparison_bars, both, title=title, series_order=[t("series.data"), t("series.reference")],
+                                    lang=language)
+    exports.chart(figure, key, title, summary=present.shares_summary(both.filter(pl.col("series") == t("series.data")), language),
+                  table=table, width="stretch")
+    return export.Section(heading=title, chart=figure, table=table)
 
 
 def _channel_stack(counts: pl.DataFrame, settings: ChannelSettings) -> export.Section:
     """Detailed channels, grouped by bucket, in one bar next to the reference's bucket bar."""
+    language = lang()
     data = traffic.shares(counts, "channel", settings, assigned_only=True)
-    bucket_rank = {k: i for i, k in enumerate(BUCKET_KEYS)}
-    channel_rank = {k: i for i, k in enumerate(CHANNEL_KEYS)}
-    rows = [
-        {
-            "series": t("series.data"), "label": _key_label("channel", key),
-            "group": _key_label("bucket", bucket_of(key)), "share": share * 100,
-            "share_text": _points(share), "order": bucket_rank[bucket_of(key)] * 100 + channel_rank[key],
-        }
-        for key, share in zip(data["key"].to_list(), data["share"].to_list())
-    ]
-    rows += [
-        {
-            "series": t("series.reference"), "label": _key_label("bucket", key),
-            "group": _key_label("bucket", key), "share": share,
-            "share_text": format_percent(share, lang(), 1), "order": bucket_rank[key] * 100,
-        }
-        for key, share in reference(datasets.REFERENCE_ORIGINS).iter_rows()
-    ]
-    figure = charts.spec(charts.mix_stack,
-        pl.DataFrame(rows), title=t("channels.mix_chart"),
-        series_order=[t("series.data"), t("series.reference")],
-        group_order=[_key_label("bucket", k) for k in BUCKET_KEYS[:3]],
+    rows = present.mix_stack_rows(data, reference(datasets.REFERENCE_ORIGINS), language)
+    table = present.mix_stack_table(rows, language)
+    figure = charts.spec(charts.mix_stack, rows, title=t("channels.mix_chart"), series_order=[t("series.data"), t("series.reference")],
+        group_order=[present.key_label("bucket", k, language) for k in BUCKET_KEYS[:3]], lang=language,
     )
-    exports.chart(figure, "ch_mix", t("channels.mix_chart"), width="stretch")
-    return export.Section(heading=t("channels.mix_chart"), chart=figure)
+    exports.chart(figure, "ch_mix", t("channels.mix_chart"),
+                  summary=present.shares_summary(rows.filter(pl.col("series") == t("series.data")), language),
+                  table=table, width="stretch")
+    return export.Section(heading=t("channels.mix_chart"), chart=figure, table=table)
 
 
 def _mix_section(
     counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str
 ) -> list[export.Section]:
+    language = lang()
     meta = datasets.provenance()["datasets"]
     left, right = st.columns([3, 2])
     with left:
@@ -203,129 +150,73 @@ def _mix_section(
         else:
             origins = _channel_stack(counts, settings)
         source_caption(meta[datasets.REFERENCE_ORIGINS])
-        unassigned = mix.channels.filter(pl.col("key") == "unassigned")
+        unassigned = present.traffic_rows(mix.channels, "channel", language).filter(pl.col("key") == "unassigned")
         if unassigned.height:
-            st.caption(
-                t(
-                    "channels.unassigned_apart",
-                    n=format_number(unassigned["sessions"][0], lang()),
-                    share=_points(unassigned["share"][0]),
-                )
-            )
+            st.caption(t("channels.unassigned_apart", n=unassigned["sessions_text"][0], share=unassigned["share_text"][0]))
     with right:
-        strategies = _with_labels(mix.strategies, "strategy").with_columns(pl.col("share") * 100)
-        push_pull = charts.spec(charts.share_bars,
-            strategies, title=t("channels.push_pull_chart"), axis_title=t("column.strategy"), colours=STRATEGY_COLOURS,
+        strategies = present.traffic_rows(mix.strategies, "strategy", language)
+        strategy_table = present.traffic_table(strategies, language, t("column.strategy"))
+        push_pull = charts.spec(charts.share_bars, strategies, title=t("channels.push_pull_chart"), axis_title=t("column.strategy"),
+            colours=STRATEGY_COLOURS, lang=language,
         )
-        exports.chart(push_pull, "ch_push_pull", t("channels.push_pull_chart"), width="stretch")
+        exports.chart(push_pull, "ch_push_pull", t("channels.push_pull_chart"),
+                      summary=present.shares_summary(strategies, language), table=strategy_table, width="stretch")
         push_pull_note = t(
             "channels.push_pull_help", affiliates=t(f"strategy.{'push' if settings.affiliates_push else 'pull'}"),
         )
         st.caption(push_pull_note)
 
-    st.subheader(t("channels.detail_chart"))
-    detail = _with_labels(mix.channels, "channel")
-    table = detail.select(
-        pl.col("label").alias(t("column.channel")),
-        pl.Series(t("column.bucket"), [_key_label("bucket", bucket_of(k)) for k in detail["key"].to_list()]),
-        pl.Series(
-            t("column.strategy"),
-            [_key_label("strategy", s) if (s := strategy_of(k, settings)) else "–" for k in detail["key"].to_list()],
-        ),
-        pl.col("sessions").alias(t("column.sessions")),
-        pl.col("share_text").alias(t("column.share")),
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.header(t("channels.detail_chart"))
+    table = present.channel_detail_table(mix.channels, settings, language)
+    st.table(table, hide_index=True)
     return [
         origins,
-        export.Section(heading=t("channels.push_pull_chart"), chart=push_pull, notes=[push_pull_note]),
+        export.Section(heading=t("channels.push_pull_chart"), chart=push_pull, table=strategy_table, notes=[push_pull_note]),
         export.Section(heading=t("channels.detail_chart"), table=table),
     ]
 
 
 def _device_section(
     counts: pl.DataFrame, mix: traffic.ChannelMix, settings: ChannelSettings, view: str | None
-) -> export.Section | None:
+) -> list[export.Section]:
     """Devices next to the reference, and per `view` key (None: no channels to split them by)."""
-    st.subheader(t("channels.devices_chart"))
+    language = lang()
+    st.header(t("channels.devices_chart"))
     if "device" not in counts.columns or mix.devices.is_empty():
         st.info(t("channels.no_device"), icon=":material/devices:")
-        return None
+        return []
     if view is None:
         devices = _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"), "ch_devices")
         source_caption(datasets.provenance()["datasets"][datasets.REFERENCE_DEVICES])
-        return devices
+        return [devices]
     left, right = st.columns(2)
     with left:
         devices = _reference_bars(mix.devices, datasets.REFERENCE_DEVICES, "device", t("channels.devices_chart"), "ch_devices")
         source_caption(datasets.provenance()["datasets"][datasets.REFERENCE_DEVICES])
     with right:
-        grid = traffic.device_by_channel(counts, view, settings, assigned_only=view == "bucket")
-        cells = grid.with_columns(
-            pl.Series("row_label", [_key_label(view, k) for k in grid["key"].to_list()], dtype=pl.String),
-            pl.Series("column_label", [_key_label("device", d) for d in grid["device"].to_list()], dtype=pl.String),
-            (pl.col("share") * 100).alias("share"),
-            pl.Series("text", [_points(v, 0) for v in grid["share"].to_list()], dtype=pl.String),
-            pl.Series("sessions_text", [format_number(v, lang()) for v in grid["sessions"].to_list()], dtype=pl.String),
-        )
-        exports.chart(
-            charts.spec(charts.heatmap,
-                cells, title=t("channels.heatmap_chart"), x_title=t("column.device"),
-                y_title=t(f"column.{view}"), tooltip=(("sessions_text", "n"),),
-            ),
-            "ch_heatmap", t("channels.heatmap_chart"), width="stretch",
-        )
+        cells = present.device_grid(traffic.device_by_channel(counts, view, settings, assigned_only=view == "bucket"),
+                                    view, language)
+        title = t("channels.heatmap_chart")
+        table = present.grid_table(cells, t(f"column.{view}"))
+        figure = charts.spec(charts.heatmap, cells, title=title, x_title=t("column.device"), y_title=t(f"column.{view}"),
+                                tooltip=(("sessions_text", t("column.sessions")),), lang=language)
+        exports.chart(figure, "ch_heatmap", title, summary=present.grid_summary(cells, language), table=table,
+                      width="stretch")
         st.caption(t("channels.heatmap_help"))
-    return devices
+    return [devices, export.Section(heading=title, chart=figure, table=table, notes=[t("channels.heatmap_help")])]
 
 
 def _comparison_view(table: pl.DataFrame, view: str, name_a: str, name_b: str, key: str) -> None:
     """Change in points per key (chart and table) with its interval and indicative tests."""
-    labelled = table.with_columns(
-        pl.Series("label", [_key_label(view, k) for k in table["key"].to_list()], dtype=pl.String),
-        (pl.col("change") * 100).alias("change_points"),
-        (pl.col("ci_low") * 100).alias("ci_low_points"),
-        (pl.col("ci_high") * 100).alias("ci_high_points"),
-        pl.Series("change_text", [_signed(v) for v in table["change"].to_list()], dtype=pl.String),
-    )
+    language = lang()
+    shown = present.change_view(table, view, language, name_a, name_b, level=0.95)
     title = t("channels.change_chart", a=name_a, b=name_b)
-    exports.chart(
-        charts.spec(charts.difference_intervals,
-            labelled.select(
-                "label", pl.col("change_points").alias("diff"), pl.col("change_text").alias("text"),
-                pl.col("ci_low_points").alias("ci_low"), pl.col("ci_high_points").alias("ci_high"),
-                # coloured only where the change holds after the Benjamini–Hochberg correction
-                pl.when(pl.col("p_adjusted") >= SIGNIFICANCE).then(pl.lit("same"))
-                .when(pl.col("change") > 0).then(pl.lit("higher"))
-                .when(pl.col("change") < 0).then(pl.lit("lower"))
-                .otherwise(pl.lit("same")).alias("direction"),
-            ),
-            title=title, axis_title=t("channels.change_axis"),
-        ),
-        key, title, width="stretch",
-    )
-    intervals = [
-        "–" if low is None else f"[{_signed(low)} ; {_signed(high)}]"
-        for low, high in zip(table["ci_low"].to_list(), table["ci_high"].to_list())
-    ]
-    st.dataframe(
-        pl.DataFrame(
-            {
-                t(f"column.{view}"): labelled["label"],
-                t("channels.sessions_of", name=name_a): table["sessions_a"],
-                t("channels.share_of", name=name_a): [_points(v) for v in table["share_a"].to_list()],
-                t("channels.sessions_of", name=name_b): table["sessions_b"],
-                t("channels.share_of", name=name_b): [_points(v) for v in table["share_b"].to_list()],
-                t("column.change"): labelled["change_text"],
-                t("column.interval"): intervals,
-                t("column.p_value"): [_p_text(v) for v in table["p_value"].to_list()],
-                t("column.p_adjusted"): [_p_text(v) for v in table["p_adjusted"].to_list()],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    st.caption(t("channels.tests_note", n=table["p_value"].drop_nulls().len()))
+    if shown.chart.height:
+        figure = charts.spec(charts.difference_intervals, shown.chart, title=title, axis_title=t("channels.change_axis"), lang=language)
+        exports.chart(figure, key, title, summary=present.differences_summary(shown.chart, language), width="stretch")
+        st.caption(present.difference_legend(0.95, language))
+    st.table(shown.table, hide_index=True)
+    st.caption(shown.note)
 
 
 def _date_range(title: str, key: str, default: tuple[dt.date, dt.date], span: tuple[dt.date, dt.date]):
@@ -333,17 +224,18 @@ def _date_range(title: str, key: str, default: tuple[dt.date, dt.date], span: tu
     # No value= here: bind() seeded the state, and both would make Streamlit warn.
     chosen = st.date_input(
         title, min_value=span[0], max_value=span[1], key=key,
-        format="DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD",
+        format="DD/MM/YYYY" if lang() == "fr" else "YYYY/MM/DD",
     )
     return tuple(chosen) if isinstance(chosen, (tuple, list)) and len(chosen) == 2 else None
 
 
-def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -> None:
-    st.subheader(t("channels.trend"))
+def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -> export.Section | None:
+    language = lang()
+    st.header(t("channels.trend"))
     span = traffic.date_span(counts)
     if span is None:
         st.info(t("channels.no_date"), icon=":material/calendar_month:")
-        return
+        return None
     assigned_only = view == "bucket"
     url_state.bind(STEP_KEY, "week", "choice", choices=traffic.GRANULARITIES)
     step = st.segmented_control(
@@ -351,27 +243,25 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
         format_func=fixed(traffic.GRANULARITIES, lambda g: t(f"channels.granularity.{g}")),
     )
     series = traffic.trend(counts, step, view, settings, assigned_only=assigned_only)
+    section = None
     if series.height > charts.MAX_CHART_ROWS:
         st.info(t("channels.trend_too_long"))
     else:
-        lines = series.with_columns(
-            pl.Series("label", [_key_label(view, k) for k in series["key"].to_list()], dtype=pl.String),
-            (pl.col("share") * 100).alias("share"),
-            pl.Series("share_text", [_points(v) for v in series["share"].to_list()], dtype=pl.String),
-            pl.Series("period_text", [_date_text(d) for d in series["period"].to_list()], dtype=pl.String),
-        )
-        present = set(series["key"].to_list())
-        keys = [k for k in (BUCKET_KEYS if view == "bucket" else CHANNEL_KEYS) if k in present]
+        lines = present.trend_rows(series, view, step, language)
+        shown = set(series["key"].to_list())
+        keys = [k for k in (BUCKET_KEYS if view == "bucket" else CHANNEL_KEYS) if k in shown]
         colours = [charts.BUCKET_COLOURS[BUCKET_KEYS.index(k)] for k in keys] if view == "bucket" else None
-        exports.chart(
-            charts.spec(charts.trend_lines,
-                lines, title=t("channels.trend_chart"), legend_title=t(f"column.{view}"),
-                label_order=[_key_label(view, k) for k in keys], colours=colours,
-            ),
-            "ch_trend", t("channels.trend_chart"), width="stretch",
+        title = t("channels.trend_chart")
+        table = present.trend_table(lines, language, t("channels.granularity"))
+        figure = charts.spec(charts.trend_lines, lines, title=title, legend_title=t(f"column.{view}"),
+            label_order=[present.key_label(view, k, language) for k in keys], colours=colours,
+            time_format=TIME_FORMATS[step], lang=language,
         )
+        exports.chart(figure, "ch_trend", title, summary=present.trend_summary(lines, language), table=table,
+                      width="stretch")
+        section = export.Section(heading=title, chart=figure, table=table)
 
-    st.subheader(t("channels.periods"))
+    st.header(t("channels.periods"))
     url_state.bind(PERIOD_MODE_KEY, "previous", "choice", choices=("previous", "ranges"))
     mode = st.segmented_control(
         t("channels.period_mode"), ["previous", "ranges"], key=PERIOD_MODE_KEY, required=True,
@@ -382,7 +272,7 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
         current = _date_range(t("channels.period_this"), PERIOD_KEY, default, span)
         if current is None:
             st.info(t("channels.period_incomplete"))
-            return
+            return section
         first, second = traffic.previous_period(*current), current
         st.caption(t("channels.period_previous", period=_period_text(first)))
     else:
@@ -393,18 +283,20 @@ def _trend_section(counts: pl.DataFrame, settings: ChannelSettings, view: str) -
             second = _date_range(t("channels.period_second"), PERIOD_B_KEY, default, span)
         if first is None or second is None:
             st.info(t("channels.period_incomplete"))
-            return
+            return section
     before, after = traffic.between(counts, *first), traffic.between(counts, *second)
     for period, frame in ((first, before), (second, after)):
         if frame["sessions"].sum() <= 0:
-            st.warning(t("channels.period_empty", period=_period_text(period)))
-            return
+            st.warning(t("channels.period_empty", start=format_date(period[0], language), end=format_date(period[1], language)))
+            return section
     table = traffic.compare(before, after, view, settings, assigned_only=assigned_only)
     _comparison_view(table, view, _period_text(first), _period_text(second), "ch_periods")
+    return section
 
 
 def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) -> None:
-    st.subheader(t("channels.datasets"))
+    language = lang()
+    st.header(t("channels.datasets"))
     available = _traffic_datasets(dataset)
     if len(available) < 2:
         st.info(t("channels.compare_empty"), icon=":material/compare_arrows:")
@@ -426,20 +318,22 @@ def _datasets_section(dataset: Dataset, settings: ChannelSettings, view: str) ->
     try:
         counts_a, counts_b = counts_for(by_id[first_id], settings), counts_for(by_id[second_id], settings)
     except DigistratError as error:
-        st.error(error.text(lang()))
+        st.error(error.text(language))
         return
     assigned_only = view == "bucket"
     a = traffic.shares(counts_a, view, settings, assigned_only=assigned_only)
     b = traffic.shares(counts_b, view, settings, assigned_only=assigned_only)
-    bars = pl.concat(
-        [
-            _with_labels(a, view).with_columns(pl.lit(name_a).alias("series")),
-            _with_labels(b, view).with_columns(pl.lit(name_b).alias("series")),
-        ]
-    ).with_columns(pl.col("share") * 100)
+    bars = pl.concat([
+        present.traffic_rows(a, view, language).with_columns(pl.lit(name_a).alias("series")),
+        present.traffic_rows(b, view, language).with_columns(pl.lit(name_b).alias("series")),
+    ])
+    title = t("channels.compare_chart")
     exports.chart(
-        charts.spec(charts.comparison_bars, bars, title=t("channels.compare_chart"), series_order=[name_a, name_b]),
-        "ch_compare", t("channels.compare_chart"), width="stretch",
+        charts.spec(charts.comparison_bars, bars, title=title, series_order=[name_a, name_b], lang=language),
+        "ch_compare", title, summary=present.shares_summary(bars, language),
+        table=bars.pivot(on="series", index="label", values="share_text", maintain_order=True)
+        .rename({"label": t(f"column.{view}")}).fill_null("–"),
+        width="stretch",
     )
     _comparison_view(
         traffic.compare(counts_a, counts_b, view, settings, assigned_only=assigned_only), view, name_a, name_b,
@@ -463,7 +357,7 @@ def _agreement_section(dataset: Dataset, settings: ChannelSettings) -> None:
         pl.DataFrame({
             t("channels.agreement.col.source_medium"): [f"{d.source} / {d.medium}" for d in checked.disagreements],
             t("channels.agreement.col.label"): [d.label for d in checked.disagreements],
-            t("channels.agreement.col.channel"): [_key_label("channel", d.channel) for d in checked.disagreements],
+            t("channels.agreement.col.channel"): [present.key_label("channel", d.channel, language) for d in checked.disagreements],
             t("column.sessions"): [format_number(d.sessions, language) for d in checked.disagreements],
             t("channels.agreement.col.reason"): [
                 t(f"channels.agreement.reason.{d.reason or 'unknown'}") for d in checked.disagreements],
@@ -473,26 +367,21 @@ def _agreement_section(dataset: Dataset, settings: ChannelSettings) -> None:
 
 
 def _unmatched_section(mix: traffic.ChannelMix) -> None:
-    st.subheader(t("channels.unmatched"))
+    st.header(t("channels.unmatched"))
     if mix.unmatched.is_empty():
         st.caption(t("channels.unmatched_none"))
         return
     frame = mix.unmatched
     origin = [c for c in (traffic.LABEL_COLUMN, *traffic.ORIGIN_COLUMNS) if c in frame.columns]
-    st.dataframe(
-        frame.select(
-            *(pl.col(c).alias(t(f"column.{c}")) for c in origin),
-            pl.col("sessions").alias(t("column.sessions")),
-            pl.Series(t("column.share"), [_points(v) for v in frame["share"].to_list()], dtype=pl.String),
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.table(present.unmatched_table(frame, origin, lang()), hide_index=True)
 
 
 def _downloads(
-    box, dataset: Dataset, settings: ChannelSettings, view: str, mix: traffic.ChannelMix, sections: list[export.Section]
+    box, dataset: Dataset, settings: ChannelSettings, view: str, mix: traffic.ChannelMix,
+    shown: list[export.Section], every: list[export.Section],
 ) -> None:
+    """Data and report downloads: `shown` (the view's figures) on one page, `every` section on several."""
+    language = lang()
     name = _display_name(dataset)
     stem = exports.slug(f"{t('page.channels')}-{name}")
     yes_no = {True: t("report.on"), False: t("report.off")}
@@ -506,14 +395,20 @@ def _downloads(
     if dataset.provenance:
         first = SAMPLES["traffic"]
     else:
-        first = t("report.upload_source", name=name, used=format_number(dataset.normalised.rows_used, lang()),
-                  read=format_number(dataset.normalised.rows_read, lang()))
-    report = export.Report(
-        title=t("report.title_channels", name=name), lang=lang(), filters=filters,
-        sections=[replace(sections[0], notes=[t("channels.total", n=format_number(mix.sessions, lang()))]), *sections[1:]],
-        sources=[first, datasets.REFERENCE_ORIGINS, datasets.REFERENCE_DEVICES],
-        methods=["channels", "published", *(["illustrative"] if dataset.illustrative else [])],
-    )
+        first = t("report.upload_source", name=name, used=format_number(dataset.normalised.rows_used, language),
+                  read=format_number(dataset.normalised.rows_read, language))
+
+    # The report is made after the run, when a button is clicked: its words are fixed now.
+    title = t("report.title_channels", name=name)
+    lines = [t("channels.total", n=format_number(mix.sessions, language)), traffic.origin_of(dataset).message.text(language)]
+
+    def report(full: bool) -> export.Report:
+        return export.Report(
+            title=title, lang=language, filters=filters, lines=lines,
+            sections=every if full else shown, sources=[first, datasets.REFERENCE_ORIGINS, datasets.REFERENCE_DEVICES],
+            methods=["channels", "published", *(["illustrative"] if dataset.illustrative else [])], full=full,
+        )
+
     buckets = {key: bucket_of(key) for key in CHANNEL_KEYS}
 
     def rows() -> pl.DataFrame:
@@ -535,7 +430,9 @@ def _surveys_elsewhere() -> None:
 
 
 def render() -> None:
+    language = lang()
     dataset = active_dataset("traffic")
+    downloads = st.sidebar.container()  # near the top of the tab order, filled once the view is known
     st.title(t("page.channels"))
     illustrative_banner(dataset)
     _surveys_elsewhere()
@@ -544,33 +441,33 @@ def render() -> None:
         counts = counts_for(dataset, settings)
         origin = traffic.origin_of(dataset)
     except DigistratError as error:
-        st.error(error.text(lang()))
+        st.error(error.text(language))
         return
     mix = traffic.mix(counts, settings)
-    st.markdown("**" + t("channels.total", n=format_number(mix.sessions, lang())) + "**")
-    st.caption(origin.message.text(lang()))
+    st.markdown("**" + t("channels.total", n=format_number(mix.sessions, language)) + "**")
+    st.caption(origin.message.text(language))
     connect.caption(dataset)
     if counts.height and counts["channel"].null_count() == counts.height:
         # A device report: its device split only; every other section needs channels.
         st.info(t("channels.devices_only"), icon=":material/devices:")
-        downloads = st.container()
         devices = _device_section(counts, mix, settings, None)
-        if devices is not None:
-            _downloads(downloads, dataset, settings, "bucket", mix, [devices])
+        if devices:
+            _downloads(downloads, dataset, settings, "bucket", mix, devices, devices)
         return
     url_state.bind(VIEW_KEY, "bucket", "choice", choices=("bucket", "channel"))
     view = st.segmented_control(
         t("channels.view"), ["bucket", "channel"], key=VIEW_KEY, required=True,
         format_func=fixed(("bucket", "channel"), lambda v: t(f"channels.view.{v}")),
     )
-    downloads = st.container()
-    sections = _mix_section(counts, mix, settings, view)
-    sections.append(_device_section(counts, mix, settings, view))
-    _downloads(downloads, dataset, settings, view, mix, [s for s in sections if s is not None])
-    _trend_section(counts, settings, view)
+    origins, push_pull, detail = _mix_section(counts, mix, settings, view)
+    devices = _device_section(counts, mix, settings, view)
+    trend = _trend_section(counts, settings, view)
     _datasets_section(dataset, settings, view)
     _agreement_section(dataset, settings)
     _unmatched_section(mix)
+    # On one page: where visits come from with its table; push vs pull and devices side by side.
+    shown = [origins, *(replace(section, small=True) for section in (push_pull, *devices))]
+    _downloads(downloads, dataset, settings, view, mix, shown, [*shown, detail, *([trend] if trend else [])])
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__

@@ -1,24 +1,24 @@
-"""The reference study as published: three tables as charts, each with its source."""
+"""The reference study as published: three tables as charts, each with its source and its table."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from digistrat import charts, datasets
-from digistrat.i18n import format_percent, label
-from digistrat.segments import SEGMENT_BY_KEY, SEGMENTS
+from digistrat import charts, datasets, present
+from digistrat.segments import SEGMENTS
 from digistrat.ui import exports
-from digistrat.ui.common import lang, reference, source_caption, static_table, t
+from digistrat.ui.common import lang, reference, source_caption, t
+
+SEGMENTS_PAGE = "digistrat/ui/pages/segments.py"
+UPLOAD_PAGE = "digistrat/ui/pages/upload.py"
 
 
-def _published(name: str, label_of) -> pl.DataFrame:
-    language = lang()
-    frame = reference(name)
-    return frame.with_columns(
-        pl.col("key").map_elements(label_of, return_dtype=pl.String).alias("label"),
-        pl.col("share").map_elements(lambda v: format_percent(v, language), return_dtype=pl.String).alias("share_text"),
-    )
+def _next_steps() -> None:
+    """What to do next, on the first screen: the two pages where the user works."""
+    st.markdown(t("overview.next"))
+    left, right = st.columns(2)
+    left.page_link(SEGMENTS_PAGE, label=t("overview.to_segments"), icon=":material/groups:")
+    right.page_link(UPLOAD_PAGE, label=t("overview.to_upload"), icon=":material/upload_file:")
 
 
 def render() -> None:
@@ -26,40 +26,39 @@ def render() -> None:
     meta = datasets.provenance()["datasets"]
     st.title(t("app.title"))
     st.write(t("overview.intro"))
+    _next_steps()
 
     st.header(t("overview.segments_heading"))
-    segment_frame = _published(datasets.REFERENCE_SEGMENTS, lambda k: SEGMENT_BY_KEY[k].label(language))
+    segment_rows = present.published_rows(
+        reference(datasets.REFERENCE_SEGMENTS), language, lambda k: present.segment_label(k, language)
+    )
     title = meta[datasets.REFERENCE_SEGMENTS]["title"][language]
-    exports.draw(
-        charts.spec(
-            charts.share_bars,
-            segment_frame,
-            title=title,
-            axis_title=t("column.segment"),
-            colours=([s.key for s in SEGMENTS], [s.colour for s in SEGMENTS]),
-        ),
-        width="stretch",
+    exports.chart(
+        charts.spec(charts.share_bars, segment_rows, title=title, axis_title=t("column.segment"),
+                          colours=([s.key for s in SEGMENTS], [s.colour for s in SEGMENTS]), lang=language),
+        "ov_segments", title, summary=present.shares_summary(segment_rows, language), width="stretch",
     )
     source_caption(meta[datasets.REFERENCE_SEGMENTS])
-    static_table(
-        {
-            t("column.segment"): [s.label(language) for s in SEGMENTS],
-            t("column.share"): segment_frame["share_text"].to_list(),
-            t("column.description"): [s.description(language) for s in SEGMENTS],
-        }
+    st.table(
+        present.published_table(segment_rows, language, t("column.segment"),
+                                {t("column.description"): [s.description(language) for s in SEGMENTS]}),
+        hide_index=True,
     )
 
     st.header(t("overview.traffic_heading"))
     left, right = st.columns(2)
-    for column, name, prefix in (
-        (left, datasets.REFERENCE_ORIGINS, "bucket"),
-        (right, datasets.REFERENCE_DEVICES, "device"),
+    for column, name, prefix, heading in (
+        (left, datasets.REFERENCE_ORIGINS, "bucket", "column.bucket"),
+        (right, datasets.REFERENCE_DEVICES, "device", "column.device"),
     ):
         with column:
-            frame = _published(name, lambda k, p=prefix: label(f"{p}.{k}", language))
-            exports.draw(
-                charts.spec(charts.share_bars, frame, title=meta[name]["title"][language], axis_title=" "),
-                width="stretch",
+            rows = present.published_rows(reference(name), language,
+                                          lambda k, p=prefix: present.key_label(p, k, language))
+            title = meta[name]["title"][language]
+            exports.chart(
+                charts.spec(charts.share_bars, rows, title=title, axis_title=t(heading), lang=language),
+                f"ov_{prefix}", title, summary=present.shares_summary(rows, language),
+                table=present.published_table(rows, language, t(heading)), width="stretch",
             )
             source_caption(meta[name])
     st.info(t("overview.push_pull"), icon=":material/swap_horiz:")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from digistrat import charts, datasets, explore, export, stats
+from digistrat import charts, datasets, explore, export, present, stats
 from digistrat.errors import DigistratError
-from digistrat.i18n import format_number, format_percent
+from digistrat.i18n import format_level, format_number
 from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_KEYS, SEGMENTS
 from digistrat.ui import exports, url_state
@@ -22,16 +22,13 @@ from digistrat.ui.data_source import SAMPLES, active_dataset, display_names
 
 SEGMENT_FILTER = "f_segment"
 CHART_KEY = "segment_chart"
-FOCUS_KEY = "focus"  # the clicked segments (canonical keys), kept apart from the chart's own state
+FOCUS_KEY = "focus"  # the focused segments (canonical keys): the chart's clicks and the select beside it
 FOCUS_SEEN_KEY = "_focus_chart_seen"
 TAB_KEY = "tab"  # the open tab, canonical
 TAB_WIDGET = "seg_tabs"  # the tabs widget's state (a translated label)
 TABS = ("breakdown", "crosstab", "compare", "channels", "profile")
 LEVELS = (0.90, 0.95, 0.99)
 DEFAULT = stats.Thresholds()
-MARKERS = {explore.HIGHER: "▲", explore.LOWER: "▼"}
-# Cohen's (1988) conventions for Cramér's V with one degree of freedom of the smaller side.
-STRENGTHS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
 CMP_REFERENCE, CMP_GROUPS = "reference", "groups"
 
 
@@ -46,8 +43,16 @@ def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurve
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def _telling_groups(version: str, _prepared: explore.PreparedSurvey) -> tuple[str, str] | None:
+    # What the compare tab opens on, once per dataset: the answer that sets its respondents apart.
+    return explore.telling_groups(_prepared)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _options(version: str, _prepared: explore.PreparedSurvey):
-    return explore.filter_options(_prepared), explore.numeric_bounds(_prepared)
+    # Ordered answers (company sizes, scores) in their own order in every list.
+    options = {c: present.category_order(v) for c, v in explore.filter_options(_prepared).items()}
+    return options, explore.numeric_bounds(_prepared)
 
 
 def _clear_filters(categorical: list[str], bounds: dict[str, tuple[float, float]]) -> None:
@@ -72,44 +77,11 @@ def _column_title(column: str) -> str:
 
 
 def _segment_label(key: str) -> str:
-    labels = {s.key: s.label(lang()) for s in SEGMENTS}
-    return labels.get(key, key)
-
-
-def _pct(points: float | None, decimals: int = 2) -> str:
-    return "–" if points is None else format_percent(points, lang(), decimals)
+    return present.segment_label(key, lang())
 
 
 def _number(value: float | None, decimals: int = 0) -> str:
-    return "–" if value is None else format_number(value, lang(), decimals)
-
-
-def _p(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "< 0.001".replace(".", "," if lang() == "fr" else ".") if value < 0.001 else _number(value, 3)
-
-
-def _p_clause(value: float | None) -> str:
-    """"p = 0.030" or "p < 0.001"."""
-    text = _p(value)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
-
-
-def _interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or high is None else f"{_pct(low, 1)} – {_pct(high, 1)}"
-
-
-def _signed(points: float | None) -> str:
-    return "–" if points is None else ("+" if points > 0 else "") + format_number(points, lang(), 1)
-
-
-def _flag_text(flag: str | None) -> str:
-    return {stats.FLAG_LOW: t("seg.flag.low"), stats.FLAG_SUPPRESSED: t("seg.flag.suppressed")}.get(flag or "", "")
-
-
-def _level_text(level: float) -> str:
-    return _pct(level * 100, 0)
+    return format_number(value, lang(), decimals)
 
 
 # ---------------------------------------------------------------- sidebar
@@ -135,7 +107,8 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
         for column, (low, high) in bounds.items():
             full = _slider_value(low, high)
             url_state.bind(_filter_key(column), full, "range", bounds=full)
-            picked = st.slider(_column_title(column), full[0], full[1], key=_filter_key(column))
+            # "localized": thousands separated as the browser's language writes them
+            picked = st.slider(_column_title(column), full[0], full[1], key=_filter_key(column), format="localized")
             if tuple(picked) != tuple(full):
                 ranges[column] = (float(picked[0]), float(picked[1]))
         st.button(
@@ -144,7 +117,9 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
         )
         with st.expander(t("seg.settings")):
             url_state.bind("level", DEFAULT.level, "choice", choices=LEVELS)
-            level = st.selectbox(t("seg.level"), LEVELS, key="level", format_func=fixed(LEVELS, _level_text))
+            language = lang()
+            level = st.selectbox(t("seg.level"), LEVELS, key="level",
+                                 format_func=fixed(LEVELS, lambda v: format_level(v, language)))
             url_state.bind("min_base", int(DEFAULT.min_base), "int", bounds=(0, 10_000))
             min_base = st.number_input(t("seg.min_base"), 0, 10_000, key="min_base")
             url_state.bind("low_base", int(DEFAULT.low_base), "int", bounds=(0, 10_000))
@@ -164,10 +139,11 @@ def _sidebar(layout: explore.SurveyLayout, options: dict, bounds: dict) -> tuple
 
 
 def _selected_segments() -> tuple[str, ...]:
-    """The clicked segments: from a link until the chart reports a click of its own.
+    """The focused segments: from a link, the select beside the chart, or a click on a bar.
 
     The chart's state cannot be set from a link (Streamlit refuses writes to it), so the focus
-    lives in its own key; a change of the chart's state since the last run is a click.
+    lives in its own key, which the select shows; a change of the chart's state since the
+    last run is a click.
     """
     url_state.bind(FOCUS_KEY, [], "choices", choices=SEGMENT_KEYS)
     state = st.session_state.get(CHART_KEY)
@@ -180,85 +156,15 @@ def _selected_segments() -> tuple[str, ...]:
     return tuple(st.session_state[FOCUS_KEY])
 
 
-# ---------------------------------------------------------------- segment shares
-
-
-def _share_frame(table: stats.ShareTable, labels) -> pl.DataFrame:
-    """A share table in points with texts for charts and tables."""
-    rows = table.rows
-    shares = (rows["share"] * 100).to_list()
-    counts = rows["count"].to_list()
-    flags = rows["flag"].to_list()
-    share_text = [_pct(s) for s in shares]
-    base_text = [_number(c) for c in counts]
-    return pl.DataFrame(
-        {
-            "key": rows["key"],
-            "label": [labels(k) for k in rows["key"].to_list()],
-            "share": shares,
-            "ci_low": (rows["ci_low"] * 100).to_list(),
-            "ci_high": (rows["ci_high"] * 100).to_list(),
-            "flag": flags,
-            "share_text": share_text,
-            "base_text": base_text,
-            "interval": [_interval(lo, hi) for lo, hi in zip((rows["ci_low"] * 100).to_list(), (rows["ci_high"] * 100).to_list())],
-            "note": [_flag_text(f) for f in flags],
-            "text": [
-                " · ".join(x for x in (s, f"n = {b}", _flag_text(f)) if x and x != "–") or _flag_text(f)
-                for s, b, f in zip(share_text, base_text, flags)
-            ],
-        },
-        schema_overrides={"share": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64},
-    )
-
-
-def _segment_table(rows: pl.DataFrame, level: float) -> pl.DataFrame:
-    table = rows.select(
-        pl.col("label").alias(t("column.segment")),
-        pl.col("share_text").alias(t("column.share")),
-        pl.col("interval").alias(t("seg.col.interval", level=_level_text(level))),
-        pl.col("base_text").alias(t("column.base")),
-        pl.col("note").alias(t("seg.col.note")),
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    return table
-
-
-def _design_caption(view: explore.PageView, weight: str | None) -> str:
-    table = view.segments
-    if view.weighted and table.deff is not None:
-        text = t(
-            "seg.design", weight=weight, deff=_number(table.deff, 2), n_eff=_number(table.n_eff, 1),
-            n=_number(table.base_rows),
-        )
-    else:
-        text = t("seg.unweighted")
-    st.caption(text)
-    return text
+def _focus_select() -> tuple[str, ...]:
+    """The keyboard's way to focus segments: a select bound to the same state as a click."""
+    return tuple(st.multiselect(
+        t("seg.focus_select"), SEGMENT_KEYS, key=FOCUS_KEY, format_func=fixed(SEGMENT_KEYS, _segment_label),
+        placeholder=t("segments.all"), help=t("segments.chart_help"),
+    ))
 
 
 # ---------------------------------------------------------------- report and downloads
-
-
-def _filters_in_words(spec: FilterSpec, focus: tuple[str, ...], thresholds: stats.Thresholds) -> list[tuple[str, str]]:
-    """The filters and settings in force, as (what, value) lines for the report."""
-    words = []
-    for column, values in spec.include:
-        if column == "segment":
-            words.append((t("filters.segments"), ", ".join(_segment_label(v) for v in values)))
-        else:
-            words.append((_column_title(column), ", ".join(values)))
-    for column, values in spec.any_of:
-        words.append((_column_title(column), t("report.any_of", values=", ".join(values))))
-    for column, (low, high) in spec.ranges:
-        words.append((_column_title(column), t("report.range", low=_number(low, 0 if low.is_integer() else 2),
-                                               high=_number(high, 0 if high.is_integer() else 2))))
-    if focus:
-        words.append((t("report.focus"), ", ".join(_segment_label(k) for k in focus)))
-    words.append((t("seg.level"), _level_text(thresholds.level)))
-    words.append((t("seg.min_base"), _number(thresholds.min_base)))
-    words.append((t("seg.low_base"), _number(thresholds.low_base)))
-    return words
 
 
 def _sources(dataset: datasets.Dataset) -> list[str]:
@@ -277,16 +183,24 @@ def _methods(view: explore.PageView, dataset: datasets.Dataset) -> list[str]:
 
 
 def _downloads(
-    box, dataset: datasets.Dataset, spec: FilterSpec, view: explore.PageView, sections: list[export.Section]
+    box, dataset: datasets.Dataset, spec: FilterSpec, view: explore.PageView, lines: list[str],
+    shown: list[export.Section], every: list[export.Section],
 ) -> None:
+    """Data and report downloads: `shown` (the open tab) on one page, `every` tab on several."""
     name = display_names().get(dataset.id, dataset.name) if not dataset.provenance else dataset.provenance["title"][lang()]
     stem = exports.slug(f"{t('page.segments')}-{name}")
     rows = view.base_rows  # the respondents of the view: the export holds exactly these
-    report = export.Report(
-        title=t("report.title_segments", name=name), lang=lang(),
-        filters=_filters_in_words(spec, view.focus, view.thresholds),
-        sections=[s for s in sections if s is not None], sources=_sources(dataset), methods=_methods(view, dataset),
-    )
+    language = lang()  # the report is made after the run, when a button is clicked: its words are fixed now
+    filters = present.filters_in_words(spec, view.focus, view.thresholds, language, _column_title)
+    title, sources, methods = t("report.title_segments", name=name), _sources(dataset), _methods(view, dataset)
+
+    def report(full: bool) -> export.Report:
+        return export.Report(
+            title=title, lang=language, filters=filters, lines=lines,
+            sections=[s for s in (every if full else shown) if s is not None], sources=sources, methods=methods,
+            full=full,
+        )
+
     with box.expander(t("export.heading"), icon=":material/download:"):
         exports.data_downloads(lambda: datasets.rows(dataset, spec).collect(), rows, stem, "seg_data")
         exports.report_downloads(report, stem, "seg_report")
@@ -308,20 +222,46 @@ def _tabs() -> list:
 # ---------------------------------------------------------------- tabs
 
 
-def _breakdown(view: explore.PageView, focus_text: str) -> None:
-    columns = st.columns(2)
-    for index, (column, table) in enumerate(view.breakdown.items()):
-        with columns[index % 2]:
-            rows = _share_frame(table, str)
-            title = f"{_column_title(column)} — {focus_text}"
-            exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
-                          f"seg_breakdown_{index}", title, width="stretch")
-    for index, (column, table) in enumerate(view.multi.items()):
-        rows = _share_frame(table, str)
+def _difference_chart(rows: pl.DataFrame, title: str) -> Callable[[], dict] | None:
+    """The differences with their intervals, as a function making the chart's spec (made only
+    when drawn or reported); None when nothing is tested."""
+    if not rows.height:
+        return None
+    language, axis_title = lang(), t("seg.col.difference")
+    return lambda: charts.spec(charts.difference_intervals, rows, title=title, axis_title=axis_title, lang=language)
+
+
+def _draw_differences(figure: Callable[[], dict] | None, rows: pl.DataFrame, title: str, key: str, level: float) -> None:
+    if figure is None:
+        return
+    language = lang()
+    exports.chart(figure(), key, title, summary=present.differences_summary(rows, language), width="stretch")
+    st.caption(present.difference_legend(level, language))
+
+
+def _breakdown(view: explore.PageView, focus_text: str, show: bool) -> list[export.Section]:
+    """The breakdown tab, drawn when `show` (its tab is open); its report sections in any case."""
+    language = lang()
+    sections = []
+    columns = st.columns(2) if show else []
+    level = view.thresholds.level
+    for index, (column, table) in enumerate([*view.breakdown.items(), *view.multi.items()]):
+        multi = column in view.multi
+        rows = present.share_rows(table, language, natural_order=not multi)
         title = f"{_column_title(column)} — {focus_text}"
-        exports.chart(charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column)),
-                      f"seg_multi_{index}", title, width="stretch")
-        st.caption(t("segments.tools_base", n=_number(table.base_rows)))
+        shares = present.share_table(rows, language, level, _column_title(column))
+        notes = [t("segments.tools_base", n=_number(table.base_rows))] if multi else []
+        figure = charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column), lang=language)
+        if show:
+            with st.container() if multi else columns[index % 2]:
+                exports.chart(figure, f"seg_breakdown_{index}", title, summary=present.shares_summary(rows, language),
+                              table=shares, width="stretch")
+                for note in notes:
+                    st.caption(note)
+        sections.append(export.Section(heading=title, chart=figure, table=shares, notes=notes, small=True))
+    if show:
+        st.caption(present.share_legend(level, language))
+    return sections
 
 
 def _crosstab_dimension(layout: explore.SurveyLayout) -> str | None:
@@ -337,144 +277,49 @@ def _crosstab(view: explore.PageView, show: bool) -> export.Section | None:
     table = view.crosstab
     if table is None:
         return None
-    dimension = view.crosstab_dimension
-    name = _column_title(dimension)
-    alpha = _number(1 - view.thresholds.level, 2)
-    cells = table.cells
-    if view.focus:
-        cells = cells.filter(pl.col("row").is_in(view.focus))
-    verdicts = {
-        explore.HIGHER: t("seg.xt.higher", dimension=name, alpha=alpha),
-        explore.LOWER: t("seg.xt.lower", dimension=name, alpha=alpha),
-    }
-    shares = (cells["column_share"] * 100).to_list()
-    directions = cells["direction"].to_list()
-    texts = [
-        ("–" if s is None else _pct(s, 1)) + (f" {MARKERS[d]}" if d in MARKERS else "")
-        for s, d in zip(shares, directions)
-    ]
-    grid = pl.DataFrame(
-        {
-            "row_label": [_segment_label(k) for k in cells["row"].to_list()],
-            "column_label": cells["column"].to_list(),
-            "share": shares,
-            "text": texts,
-            "verdict": [verdicts.get(d, "") for d in directions],
-        },
-        schema_overrides={"share": pl.Float64},
-    )
-    wide = grid.pivot(on="column_label", index="row_label", values="text", maintain_order=True)
-    bases = table.column_bases
-    base_row = {"row_label": t("seg.xt.base_row")} | {
-        c: f"{_number(n)}" + (f" ({_flag_text(f)})" if _flag_text(f) else "")
-        for c, n, f in zip(bases["column"].to_list(), bases["count"].to_list(), bases["flag"].to_list())
-    }
-    wide = pl.concat([wide, pl.DataFrame([base_row], schema=wide.schema)])
-    wide = wide.rename({"row_label": t("column.segment")})
-    test_name = t(f"test.{table.test}") if table.test else ""
-    notes = [t("seg.xt.caption", dimension=name)]
-    below: list[tuple[Callable[[str], object], str]] = []  # what the tab shows under the table
-    if table.test is None:
-        notes.append(t("seg.xt.no_test"))
-        below.append((st.caption, notes[-1]))
-    else:
-        strength = next(word for bound, word in STRENGTHS if (table.cramers_v or 0) >= bound)
-        key = "seg.xt.fisher" if table.test == stats.TEST_FISHER else "seg.xt.test"
-        notes.append(t(
-            key, test=test_name, statistic=_number(table.statistic, 2), dof=table.dof, p=_p_clause(table.p_value),
-            v=_number(table.cramers_v, 3), strength=t(f"strength.{strength}"),
-        ))
-        below.append((st.markdown, notes[-1]))
-        if table.sparse:
-            notes.append(t("seg.xt.sparse"))
-            below.append((st.caption, notes[-1]))
-    notes.append(t("seg.xt.tests", dimension=name, alpha=alpha, n=table.n_tests))
-    below.append((st.caption, notes[-1]))
-    significant = grid.filter(pl.col("verdict") != "")
-    if significant.height:
-        below.append((st.markdown, f"**{t('seg.xt.markers')}**"))
-        below.append((st.markdown, "\n".join(
-            f"- {t('seg.xt.marker_line', segment=r['row_label'], value=r['column_label'], share=r['text'], verdict=r['verdict'])}"
-            for r in significant.iter_rows(named=True)
-        )))
-    else:
-        below.append((st.caption, t("seg.xt.none_significant")))
+    language = lang()
+    name = _column_title(view.crosstab_dimension)
+    shown = present.crosstab_view(table, language, name, view.focus)
     title = t("seg.xt.heatmap", dimension=name)
-    y_title = t("column.segment")
 
     def figure() -> dict:
-        return charts.spec(
-            charts.heatmap, grid, title=title, x_title=name, y_title=y_title, tooltip=(("verdict", " "),)
-        )
+        return charts.spec(charts.heatmap, shown.grid, title=title, x_title=name, y_title=t("column.segment"),
+                           tooltip=(("verdict", " "),), lang=language)
 
     if show:
-        st.caption(notes[0])
-        st.dataframe(wide, hide_index=True, width="stretch")
-        for draw, text in below:
-            draw(text)
-        exports.chart(figure(), "seg_crosstab", title, width="stretch")
-    return export.Section(heading=title, chart=figure, table=wide, notes=notes)
+        caption, *rest = shown.notes
+        st.caption(caption)
+        st.table(shown.table, hide_index=True)
+        for note in rest:
+            st.caption(note)
+        if shown.markers:
+            st.markdown(f"**{t('seg.xt.markers')}**")
+            st.markdown("\n".join(f"- {line}" for line in shown.markers))
+        else:
+            st.caption(t("seg.xt.none_significant"))
+        exports.chart(figure(), "seg_crosstab", title, summary=present.grid_summary(shown.grid, language), width="stretch")
+    return export.Section(heading=title, chart=figure, table=shown.table, notes=[*shown.notes, *shown.markers])
 
 
-def _verdict(direction: str | None, p: float | None, a: str, b: str) -> str:
-    if direction is None:
-        return t("seg.verdict.untested")
-    return t(f"seg.verdict.{direction}", a=a, b=b, p=_p_clause(p))
+def compare_request(
+    layout: explore.SurveyLayout, options: dict, telling: tuple[str, str] | None
+) -> tuple[FilterSpec, FilterSpec] | None:
+    """The compare tab's widgets: None for the reference study, else the two groups.
 
-
-def _differences_table(
-    frame: pl.DataFrame, first: str, a: str, b: str, level: float, value: str = "share"
-) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            first: frame["label"],
-            a: [_pct(v) for v in frame[f"{value}_a"].to_list()],
-            b: [_pct(v) for v in frame[f"{value}_b"].to_list()],
-            t("seg.col.difference"): [_signed(v) for v in frame["diff"].to_list()],
-            t("seg.col.interval", level=_level_text(level)): [
-                "–" if lo is None else f"{_signed(lo)} ; {_signed(hi)}"
-                for lo, hi in zip(frame["ci_low"].to_list(), frame["ci_high"].to_list())
-            ],
-            t("seg.col.p_adjusted"): [_p(v) for v in frame["p_adjusted"].to_list()],
-            t("seg.col.verdict"): [
-                _verdict(d, p, a, b) for d, p in zip(frame["direction"].to_list(), frame["p_adjusted"].to_list())
-            ],
-        }
-    )
-
-
-def _difference_chart(frame: pl.DataFrame, title: str) -> Callable[[], dict] | None:
-    """The differences with their intervals, as a function making the chart's spec (made only
-    when drawn or reported); None when nothing is tested."""
-    shown = frame.filter(pl.col("diff").is_not_null())
-    if not shown.height:
-        return None
-    chart_rows = shown.select(
-        "label", "diff", "ci_low", "ci_high", pl.col("direction"),
-        pl.Series("text", [_signed(v) for v in shown["diff"].to_list()]),
-    )
-    axis_title = t("seg.col.difference")
-    return lambda: charts.spec(charts.difference_intervals, chart_rows, title=title, axis_title=axis_title)
-
-
-def _draw(figure: Callable[[], dict] | None, title: str, key: str) -> None:
-    if figure is not None:
-        exports.chart(figure(), key, title, width="stretch")
-
-
-def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[FilterSpec, FilterSpec] | None:
-    """The compare tab's widgets: None for the reference study, else the two groups."""
-    choices = [CMP_REFERENCE] + ([CMP_GROUPS] if layout.dimensions or layout.multi else [])
-    url_state.bind("cmp_mode", CMP_REFERENCE, "choice", choices=choices)
+    It opens on a comparison that says something: the answer whose respondents stand apart
+    (`telling`, explore.telling_groups) against everyone else; without one, it asks which
+    groups to compare. The reference study (which the sample reproduces) is one click away."""
+    columns = [*layout.dimensions, *layout.multi]
+    choices = ([CMP_GROUPS] if columns else []) + [CMP_REFERENCE]
+    url_state.bind("cmp_mode", choices[0], "choice", choices=choices)
     mode = st.radio(t("seg.cmp.mode"), choices, key="cmp_mode", horizontal=True, format_func=fixed(choices, lambda m: t(f"seg.cmp.{m}")))
     if mode != CMP_GROUPS:
         return None
-    columns = [*layout.dimensions, *layout.multi]
-    url_state.bind("cmp_by", columns[0], "choice", choices=columns)
+    url_state.bind("cmp_by", telling[0] if telling else columns[0], "choice", choices=columns)
     by = st.selectbox(t("seg.cmp.by"), columns, key="cmp_by", format_func=fixed(columns, _column_title))
     left, right = st.columns(2)
     values = options[by]
-    url_state.bind("cmp_a", [], "choices", choices=values)
+    url_state.bind("cmp_a", [telling[1]] if telling and telling[0] == by else [], "choices", choices=values)
     group_a = left.multiselect(t("seg.cmp.a"), values, key="cmp_a")
     rest = [v for v in values if v not in group_a]
     if group_a and not rest:  # group B would be a list with nothing to pick, and nobody in it
@@ -496,38 +341,31 @@ def compare_request(layout: explore.SurveyLayout, options: dict) -> tuple[Filter
     return spec_a, spec_b
 
 
-def _compare(
-    view: explore.PageView, groups: tuple[FilterSpec, FilterSpec] | None, meta: dict, show: bool
-) -> export.Section | None:
+def _compare(view: explore.PageView, meta: dict, show: bool) -> export.Section | None:
     """The comparison tab, drawn when `show` (its tab is open); its report section in any case."""
     result = view.comparison
     if result is None:
         return None
-    if result.against_reference:
-        a, b = t("series.data"), t("series.reference")
-    else:
-        a, b = t("seg.cmp.a"), t("seg.cmp.b").split(" (")[0]
-    frame = result.rows.with_columns(
-        pl.col("key").map_elements(_segment_label, return_dtype=pl.String).alias("label"),
-    )
-    if view.focus:
-        frame = frame.filter(pl.col("key").is_in(view.focus))
-    table = _differences_table(frame, t("column.segment"), a, b, view.thresholds.level)
-    notes = [
-        t("seg.cmp.bases", a=a, b=b, n_a=_number(result.rows_a), e_a=_number(result.n_eff_a, 1),
-          n_b="–" if result.rows_b is None else _number(result.rows_b), e_b=_number(result.n_eff_b, 1)),
-        t("seg.cmp.tests", level=_level_text(view.thresholds.level), n=result.n_tests),
-    ]
-    if result.against_reference:
-        notes.append(t("seg.cmp.caveat", n=_number(meta.get("published_n"))))
-    title = t("seg.cmp.chart", a=a, b=b)
-    figure = _difference_chart(frame, title)
+    level = view.thresholds.level
+    shown = present.comparison_view(result, lang(), level, view.focus, meta.get("published_n"))
+    title = t("seg.cmp.chart", a=shown.a, b=shown.b)
+    figure = _difference_chart(shown.chart, title)
     if show:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(shown.table, hide_index=True)
+        *notes, legend = shown.notes
         for note in notes:
             st.caption(note)
-        _draw(figure, title, "seg_compare")
-    return export.Section(heading=title, chart=figure, table=table, notes=notes)
+        _draw_differences(figure, shown.chart, title, "seg_compare", level)
+    groups = [] if result.against_reference else [_groups_in_words()]
+    return export.Section(heading=title, chart=figure, table=shown.table, notes=[*groups, *shown.notes])
+
+
+def _groups_in_words() -> str:
+    """Which answers make group A and group B, for the report (the page shows the widgets)."""
+    state = st.session_state
+    by, chosen_a, chosen_b = state.get("cmp_by"), state.get("cmp_a", []), state.get("cmp_b", [])
+    return t("seg.cmp.defined", by=_column_title(by), a=", ".join(chosen_a),
+             b=", ".join(chosen_b) if chosen_b else t("seg.everyone_else"))
 
 
 def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
@@ -542,59 +380,38 @@ def _channel_pair(layout: explore.SurveyLayout) -> tuple[str, str] | None:
     return (first, second) if first != second else None
 
 
-def _channels_figures(view: explore.PageView) -> None:
+def _channels_figures(view: explore.PageView, show: bool) -> export.Section | None:
+    """The visit-origins tab, drawn when `show` (its tab is open); its report section in any case."""
     result = view.channels
     if result is None:
-        return
-    level = _level_text(view.thresholds.level)
-    buckets = {b: t(f"bucket.{b}") for b in explore.BUCKETS}
-    mix = result.mix
-    if view.focus:
-        mix = mix.filter(pl.col("segment").is_in([*view.focus, explore.ALL]))
-    group = [t("seg.ch.all") if k == explore.ALL else _segment_label(k) for k in mix["segment"].to_list()]
-    chart_rows = pl.DataFrame(
-        {
-            "group": group,
-            "bucket": [buckets[b] for b in mix["bucket"].to_list()],
-            "mean": mix["mean"],
-            "ci_low": mix["ci_low"],
-            "ci_high": mix["ci_high"],
-            "text": [f"{_pct(m, 1)} ({_interval(lo, hi)})" for m, lo, hi in
-                     zip(mix["mean"].to_list(), mix["ci_low"].to_list(), mix["ci_high"].to_list())],
-        }
-    )
-    exports.chart(
-        charts.spec(charts.channel_mix_chart, chart_rows, title=t("seg.ch.chart"), group_order=list(dict.fromkeys(group)),
-                                 bucket_order=list(buckets.values())),
-        "seg_channels", t("seg.ch.chart"), width="stretch",
-    )
-    st.caption(t("seg.ch.caption", level=level))
-    table = chart_rows.select(
-        pl.col("group").alias(t("column.segment")),
-        pl.col("bucket").alias(t("column.channel")),
-        pl.col("text").alias(f"{t('seg.col.mean')} ({t('seg.col.interval', level=level)})"),
-        pl.Series(t("column.base"), [_number(n) for n in mix["n"].to_list()]),
-        pl.Series(t("seg.col.note"), [_flag_text(f) for f in mix["flag"].to_list()]),
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    origins = reference(datasets.REFERENCE_ORIGINS)
+        return None
+    language = lang()
+    level = view.thresholds.level
+    shown = present.origin_means_view(result, language, level, view.focus)
+    title = t("seg.ch.chart")
+    figure = charts.spec(charts.channel_mix_chart, shown.chart, title=title, group_order=list(shown.group_order),
+                         bucket_order=list(shown.bucket_order), lang=language)
+    section = export.Section(heading=title, chart=figure, table=shown.table)
+    if not show:
+        return section
+    caption = t("seg.ch.caption", level=format_level(level, language))
+    exports.chart(figure, "seg_channels", title, summary=caption, width="stretch")
+    st.caption(caption)
+    st.table(shown.table, hide_index=True)
+    origins = present.published_rows(reference(datasets.REFERENCE_ORIGINS), language,
+                                     lambda k: present.key_label("bucket", k, language))
     st.caption(t("segments.origins_note") + " " + " · ".join(
-        f"{buckets[k]} {_pct(v)}" for k, v in zip(origins["key"].to_list(), origins["share"].to_list()) if k in buckets
+        f"{r['label']} {r['share_text']}" for r in origins.iter_rows(named=True) if r["key"] in explore.BUCKETS
     ))
-    if result.pair is None:
+    if shown.contrast is None:
         st.caption(t("seg.ch.same_pair"))
-        return
-    a, b = (_segment_label(k) for k in result.pair)
-    contrast = result.contrast.with_columns(
-        pl.col("bucket").replace_strict(buckets).alias("label")
-    )
-    st.dataframe(
-        _differences_table(contrast, t("column.channel"), a, b, view.thresholds.level, value="mean"),
-        hide_index=True, width="stretch",
-    )
-    st.caption(t("seg.ch.tests", n=result.n_tests))
-    title = t("seg.cmp.chart", a=a, b=b)
-    _draw(_difference_chart(contrast, title), title, "seg_channel_contrast")
+        return section
+    st.table(shown.contrast, hide_index=True)
+    st.caption(t("seg.ch.tests", n=_number(result.n_tests)))
+    contrast_title = t("seg.cmp.chart", a=shown.a, b=shown.b)
+    _draw_differences(_difference_chart(shown.contrast_chart, contrast_title), shown.contrast_chart, contrast_title,
+                      "seg_channel_contrast", level)
+    return section
 
 
 def _profile_choice(view_focus: tuple[str, ...]) -> str:
@@ -605,42 +422,22 @@ def _profile_choice(view_focus: tuple[str, ...]) -> str:
     return st.selectbox(t("seg.pr.segment"), SEGMENT_KEYS, key="profile", format_func=fixed(SEGMENT_KEYS, _segment_label))
 
 
-def _profile(view: explore.PageView) -> None:
+def _profile(view: explore.PageView, show: bool) -> export.Section | None:
+    """The profile tab, drawn when `show` (its tab is open); its report section in any case."""
     result = view.profile
     if result is None:
-        return
-    name = _segment_label(result.segment)
-    buckets = {b: t(f"bucket.{b}") for b in explore.BUCKETS}
-    rows = result.rows.with_columns(
-        pl.Series("question", [_column_title(d) for d in result.rows["dimension"].to_list()]),
-        pl.Series("answer", [buckets.get(k, k) if kind == "channel" else k
-                             for kind, k in zip(result.rows["kind"].to_list(), result.rows["key"].to_list())]),
-    ).rename({"share": "share_a", "rest": "share_b"})
-    st.caption(t("seg.pr.caption", segment=name, n=result.n_tests))
-    rest = t("seg.rest")
-    table = _differences_table(
-        rows.with_columns(pl.col("answer").alias("label")), t("seg.col.answer"), name, rest, view.thresholds.level
-    )
-    st.dataframe(
-        pl.concat([pl.DataFrame({t("seg.col.question"): rows["question"]}), table], how="horizontal"),
-        hide_index=True, width="stretch",
-    )
-    top = rows.filter(pl.col("diff").is_not_null()).head(12).with_columns(
-        (pl.col("question") + " · " + pl.col("answer")).alias("label")
-    )
-    title = t("seg.pr.chart", segment=name)
-    _draw(_difference_chart(top, title), title, "seg_profile")
-    dims = result.dimensions
-    st.markdown(f"**{t('seg.pr.dimensions')}**")
-    st.dataframe(
-        pl.DataFrame({
-            t("seg.col.question"): [_column_title(d) for d in dims["dimension"].to_list()],
-            t("seg.col.cramers_v"): [_number(v, 3) for v in dims["cramers_v"].to_list()],
-            t("seg.col.test"): [t(f"test.{x}") if x else "–" for x in dims["test"].to_list()],
-            t("seg.col.p"): [_p(v) for v in dims["p_value"].to_list()],
-        }),
-        hide_index=True, width="stretch",
-    )
+        return None
+    level = view.thresholds.level
+    shown = present.profile_view(result, lang(), level, _column_title)
+    title = t("seg.pr.chart", segment=shown.name)
+    figure = _difference_chart(shown.chart, title)
+    if show:
+        st.caption(shown.caption)
+        st.table(shown.table, hide_index=True)
+        _draw_differences(figure, shown.chart, title, "seg_profile", level)
+        st.markdown(f"**{t('seg.pr.dimensions')}**")
+        st.table(shown.strengths, hide_index=True)
+    return export.Section(heading=title, chart=figure, table=shown.table, notes=[shown.caption])
 
 
 # ---------------------------------------------------------------- page
@@ -649,6 +446,7 @@ def _profile(view: explore.PageView) -> None:
 def render() -> None:
     language = lang()
     dataset = active_dataset("survey")
+    downloads = st.sidebar.container()  # near the top of the tab order, filled once the view is known
     try:
         prepared = _prepared(dataset.version, dataset)
     except DigistratError as error:
@@ -662,16 +460,18 @@ def render() -> None:
     st.title(t("page.segments"))
     illustrative_banner(dataset)
     spec, thresholds = _sidebar(layout, options, bounds)
-    focus = _selected_segments()
+    _selected_segments()
 
-    # Figures go above the tabs, but the tabs' widgets must run first: the core needs their values.
+    # Figures go above the tabs, but the widgets must run first: the core needs their values.
     count_line = st.empty()
+    focus = _focus_select()
+    chart_box = st.container()
     tabs = _tabs()
     with tabs[1]:
         dimension = _crosstab_dimension(layout)
         crosstab_out = st.container()
     with tabs[2]:
-        groups = compare_request(layout, options)
+        groups = compare_request(layout, options, _telling_groups(dataset.version, prepared))
         compare_out = st.container()
     with tabs[3]:
         pair = _channel_pair(layout)
@@ -690,50 +490,50 @@ def render() -> None:
         st.error(error.text(lang()))
         return
 
-    with count_line.container():
-        st.markdown(
-            "**" + t("filters.count", n=format_number(view.base_rows, language),
-                     total=format_number(view.total_rows, language)) + "**"
-        )
-        if view.empty:
+    count = present.count_sentence(view.base_rows, view.total_rows, language)
+    count_line.markdown(f"**{count}**")
+    if view.empty:
+        with chart_box:
             st.warning(t("filters.empty"), icon=":material/filter_alt_off:")
-            return
-        segment_rows = _share_frame(view.segments, _segment_label)
-        segment_chart = charts.spec(charts.share_bars,
-            segment_rows, title=t("segments.chart"), axis_title=t("column.segment"), base_title=t("column.base"),
+        return
+    with chart_box:
+        segment_rows = present.share_rows(view.segments, language, _segment_label)
+        segment_chart = charts.spec(
+            charts.share_bars, segment_rows, title=t("segments.chart"), axis_title=t("column.segment"), base_title=t("column.base"),
             colours=(list(SEGMENT_KEYS), [s.colour for s in SEGMENTS]), selectable=True, selected=focus,
+            lang=language,
         )
         exports.chart(
-            segment_chart, "seg_shares", t("segments.chart"),
+            segment_chart, "seg_shares", t("segments.chart"), summary=present.shares_summary(segment_rows, language),
             width="stretch", key=CHART_KEY, on_select="rerun", selection_mode=charts.SEGMENT_SELECTION,
         )
-        st.caption(t("segments.chart_help"))
-        count = t("filters.count", n=format_number(view.base_rows, language), total=format_number(view.total_rows, language))
-        design = _design_caption(view, dataset.schema.weight)
-        segment_table = _segment_table(segment_rows, thresholds.level)
+        st.caption(t("segments.chart_help") + " " + present.share_legend(thresholds.level, language))
+        design = present.design_sentence(view.segments, view.weighted, dataset.schema.weight, language)
+        st.caption(design)
+        segment_table = present.share_table(segment_rows, language, thresholds.level, t("column.segment"))
+        st.table(segment_table, hide_index=True)
         focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
-        if focus:
-            st.info(t("seg.focus_on", segments=focus_text), icon=":material/filter_center_focus:")
-        downloads = st.container()
 
-    # Only the open tab's figures are drawn (the tabs rerun the page when switched); the report
-    # still holds the crosstab and the comparison, whichever tab is open.
-    shown = [tab.open is not False for tab in tabs]
-    if shown[0]:
-        with tabs[0]:
-            _breakdown(view, focus_text)
+    # Only the open tab is drawn (switching tabs reruns the page); every tab's report sections
+    # are made, their charts only when a report is.
+    opened = st.session_state.get(TAB_KEY, TABS[0])
+    with tabs[0]:
+        breakdown_sections = _breakdown(view, focus_text, opened == "breakdown")
     with crosstab_out:
-        crosstab_section = _crosstab(view, shown[1])
+        crosstab_section = _crosstab(view, opened == "crosstab")
     with compare_out:
-        compare_section = _compare(view, groups, meta, shown[2])
-    if shown[3]:
-        with channels_out:
-            _channels_figures(view)
-    if shown[4]:
-        with profile_out:
-            _profile(view)
-    shares = export.Section(heading=t("segments.chart"), chart=segment_chart, table=segment_table, notes=[count, design])
-    _downloads(downloads, dataset, spec, view, [shares, crosstab_section, compare_section])
+        compare_section = _compare(view, meta, opened == "compare")
+    with channels_out:
+        channels_section = _channels_figures(view, opened == "channels")
+    with profile_out:
+        profile_section = _profile(view, opened == "profile")
+    shares = export.Section(heading=t("segments.chart"), chart=segment_chart, table=segment_table)
+    by_tab = {
+        "breakdown": breakdown_sections, "crosstab": [crosstab_section], "compare": [compare_section],
+        "channels": [channels_section], "profile": [profile_section],
+    }
+    every = [shares, *breakdown_sections, crosstab_section, compare_section, channels_section, profile_section]
+    _downloads(downloads, dataset, spec, view, [count, design], [shares, *by_tab[opened]], every)
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__

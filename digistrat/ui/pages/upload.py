@@ -12,10 +12,10 @@ import logging
 import polars as pl
 import streamlit as st
 
-from digistrat import datasets, traffic
+from digistrat import datasets, present, traffic
 from digistrat.datasets import LoadSettings
 from digistrat.errors import DigistratError
-from digistrat.i18n import format_number, format_percent, label
+from digistrat.i18n import format_number, label
 from digistrat.normalise import EXCLUDE, MAX_REPORTED_ROWS
 from digistrat.read import SEPARATOR_NAMES, describe
 from digistrat.roles import ROLES
@@ -36,6 +36,9 @@ CURRENT_KEY = "upload_current"
 LAST_FILE_KEY = "upload_last_file"
 PICK_KEY = "upload_pick"
 CHOICE_ERROR_KEY = "upload_choice_error"
+# What a rename or a delete did, said on the next run as a status message (a toast is a dialog
+# without a name for screen readers, gone before some can read it).
+NOTICE_KEY = "upload_notice"
 SINGLE_ROLES = frozenset(ROLES) - {"dimension", "measure", "ignore"}
 MARK_KEYS = {",": "comma", ".": "dot", " ": "space", "\u00a0": "nbsp", "\u202f": "nnbsp", "\u2009": "thin"}
 SHOWN_LINES = 10
@@ -164,7 +167,7 @@ def _mark(mark: str | None) -> str:
 def _detected(dataset: datasets.Dataset) -> None:
     language = lang()
     report, normalised = dataset.read, dataset.normalised
-    st.subheader(t("upload.detected"))
+    st.header(t("upload.detected"))
     lines = []
     if report.format == "csv":
         separator = SEPARATOR_NAMES.get(report.separator or ",")
@@ -213,7 +216,7 @@ def _examples(frame: pl.DataFrame, column: str) -> str:
 
 
 def _role_editor(upload: Upload, dataset: datasets.Dataset) -> None:
-    st.subheader(t("upload.roles"))
+    st.header(t("upload.roles"))
     st.caption(t("upload.roles_help"))
     prefix = f"role_{upload.id}_{upload.settings.table}_{upload.settings.sheet}"
     # Labels fixed now: a format_func may be called outside the script run (AppTest does).
@@ -246,7 +249,7 @@ def _mapping_editor(upload: Upload, dataset: datasets.Dataset) -> None:
         return
     language = lang()
     segment_column = dataset.roles.column_for("segment")
-    st.subheader(t("upload.unmapped"))
+    st.header(t("upload.unmapped"))
     changed: list[tuple[str, dict[str, str]]] = []
     for unmapped in raw.normalised.unmapped:
         column = unmapped.column
@@ -318,19 +321,8 @@ def _segment_preview(dataset: datasets.Dataset) -> None:
         return
     language = lang()
     table = datasets.segment_shares(dataset)
-    rows = table.rows
-    frame = {
-        t("column.segment"): [SEGMENT_BY_KEY[k].label(language) for k in rows["key"].to_list()],
-        # published shares keep their own precision (7.75 %); shares of respondents two decimals, as on Segments
-        t("column.share"): [format_percent(None if v is None else v * 100, language, 2) for v in rows["share"].to_list()],
-    }
-    if table.base is not None:
-        frame[t("column.interval")] = [
-            "–" if lo is None else f"{format_percent(lo * 100, language, 1)} – {format_percent(hi * 100, language, 1)}"
-            for lo, hi in zip(rows["ci_low"].to_list(), rows["ci_high"].to_list())
-        ]
-        frame[t("column.base")] = [format_number(c, language) for c in rows["count"].to_list()]
-    st.table(pl.DataFrame(frame), hide_index=True)
+    # the same figures, rounded the same way, as the segments page and the CLI
+    st.table(present.segment_shares_table(table, language), hide_index=True)
     if table.column is None:
         caption = t("upload.preview_base", n=format_number(table.base, language))
         if table.weighted:
@@ -354,19 +346,12 @@ def _traffic_preview(dataset: datasets.Dataset) -> None:
         if frame.height == 0:
             continue
         st.caption(t(title))
-        st.table(
-            pl.DataFrame({
-                t("column.channel") if prefix != "device" else t("column.device"):
-                    [label(f"{prefix}.{k}", language) for k in frame["key"].to_list()],
-                t("column.sessions"): [format_number(v, language) for v in frame["sessions"].to_list()],
-                t("column.share"): [format_percent(v * 100, language, 1) for v in frame["share"].to_list()],
-            }),
-            hide_index=True,
-        )
+        first = t("column.device") if prefix == "device" else t("column.channel")
+        st.table(present.traffic_table(present.traffic_rows(frame, prefix, language), language, first), hide_index=True)
 
 
 def _preview(upload: Upload, dataset: datasets.Dataset) -> None:
-    st.subheader(t("upload.preview"))
+    st.header(t("upload.preview"))
     try:
         if dataset.kind in ("survey", "survey_table") and "segment" in dataset.frame.columns:
             _segment_preview(dataset)
@@ -401,7 +386,7 @@ def _save(upload: Upload, dataset: datasets.Dataset) -> None:
         st.error(_failure_message(error, "ws.unexpected"), icon=":material/save:")
         return
     if entry is not None:
-        st.toast(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
+        st.success(t("ws.saved", name=entry.name), icon=":material/cloud_done:")
 
 
 def _rename(dataset_id: str, key: str) -> None:
@@ -410,7 +395,7 @@ def _rename(dataset_id: str, key: str) -> None:
     except DigistratError as error:
         st.session_state[CHOICE_ERROR_KEY] = error.text(lang())
         return
-    st.toast(t("ws.renamed", name=entry.name), icon=":material/edit:")
+    st.session_state[NOTICE_KEY] = t("ws.renamed", name=entry.name)
 
 
 def _delete(dataset_id: str, name: str) -> None:
@@ -421,7 +406,7 @@ def _delete(dataset_id: str, name: str) -> None:
         return
     if st.session_state.get(CURRENT_KEY) == dataset_id:
         st.session_state.pop(CURRENT_KEY)
-    st.toast(t("ws.deleted", name=name), icon=":material/delete:")
+    st.session_state[NOTICE_KEY] = t("ws.deleted", name=name)
 
 
 def _saved_section(current: Upload | None) -> None:
@@ -430,7 +415,7 @@ def _saved_section(current: Upload | None) -> None:
     if not entries:
         return
     language = lang()
-    st.subheader(t("ws.heading"))
+    st.header(t("ws.heading"))
     st.caption(t("ws.caption"))
     st.dataframe(
         pl.DataFrame({
@@ -482,6 +467,8 @@ def _dataset(upload: Upload) -> None:
 def render() -> None:
     st.title(t("page.upload"))
     st.caption(t("ws.intro"))
+    if NOTICE_KEY in st.session_state:
+        st.success(st.session_state.pop(NOTICE_KEY), icon=":material/check:")
     upload = _current_upload()
     # Drawn under the uploader, filled last: the listing includes what this run saved.
     saved_box = st.container()
