@@ -671,6 +671,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "de R (grappes tirées avec remise).",
     ),
     "seg.col.deff": ("Design effect", "Effet de plan"),
+    "seg.interval_methods": ("Intervals: {methods}.", "Intervalles : {methods}."),
     "seg.col.n_eff": ("Effective base", "Base effective"),
     "seg.unweighted": ("Unweighted: each respondent counts once.", "Non pondéré : chaque répondant compte une fois."),
     "seg.flag.low": ("low base", "base faible"),
@@ -691,10 +692,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "seg.xt.heatmap": ("Segments by {dimension} (column %)", "Segments selon « {dimension} » (% en colonne)"),
     "seg.xt.base_row": ("Base (n)", "Base (n)"),
-    "seg.xt.test": (
-        "{test}: statistic {statistic} on a table with {dof} degrees of freedom, {p}. Cramér's V = {v} ({strength}).",
-        "{test} : statistique {statistic} sur un tableau à {dof} degrés de liberté, {p}. V de Cramér = {v} ({strength}).",
-    ),
     "seg.xt.test_chisq": (
         "{test}: χ² = {statistic}, {dof} degrees of freedom, {p}. Cramér's V = {v} ({strength}).",
         "{test} : χ² = {statistic}, {dof} degrés de liberté, {p}. V de Cramér = {v} ({strength}).",

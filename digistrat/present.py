@@ -110,12 +110,29 @@ def count_sentence(n: int, total: int, lang: str) -> str:
     return label("filters.count", lang, n=format_number(n, lang), total=format_number(total, lang))
 
 
-def design_sentence(table: stats.ShareTable, weighted: bool, weight: str | None, lang: str) -> str:
-    """How the figures are weighted, with the design effect and the effective base."""
+def design_sentence(
+    table: stats.ShareTable, weighted: bool, weight: str | None, lang: str, *,
+    psu: str | None = None, stratum: str | None = None,
+) -> str:
+    """How the figures are weighted, with the design effect and the effective base, and the
+    sampling design's clusters and strata when the file names them."""
     if weighted and table.deff is not None:
-        return label("seg.design", lang, weight=weight, deff=format_number(table.deff, lang, 2),
-                     n_eff=format_number(table.n_eff, lang, 1), n=format_number(table.base_rows, lang))
-    return label("seg.unweighted", lang)
+        sentence = label("seg.design", lang, weight=weight, deff=format_number(table.deff, lang, 2),
+                         n_eff=format_number(table.n_eff, lang, 1), n=format_number(table.base_rows, lang))
+    else:
+        sentence = label("seg.unweighted", lang)
+    if psu or stratum:
+        sentence += " " + label("seg.design_clusters", lang, psu=psu or NONE, stratum=stratum or NONE)
+    return sentence
+
+
+def interval_methods(rows: pl.DataFrame, lang: str) -> str:
+    """Which interval each share has (`method` of share_rows), in one sentence: the choice
+    depends on the base, so a table can hold two."""
+    methods = [m for m in dict.fromkeys(rows["method"].to_list()) if m]
+    if not methods:
+        return ""
+    return label("seg.interval_methods", lang, methods="; ".join(label(f"interval.{m}", lang) for m in methods))
 
 
 def difference_legend(level: float, lang: str) -> str:
@@ -134,7 +151,7 @@ def share_legend(level: float, lang: str) -> str:
 SHARE_ROW_SCHEMA = {
     "key": pl.String, "label": pl.String, "share": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
     "flag": pl.String, "share_text": pl.String, "interval": pl.String, "base_text": pl.String, "note": pl.String,
-    "text": pl.String,
+    "text": pl.String, "deff_text": pl.String, "n_eff_text": pl.String, "method": pl.String,
 }
 
 
@@ -166,18 +183,27 @@ def share_rows(
             "base_text": [format_number(c, lang) for c in rows["count"].to_list()],
             "note": notes,
             "text": [s if s != NONE else n for s, n in zip(share_text, notes)],
+            # each figure's own design effect and effective base, when its variance is the design's
+            "deff_text": [format_number(v, lang, 2) if table.design_based else "" for v in rows["deff"].to_list()],
+            "n_eff_text": [format_number(v, lang, 1) if table.design_based else "" for v in rows["n_eff"].to_list()],
+            "method": rows["method"].to_list(),
         },
         schema=SHARE_ROW_SCHEMA,
     )
 
 
 def share_table(rows: pl.DataFrame, lang: str, level: float, first: str) -> pl.DataFrame:
-    """The table beside a share chart: category, share, interval, base, note."""
+    """The table beside a share chart: category, share, interval, base, design effect and
+    effective base (design-based figures only), note."""
+    design = [
+        pl.col("deff_text").alias(label("seg.col.deff", lang)), pl.col("n_eff_text").alias(label("seg.col.n_eff", lang)),
+    ] if "deff_text" in rows.columns and rows["deff_text"].ne("").any() else []
     return rows.select(
         pl.col("label").alias(first),
         pl.col("share_text").alias(label("column.share", lang)),
         pl.col("interval").alias(interval_heading(level, lang)),
         pl.col("base_text").alias(label("column.base", lang)),
+        *design,
         pl.col("note").alias(label("seg.col.note", lang)),
     )
 
@@ -288,18 +314,32 @@ def crosstab_view(
         {"row_label": label("column.segment", lang)}
     )
     notes = [label("seg.xt.caption", lang, dimension=dimension)]
-    if table.test is None:
+    v = format_number(table.cramers_v, lang, 3)
+    strength = label(f"strength.{explore.association_strength(table.cramers_v)}", lang)
+    test = label(f"test.{table.test}", lang) if table.test else ""
+    if table.reason is not None:  # a test applies but cannot run on these data
+        notes.append(label("seg.xt.not_computable", lang, test=test, reason=label(f"reason.{table.reason}", lang),
+                           v=v, strength=strength))
+    elif table.test is None:
         notes.append(label("seg.xt.no_test", lang))
-    else:
-        strength = label(f"strength.{explore.association_strength(table.cramers_v)}", lang)
-        key = "seg.xt.fisher" if table.test == stats.TEST_FISHER else "seg.xt.test"
+    elif table.test == stats.TEST_FISHER:
+        notes.append(label("seg.xt.fisher", lang, test=test, p=p_clause(table.p_value, lang), v=v, strength=strength))
+    elif table.test == stats.TEST_RAO_SCOTT:
         notes.append(label(
-            key, lang, test=label(f"test.{table.test}", lang), statistic=format_number(table.statistic, lang, 2),
-            dof=table.dof, p=p_clause(table.p_value, lang), v=format_number(table.cramers_v, lang, 3), strength=strength,
+            "seg.xt.test_f", lang, test=test, statistic=format_number(table.statistic, lang, 2),
+            ndf=format_number(table.ndf, lang, 2), ddf=format_number(table.ddf, lang, 1),
+            p=p_clause(table.p_value, lang), v=v, strength=strength,
         ))
-        if table.sparse:
-            notes.append(label("seg.xt.sparse", lang))
+    else:
+        notes.append(label(
+            "seg.xt.test_chisq", lang, test=test, statistic=format_number(table.statistic, lang, 2), dof=table.dof,
+            p=p_clause(table.p_value, lang), v=v, strength=strength,
+        ))
+    if table.test is not None and table.sparse:
+        notes.append(label("seg.xt.sparse", lang))
     notes.append(label("seg.xt.tests", lang, dimension=dimension, alpha=alpha, n=format_number(table.n_tests, lang)))
+    if table.cell_test:
+        notes.append(label("seg.xt.cell_test", lang, cell_test=label(f"cell_test.{table.cell_test}", lang)))
     markers = tuple(
         label("seg.xt.marker_line", lang, segment=r["row_label"], value=r["column_label"], share=r["text"],
               verdict=r["verdict"])
@@ -419,7 +459,10 @@ def comparison_view(
         bases = label("seg.cmp.bases", lang, a=a, b=b, n_a=format_number(result.rows_a, lang),
                       e_a=format_number(result.n_eff_a, lang, 1), n_b=format_number(result.rows_b, lang),
                       e_b=format_number(result.n_eff_b, lang, 1))
-    notes = [bases, label("seg.cmp.tests", lang, level=format_level(level, lang), n=format_number(result.n_tests, lang))]
+    methods = set(result.rows["method"].drop_nulls().to_list()) if "method" in result.rows.columns else set()
+    tests = ("seg.cmp.tests_design" if "design_t" in methods
+             else "seg.cmp.tests_reference_design" if "newcombe_design" in methods else "seg.cmp.tests")
+    notes = [bases, label(tests, lang, level=format_level(level, lang), n=format_number(result.n_tests, lang))]
     if result.against_reference:
         notes.append(label("seg.cmp.caveat", lang, n=format_number(published_n, lang)))
     notes.append(difference_legend(level, lang))

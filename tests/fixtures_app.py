@@ -71,6 +71,19 @@ def frame_with(at: AppTest, *columns: str) -> list[dict]:
     raise AssertionError(f"no table with the columns {columns!r}")
 
 
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Open one of the tabs (breakdown, crosstab, compare, channels, profile): only the open
+    tab's figures are drawn."""
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def channel_table(at: AppTest) -> dict[str, float]:
+    return {row["Channel"]: number(row["Sessions"]) for row in frame_with(at, "Channel", "Push / pull")}
+
+
 def texts(at: AppTest) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 

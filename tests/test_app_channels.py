@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from digistrat import datasets
 from digistrat.ui import data_source
-from tests.fixtures_app import frame_with, number, tables
+from tests.fixtures_app import channel_table, frame_with, number, tables
 from tests.fixtures_files import SAMPLE_CHANNELS, ga4_export_sessions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,10 +44,6 @@ def open_channels(lang: str = "en", state: dict | None = None) -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def channel_table(at: AppTest) -> dict[str, float]:
-    return {row["Channel"]: number(row["Sessions"]) for row in frame_with(at, "Channel", "Push / pull")}
 
 
 def sessions_table(at: AppTest, name: str = ""):

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from digistrat import ga4_export
 from digistrat.channels import ChannelSettings
-from tests.test_app_channels import channel_table
-from tests.test_engines import expected_channels, export, raw_sessions  # noqa: F401 - fixtures
+from tests.fixtures_app import channel_table
+from tests.fixtures_ga4 import expected_channels, export, raw_sessions  # noqa: F401 - fixtures
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = {"direct": "Direct", "organic_search": "Organic Search", "paid_search": "Paid Search",

@@ -8,7 +8,7 @@ group A holds every answer; it now says what to do instead, and the page stands.
 
 from __future__ import annotations
 
-from tests.fixtures_app import LABELS, frame_with, open_page, panel_rows, texts
+from tests.fixtures_app import LABELS, frame_with, open_page, open_tab, panel_rows, texts
 
 CATEGORICAL = ("company_size", "sector", "country")
 
@@ -52,7 +52,7 @@ def test_filters_that_leave_nobody_keep_every_multiselects_options():
 
 def test_group_a_holding_every_answer_leaves_no_empty_group_b_and_the_page_stands():
     sizes = csv_options()["f_company_size"]
-    at = open_page("segments")
+    at = open_tab(open_page("segments"), "compare")
     at.radio(key="cmp_mode").set_value("groups").run()
     at.selectbox(key="cmp_by").set_value("company_size").run()
     at.multiselect(key="cmp_a").set_value(sizes).run()

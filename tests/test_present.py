@@ -96,13 +96,18 @@ def test_a_crosstab_is_worded_whole_in_each_language(view, lang):
     test = shown.notes[1]
     v = view.crosstab.cramers_v
     word = explore.association_strength(v)
+    table = view.crosstab
+    # the weighted default is R's svychisq: second-order Rao–Scott with its F reference
     if lang == "en":
-        assert test.startswith("Rao–Scott corrected χ² test (weighted): χ² = ")
+        assert test.startswith(f"Rao–Scott, second order (F): F = {table.statistic:.2f} on {table.ndf:.2f} and ")
+        assert f"{table.ddf:,.1f} degrees of freedom" in test
         assert f"Cramér's V = {v:.3f} ({word})." in test
+        assert shown.notes[-1] == "Each marker: design-based t test (as R's svyttest)."
     else:
-        assert test.startswith("Test du χ² corrigé de Rao–Scott (pondéré) : χ² = ")
+        assert test.startswith("Rao–Scott, second ordre (F) : F = ")
         assert f"V de Cramér = {v:.3f}".replace(".", ",") in test
         assert "." not in test.split("=")[1].split(",")[0]  # decimal commas
+        assert shown.notes[-1] == "Chaque repère : test t du plan de sondage (comme svyttest de R)."
 
 
 def test_the_strength_of_a_link_follows_cohens_conventions():

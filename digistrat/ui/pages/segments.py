@@ -178,7 +178,7 @@ def _sources(dataset: datasets.Dataset) -> list[str]:
 
 def _methods(view: explore.PageView, dataset: datasets.Dataset) -> list[str]:
     methods = ["weighted_share", *(["kish"] if view.weighted else []), "wilson", "clopper_pearson", "bases",
-               "difference", "multiple", "crosstab", "published"]
+               "difference", "multiple", "crosstab", "not_computable", "published"]
     return methods + (["illustrative"] if dataset.illustrative else [])
 
 
@@ -508,10 +508,15 @@ def render() -> None:
             width="stretch", key=CHART_KEY, on_select="rerun", selection_mode=charts.SEGMENT_SELECTION,
         )
         st.caption(t("segments.chart_help") + " " + present.share_legend(thresholds.level, language))
-        design = present.design_sentence(view.segments, view.weighted, dataset.schema.weight, language)
+        schema = dataset.schema
+        design = present.design_sentence(view.segments, view.weighted, schema.weight, language,
+                                         psu=schema.psu, stratum=schema.stratum)
         st.caption(design)
         segment_table = present.share_table(segment_rows, language, thresholds.level, t("column.segment"))
         st.table(segment_table, hide_index=True)
+        methods = present.interval_methods(segment_rows, language)
+        if methods:
+            st.caption(methods)
         focus_text = ", ".join(_segment_label(k) for k in focus) if focus else t("segments.all")
 
     # Only the open tab is drawn (switching tabs reruns the page); every tab's report sections
