@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from digistrat.ui import data_source, url_state
+from digistrat.ui import data_source, memory, url_state
 from digistrat.ui.common import language_switch, t
 
 PAGES = Path(__file__).parent / "pages"
@@ -28,6 +28,7 @@ def _copy_link(box) -> None:
 
 
 def run() -> None:
+    memory.begin_run()
     url_state.begin()
     language_switch()
     pages = [

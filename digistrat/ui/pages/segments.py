@@ -14,7 +14,7 @@ from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, format_percent
 from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_KEYS, SEGMENTS
-from digistrat.ui import exports, url_state
+from digistrat.ui import exports, memory, url_state
 from digistrat.ui.common import fixed, illustrative_banner, lang, reference, t
 from digistrat.ui.data_source import SAMPLES, active_dataset, display_names
 
@@ -37,15 +37,14 @@ def _filter_key(column: str) -> str:
     return f"f_{column}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
     # Once per dataset version: numbering the answer combinations is the only pass over all rows.
-    return explore.prepare(_dataset)
+    return memory.cached(("segments.prepared", version), lambda: explore.prepare(_dataset), owner=_dataset.id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _options(version: str, _prepared: explore.PreparedSurvey):
-    return explore.filter_options(_prepared), explore.numeric_bounds(_prepared)
+def _options(dataset: datasets.Dataset, _prepared: explore.PreparedSurvey):
+    return memory.cached(("segments.options", dataset.version),
+                         lambda: (explore.filter_options(_prepared), explore.numeric_bounds(_prepared)), owner=dataset.id)
 
 
 def _clear_filters(categorical: list[str], bounds: dict[str, tuple[float, float]]) -> None:
@@ -633,7 +632,7 @@ def render() -> None:
         st.error(error.text(language))
         return
     layout = prepared.layout
-    options, bounds = _options(dataset.version, prepared)
+    options, bounds = _options(dataset, prepared)
     st.session_state[_TITLES_KEY] = {q.name: q.text for q in dataset.schema.questions}
 
     st.title(t("page.segments"))
