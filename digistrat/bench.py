@@ -921,7 +921,17 @@ def main(argv: list[str] | None = None) -> int:
                              "on polars, DuckDB and Spark local (digistrat.bench_engines)")
     parser.add_argument("--engine-list", nargs="+", default=None, help="with --engines: which of "
                         "polars, 'polars (budget)', duckdb, spark")
-    args = parser.parse_args(argv)
+    parser.add_argument("--memory", action="store_true", help="instead: the server's memory after browser sessions "
+                        "upload and leave (digistrat.bench_soak; its options follow, e.g. --sessions 4 --file-mb 50)")
+    parser.add_argument("--soak", action="store_true", help="instead: browser sessions looping against one server "
+                        "(digistrat.bench_soak; e.g. --sessions 4 --minutes 5)")
+    args, rest = parser.parse_known_args(argv)
+    if args.memory or args.soak:
+        from digistrat import bench_soak
+
+        return bench_soak.main(["memory" if args.memory else "soak", "--cache", str(args.cache), *rest])
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.engines:
         from digistrat import bench_engines
 

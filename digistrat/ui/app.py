@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from digistrat.ui import data_source, url_state
+from digistrat.ui import data_source, memory, url_state
 from digistrat.ui.common import language_switch, t
 
 PAGES = Path(__file__).parent / "pages"
@@ -36,6 +36,7 @@ CHART_TOOLBAR_CSS = (
 
 
 def run() -> None:
+    memory.begin_run()
     url_state.begin()
     st.html(CHART_TOOLBAR_CSS)
     language_switch()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from digistrat import datasets, present
 from digistrat.i18n import LANGUAGES, label, language_from_locale
-from digistrat.ui import url_state
+from digistrat.ui import memory, url_state
 
 LANG_KEY = "lang"
 
@@ -44,10 +44,9 @@ def language_switch() -> None:
         st.html(f"<script>document.documentElement.lang = {json.dumps(lang())};</script>", unsafe_allow_javascript=True)
 
 
-@st.cache_resource(show_spinner=False)
 def bundled(name: str) -> datasets.Dataset:
-    # cache_resource hands out the same immutable frame instead of unpickling a copy per rerun
-    return datasets.load_bundled(name)
+    # the same immutable frame for every session; kept when they end (only the budget drops it)
+    return memory.cached(("bundled", name), lambda: datasets.load_bundled(name), owner=f"bundled:{name}", keep=True)
 
 
 @st.cache_resource(show_spinner=False)

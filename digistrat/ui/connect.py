@@ -26,6 +26,7 @@ from digistrat import engines
 from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number
+from digistrat.ui import memory
 from digistrat.ui.common import lang, t
 from digistrat.ui.data_source import connected
 
@@ -48,10 +49,10 @@ def named_sources() -> dict[str, engines.Source]:
     return found
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def _cube(source: engines.Source) -> engines.EngineCube:
     # Shared by the sessions of this server: the same source and range is computed once.
-    return engines.compute(source)
+    return memory.cached(("engines.cube", source), lambda: engines.compute(source),
+                         owner=f"{source.engine}:{source.label}")
 
 
 def section() -> None:

@@ -21,7 +21,7 @@ from digistrat import datasets
 from digistrat.errors import DigistratError, WorkspaceError
 from digistrat.i18n import format_date, format_number
 from digistrat.read import Limits, TableInfo
-from digistrat.ui import url_state
+from digistrat.ui import memory, url_state
 from digistrat.ui.common import bundled, lang, t
 from digistrat.datasets import LoadSettings
 from digistrat.workspace import QUOTA_ENV, WORKSPACE_ENV, SavedDataset, Workspace, check_id, default_root
@@ -68,9 +68,13 @@ def workspace() -> Workspace:
     return _workspace(os.environ.get(WORKSPACE_ENV) or str(default_root()), os.environ.get(QUOTA_ENV, ""))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _load(content_id: str, _data: bytes, name: str, settings: LoadSettings) -> datasets.Dataset:
+def _load(content_id: str, data: bytes, name: str, settings: LoadSettings) -> datasets.Dataset:
     # Keyed by the content id and the settings (a frozen value); the bytes themselves are not hashed.
+    return memory.cached(("dataset", content_id, name, settings), lambda: _read(content_id, data, name, settings),
+                         owner=content_id)
+
+
+def _read(content_id: str, data: bytes, name: str, settings: LoadSettings) -> datasets.Dataset:
     try:
         ws = workspace()
     except WorkspaceError:
@@ -78,7 +82,7 @@ def _load(content_id: str, _data: bytes, name: str, settings: LoadSettings) -> d
     if ws is not None and ws.exists(content_id) and ws.settings(content_id) == settings:
         loaded = ws.load(content_id)  # saved with these very choices: the Parquet frame, no re-reading
         return replace(loaded, name=name)
-    return datasets.load_bytes(_data, name, settings, limits=upload_limits())
+    return datasets.load_bytes(data, name, settings, limits=upload_limits())
 
 
 def load_upload(upload: Upload, settings: LoadSettings | None = None) -> datasets.Dataset:

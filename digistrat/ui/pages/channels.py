@@ -18,7 +18,7 @@ from digistrat.channels import BUCKET_KEYS, CHANNEL_KEYS, ChannelSettings, bucke
 from digistrat.datasets import Dataset
 from digistrat.errors import DigistratError
 from digistrat.i18n import TIME_FORMATS, format_date, format_number, format_percent, format_period
-from digistrat.ui import connect, exports, url_state
+from digistrat.ui import connect, exports, memory, url_state
 from digistrat.ui.common import bundled, fixed, illustrative_banner, lang, reference, source_caption, t
 from digistrat.ui.data_source import SAMPLES, active_dataset, connected, display_names, load_upload, uploads
 
@@ -41,10 +41,10 @@ STRATEGY_COLOURS = (("push", "pull", "unassigned"), ("#E08A2E", "#1F6FB2", "#B9B
 # ---------------------------------------------------------------- data
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_counts(version: str, settings: ChannelSettings, _dataset: Dataset) -> pl.DataFrame:
     # Shared across reruns and sessions: callers only read it (polars frames are not mutated in place).
-    return traffic.session_counts(_dataset, settings)
+    return memory.cached(("channels.counts", version, settings), lambda: traffic.session_counts(_dataset, settings),
+                         owner=_dataset.id)
 
 
 def counts_for(dataset: Dataset, settings: ChannelSettings) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from digistrat.errors import DigistratError
 from digistrat.i18n import format_level, format_number
 from digistrat.query import FilterSpec
 from digistrat.segments import SEGMENT_KEYS, SEGMENTS
-from digistrat.ui import exports, url_state
+from digistrat.ui import exports, memory, url_state
 from digistrat.ui.common import fixed, illustrative_banner, lang, reference, t
 from digistrat.ui.data_source import SAMPLES, active_dataset, display_names
 
@@ -36,23 +36,24 @@ def _filter_key(column: str) -> str:
     return f"f_{column}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _prepared(version: str, _dataset: datasets.Dataset) -> explore.PreparedSurvey:
+def _prepared(dataset: datasets.Dataset) -> explore.PreparedSurvey:
     # Once per dataset version: numbering the answer combinations is the only pass over all rows.
-    return explore.prepare(_dataset)
+    return memory.cached(("segments.prepared", dataset.version), lambda: explore.prepare(dataset), owner=dataset.id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _telling_groups(version: str, _prepared: explore.PreparedSurvey) -> tuple[str, str] | None:
+def _telling_groups(dataset: datasets.Dataset, prepared: explore.PreparedSurvey) -> tuple[str, str] | None:
     # What the compare tab opens on, once per dataset: the answer that sets its respondents apart.
-    return explore.telling_groups(_prepared)
+    return memory.cached(("segments.telling", dataset.version), lambda: explore.telling_groups(prepared),
+                         owner=dataset.id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _options(version: str, _prepared: explore.PreparedSurvey):
+def _options(dataset: datasets.Dataset, prepared: explore.PreparedSurvey):
     # Ordered answers (company sizes, scores) in their own order in every list.
-    options = {c: present.category_order(v) for c, v in explore.filter_options(_prepared).items()}
-    return options, explore.numeric_bounds(_prepared)
+    def build():
+        options = {c: present.category_order(v) for c, v in explore.filter_options(prepared).items()}
+        return options, explore.numeric_bounds(prepared)
+
+    return memory.cached(("segments.options", dataset.version), build, owner=dataset.id)
 
 
 def _clear_filters(categorical: list[str], bounds: dict[str, tuple[float, float]]) -> None:
@@ -448,13 +449,13 @@ def render() -> None:
     dataset = active_dataset("survey")
     downloads = st.sidebar.container()  # near the top of the tab order, filled once the view is known
     try:
-        prepared = _prepared(dataset.version, dataset)
+        prepared = _prepared(dataset)
     except DigistratError as error:
         st.title(t("page.segments"))
         st.error(error.text(language))
         return
     layout = prepared.layout
-    options, bounds = _options(dataset.version, prepared)
+    options, bounds = _options(dataset, prepared)
     st.session_state[_TITLES_KEY] = {q.name: q.text for q in dataset.schema.questions}
 
     st.title(t("page.segments"))
@@ -471,7 +472,7 @@ def render() -> None:
         dimension = _crosstab_dimension(layout)
         crosstab_out = st.container()
     with tabs[2]:
-        groups = compare_request(layout, options, _telling_groups(dataset.version, prepared))
+        groups = compare_request(layout, options, _telling_groups(dataset, prepared))
         compare_out = st.container()
     with tabs[3]:
         pair = _channel_pair(layout)
