@@ -86,10 +86,11 @@ def begin_run() -> None:
 
 
 def _start_sweeper() -> None:
+    book = ledger()  # before taking the lock, which `ledger` takes too
     with _lock:
         if not _sweeper:
             ttl = float(st.get_option("server.disconnectedSessionTTL"))
-            sweeper = Sweeper(ledger(), runtime.get_instance(), ttl)
+            sweeper = Sweeper(book, runtime.get_instance(), ttl)
             _sweeper.append(sweeper)
             threading.Thread(target=sweeper.run_forever, name="digistrat-memory-sweep", daemon=True).start()
 
