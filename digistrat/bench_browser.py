@@ -48,6 +48,7 @@ QUIET_MS = 250  # no chart change for this long after the run: the charts are dr
 VIEWPORT = {"width": 1400, "height": 1000}
 SIZE_COLUMN, SIZE_LABEL = "company_size", "Company size"
 FOCUS_SEGMENT = "Dissatisfied"
+FOCUS_BAR = 3  # its bar: newcomers, convinced, adapters, dissatisfied, wait-and-see
 TABS = ("Crosstab", "Breakdown")
 OWN_DOMAIN = "lesechos.fr"  # a referrer of both session logs: its referrals turn direct
 
@@ -288,9 +289,9 @@ class SegmentClick:
     """A click on the segment chart's bar: focuses the page on a segment, or clears the focus."""
 
     def step(self, page, i: int) -> Step:  # noqa: ANN001
-        focused = page.get_by_text(f"Focus on {FOCUS_SEGMENT}", exact=False).count() > 0
-        bar = page.locator("[data-testid='stVegaLiteChart']").first.locator(
-            f"g.mark-rect path[aria-label*='{FOCUS_SEGMENT}']").first
+        focused = page.get_by_text(f"{SIZE_LABEL} — {FOCUS_SEGMENT}", exact=False).count() > 0
+        # The bars are in the segments' order; marks carry no accessible names (the table has the figures).
+        bar = page.locator("[data-testid='stVegaLiteChart']").first.locator("g.mark-rect path").nth(FOCUS_BAR)
         focus = "all segments" if focused else FOCUS_SEGMENT
         return Step(click_at(page, bar), f"{js_text(f'{SIZE_LABEL} — {focus}')} && {js_charts(2)}")
 
