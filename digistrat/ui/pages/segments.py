@@ -7,6 +7,7 @@ result into widgets, charts and tables with the language's labels and numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -252,10 +253,11 @@ def _breakdown(view: explore.PageView, focus_text: str, show: bool) -> list[expo
         title = f"{_column_title(column)} — {focus_text}"
         shares = present.share_table(rows, language, level, _column_title(column))
         notes = [t("segments.tools_base", n=_number(table.base_rows))] if multi else []
-        figure = charts.spec(charts.share_bars, rows, title=title, axis_title=_column_title(column), lang=language)
+        figure = partial(charts.spec, charts.share_bars, rows, title=title, axis_title=_column_title(column),
+                         lang=language)
         if show:
             with st.container() if multi else columns[index % 2]:
-                exports.chart(figure, f"seg_breakdown_{index}", title, summary=present.shares_summary(rows, language),
+                exports.chart(figure(), f"seg_breakdown_{index}", title, summary=present.shares_summary(rows, language),
                               table=shares, width="stretch")
                 for note in notes:
                     st.caption(note)
