@@ -42,7 +42,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 QUIET_MS = 250  # no chart change for this long after the run: the charts are drawn
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -151,8 +151,8 @@ class Server:
     """`streamlit run SCRIPT` on a free port, as a child process; `spawned_at` is the wall
     clock (epoch seconds) just before the process started."""
 
-    def __init__(self, script: Path, env: dict[str, str] | None = None) -> None:
-        self.script = script
+    def __init__(self, script: Path, env: dict[str, str] | None = None, options: Sequence[str] = ()) -> None:
+        self.script, self.options = script, tuple(options)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -164,7 +164,8 @@ class Server:
         self.spawned_at = time.time()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *self.options],
             cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
@@ -180,9 +181,14 @@ class Server:
         self.__exit__()
         raise RuntimeError(f"streamlit did not answer /_stcore/health within 120 s:\n{self.output()}")
 
+    def text(self) -> str:
+        """Everything the server has printed so far (read at an offset: the server writes
+        through the same open file, whose position a seek would move under it)."""
+        fd = self.log.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace")
+
     def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")[-3000:]
+        return self.text()[-3000:]
 
     def __exit__(self, *_: object) -> None:
         if self.process and self.process.poll() is None:
@@ -267,6 +273,21 @@ class FilterToggle:
         box = page.locator("[data-testid='stMultiSelect']").filter(has=page.get_by_role("combobox", name=self.label))
         return frozenset(box.locator("[data-tag] span[title]").all_inner_texts())
 
+    def _open_list(self, page, value: str):  # noqa: ANN001, ANN202 - Playwright objects
+        """The option `value` in the opened list. A click that lands while a run redraws the
+        widget can leave the list shut (seen at 1 M respondents on a loaded machine): try again."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        option = page.get_by_role("option", name=value, exact=True)
+        for _ in range(3):
+            page.get_by_role("combobox", name=self.label).click()
+            try:
+                option.wait_for(state="visible", timeout=10_000)
+                return option
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+        raise RuntimeError(f"the list of {self.label} did not open")
+
     def step(self, page, i: int) -> Step:  # noqa: ANN001
         value = self.values[gray_flip(i) % len(self.values)]
         before = self.chosen(page)
@@ -274,8 +295,7 @@ class FilterToggle:
             fire = click_at(page, page.get_by_role("button", name=f"Remove {value}", exact=True))
             after = before - {value}
         else:
-            page.get_by_role("combobox", name=self.label).click()
-            pick = click_at(page, page.get_by_role("option", name=value, exact=True))
+            pick = click_at(page, self._open_list(page, value))
 
             def fire() -> None:
                 pick()
@@ -370,12 +390,12 @@ def run_together(driven: Sequence[Driven], timeout_s: float) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def p95(values: Sequence[float]) -> float:
-    """Nearest-rank 95th percentile (of 20 values: the 19th)."""
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (`share` in 0–1; of 20 values the 95th is the 19th); NaN for none."""
     if not values:
         return math.nan
     ordered = sorted(values)
-    return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
 @dataclass(frozen=True)
@@ -401,7 +421,7 @@ class Latencies:
 
     @property
     def p95(self) -> float:
-        return p95(self.ms)
+        return percentile(self.ms, 0.95)
 
     def part(self, name: str) -> float:
         """Median of one part of the timings (to_run, run, draw), over the clicks whose parts are known."""

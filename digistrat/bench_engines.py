@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from digistrat import engines, ga4_export
+from digistrat.bench_soak import tree_rss_mb
 
 ENGINE_LIST = ("polars", "polars (budget)", "duckdb", "spark")
 BUDGET_MB = 2048  # DuckDB's memory_limit in these runs, and the cap of "polars (budget)"
@@ -63,33 +64,19 @@ def _child(engine: str, folder: str, out: str) -> None:
     print(json.dumps({"seconds": seconds}))
 
 
-def _tree_rss_kib(pid: int) -> int:
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
-
-
 def measure(engine: str, folder: Path, out: Path) -> dict:
     command = [sys.executable, "-m", "digistrat.bench_engines", "--child", engine, str(folder), str(out)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kib(process.pid))
+        peak = max(peak, tree_rss_mb(process.pid))
         time.sleep(0.1)
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         reason = "ran out of its memory budget" if "memory" in stderr.lower() or "alloc" in stderr.lower() else \
             "failed: " + (stderr.strip().splitlines() or ["?"])[-1][:100]
-        return {"seconds": math.nan, "peak_mb": peak / 1024, "note": reason}
-    return {"seconds": json.loads(stdout.strip().splitlines()[-1])["seconds"], "peak_mb": peak / 1024, "note": None}
+        return {"seconds": math.nan, "peak_mb": peak, "note": reason}
+    return {"seconds": json.loads(stdout.strip().splitlines()[-1])["seconds"], "peak_mb": peak, "note": None}
 
 
 def run(sizes: list[str], engine_list: list[str], cache: Path) -> list[dict]:

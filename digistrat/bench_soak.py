@@ -21,30 +21,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digistrat import sample
+from digistrat.bench_browser import APP, CHROMIUM, CHROMIUM_ARGS, percentile
+from digistrat.bench_browser import Server as Streamlit
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, Chromium tries to reach Google's services, which this network refuses.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ROWS_PER_MB = 11_960  # rows of sample.generate_panel per MB of CSV (600,000 rows: 50.2 MB)
 SAMPLE_SECONDS = 5.0
 RECOVERY_SHARE = 0.20  # "within 20 % of the idle RSS"
@@ -75,12 +67,6 @@ def survey_files(count: int, megabytes: float, cache: Path = DEFAULT_CACHE) -> l
     return paths
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and its descendants, in MB (VmRSS from /proc)."""
     children: dict[int, list[int]] = {}
@@ -103,45 +89,15 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-class Server:
-    """`streamlit run app.py` on a free port with its own workspace; stopped on exit."""
+class Server(Streamlit):
+    """`streamlit run app.py` with its own workspace, removed on exit; its memory and log."""
 
     def __init__(self, env: dict[str, str] | None = None, options: tuple[str, ...] = ()) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.workspace = Path(tempfile.mkdtemp(prefix="digistrat-soak-"))
-        self.log = self.workspace / "server.log"
-        self.env = {**os.environ, "DIGISTRAT_WORKSPACE": str(self.workspace / "ws"), **(env or {})}
-        self.options = options
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        self._log = self.log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", *self.options],
-            cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not answer within 90 s:\n{self.log.read_text()}")
+        super().__init__(APP, {"DIGISTRAT_WORKSPACE": str(self.workspace / "ws"), **(env or {})}, options)
 
     def __exit__(self, *exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self._log.close()
+        super().__exit__(*exc)
         shutil.rmtree(self.workspace, ignore_errors=True)
 
     def rss_mb(self) -> float:
@@ -149,7 +105,7 @@ class Server:
         return tree_rss_mb(self.process.pid)
 
     def log_lines(self, marker: str) -> list[str]:
-        return [line for line in self.log.read_text(errors="replace").splitlines() if marker in line]
+        return [line for line in self.text().splitlines() if marker in line]
 
 
 class Sampler:
@@ -307,14 +263,6 @@ async def chromium():
 # ---------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (`share` in 0–1) of `values`; NaN for none."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def recovery_seconds(samples: list[tuple[float, float]], closed_at: float, limit_mb: float) -> float | None:

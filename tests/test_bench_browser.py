@@ -22,10 +22,11 @@ def test_the_filter_walk_visits_every_subset_once_one_click_each() -> None:
     assert len(set(seen)) == 2 ** len(values)  # no filter repeats, so no chart spec is reused
 
 
-def test_p95_is_the_nearest_rank() -> None:
-    assert bb.p95(list(range(1, 21))) == 19  # of 20 values, the 19th
-    assert bb.p95([5.0]) == 5.0
-    assert math.isnan(bb.p95([]))
+def test_percentiles_are_nearest_rank() -> None:
+    assert bb.percentile(list(range(1, 21)), 0.95) == 19  # of 20 values, the 19th
+    assert bb.percentile(list(range(1, 21)), 0.5) == 10
+    assert bb.percentile([5.0], 0.95) == 5.0
+    assert math.isnan(bb.percentile([], 0.95))
 
 
 def _rows(*rows: tuple[str, int, float, float, float]) -> str:
