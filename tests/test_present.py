@@ -220,3 +220,32 @@ def test_text_the_app_draws_on_colours_reads_at_4_5_to_1():
     # WCAG's own examples: black on white is 21:1, a mid grey 4.5:1 or so
     assert charts.contrast("#000000", "#FFFFFF") == pytest.approx(21)
     assert charts.contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+
+
+def test_design_based_shares_show_each_figures_design_effect_and_effective_base(view):
+    rows = present.share_rows(view.segments, "en", str)
+    table = present.share_table(rows, "en", 0.95, "Segment")
+    assert table.columns == ["Segment", "Share", "95% interval", "Base (n)", "Design effect", "Effective base", "Note"]
+    # Each share's design variance as R's survey package defines it for ids = ~1:
+    # V = n/(n − 1) · Σ w²(y − p)² / (Σw)²; effective base p(1 − p)/V; design effect V / (s²/n) with
+    # s² = p(1 − p) · n/(n − 1), that is (n − 1) / the effective base (svymean(deff = "replace")).
+    panel = panel_rows()
+    n, total = len(panel), sum(float(r["weight"]) for r in panel)
+    for segment, deff, n_eff in zip(table["Segment"].to_list(), table["Design effect"].to_list(),
+                                    table["Effective base"].to_list()):
+        p = sum(float(r["weight"]) for r in panel if r["segment"] == segment) / total
+        variance = n / (n - 1) * sum(float(r["weight"]) ** 2 * ((r["segment"] == segment) - p) ** 2 for r in panel) / total**2
+        assert n_eff == f"{p * (1 - p) / variance:,.1f}"
+        assert deff == f"{(n - 1) / (p * (1 - p) / variance):,.2f}"
+    # 400 respondents, the rarest segment ~24 of them: every interval is the logit one
+    assert present.interval_methods(rows, "en") == "Intervals: Logit interval on the design variance."
+    assert present.interval_methods(rows, "fr") == "Intervalles : Intervalle logit sur la variance du plan."
+
+
+def test_plain_shares_have_no_design_columns_and_name_their_intervals():
+    frame = pl.DataFrame({"segment": ["convinced"] * 12 + ["dissatisfied"] * 188})
+    table = stats.share_table(frame, "segment")
+    rows = present.share_rows(table, "en", str)
+    assert present.share_table(rows, "en", 0.95, "Segment").columns == ["Segment", "Share", "95% interval", "Base (n)", "Note"]
+    # 12 of 200: fewer than 30 respondents on one side is not it; 12 ≥ 5, 200 ≥ 30: Wilson for both
+    assert present.interval_methods(rows, "en") == "Intervals: Wilson score interval."
