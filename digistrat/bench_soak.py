@@ -156,9 +156,10 @@ class Steps:
 
 
 async def _idle(page) -> None:  # noqa: ANN001 - playwright Page
-    """Streamlit's own e2e convention: the app is idle when no element says it is running."""
-    await page.wait_for_selector("[data-testid='stApp']", timeout=STEP_TIMEOUT_MS)
-    await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+    """Streamlit's own e2e convention: the app is idle when its script state is `notRunning`
+    (the status widget is no sign: it shows only after a delay, and not at all in a short run).
+    Callers first wait for the state their input asks for, so the run it started has begun."""
+    await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                                  timeout=STEP_TIMEOUT_MS)
 
 
@@ -204,7 +205,8 @@ async def explore(browser, url: str, file: Path, steps: Steps, sector: str, keep
         _, total = await _count(page)
 
         step, started = "filter", time.monotonic()
-        await page.get_by_label("Sector", exact=False).first.click()
+        # the filter's own combobox: "Sector" also names the breakdown chart of that question
+        await page.get_by_role("combobox", name="Sector").click()
         await page.get_by_role("option", name=sector, exact=True).click()
         await page.keyboard.press("Escape")
         await expect(page.get_by_text(COUNT).first).not_to_have_text(
