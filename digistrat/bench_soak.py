@@ -42,7 +42,7 @@ SAMPLE_SECONDS = 5.0
 RECOVERY_SHARE = 0.20  # "within 20 % of the idle RSS"
 RECOVERY_LIMIT_S = 180.0  # "within 3 minutes"
 STEP_TIMEOUT_MS = 300_000  # a 50 MB upload on a loaded 2-core machine takes a while
-FILTER_VALUES = ("Retail", "Services", "Manufacturing", "Healthcare")
+FILTER_VALUES = sample.SECTORS[:4]  # each session keeps one sector of the generated panels
 COUNT = re.compile(r"n = ([\d,]+) of ([\d,]+) respondents")
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "digistrat-bench"
 
