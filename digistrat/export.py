@@ -322,11 +322,16 @@ def render_pdf(report: Report) -> bytes:
     ])
     last = None
     for version in (report, tables_only):
-        fitting = [(level, layout, drawn) for layout in _orientations(version)
-                   if (found := _largest_fitting(version, layout, document)) is not None
-                   for level, drawn in (found,)]
-        if fitting:  # the larger type wins; between equals, the orientation the view prefers
-            return min(fitting, key=lambda item: item[0])[2].write_pdf()
+        best = None  # (size level, rendered document)
+        for layout in _orientations(version):
+            # The larger type wins; between equals, the orientation the view prefers (tried
+            # first): the other is searched only among larger sizes, and not at all after the largest.
+            found = _largest_fitting(version, layout, document, len(SIZES) if best is None else best[0])
+            best = found or best
+            if best is not None and best[0] == 0:
+                break
+        if best is not None:
+            return best[1].write_pdf()
         last = document(version, _sized(_orientations(version)[0], len(SIZES) - 1))
     return last.write_pdf()
 
@@ -345,11 +350,11 @@ def _sized(layout: Layout, level: int) -> Layout:
     return replace(layout, font_pt=font, chart_scale=zoom, tight=tight)
 
 
-def _largest_fitting(report: Report, orientation: Layout, document) -> tuple[int, Any] | None:
-    """(size level, rendered document) of the largest size that puts `report` on one page in
-    this orientation, None if even the smallest does not: a binary search, the page count
-    growing with the size."""
-    low, high, found = 0, len(SIZES) - 1, None
+def _largest_fitting(report: Report, orientation: Layout, document, limit: int) -> tuple[int, Any] | None:
+    """(size level, rendered document) of the largest size, among the levels below `limit`,
+    that puts `report` on one page in this orientation; None if none does: a binary search,
+    the page count growing with the size."""
+    low, high, found = 0, limit - 1, None
     while low <= high:
         middle = (low + high) // 2
         drawn = document(report, _sized(orientation, middle))
