@@ -185,6 +185,7 @@ def test_the_sweep_ends_a_session_disconnected_for_the_ttl_but_two_sweeps():
         ledger.cached(session, frame, owner=session.upper(), session=session)
     fake.active = {"here"}
     assert sweeper.sweep() == []  # "gone" and "back" are seen disconnected from now on
+    assert fake.orphan_passes == 0  # no session ended: live pages keep their downloads
     now[0] = 60.0
     fake.active = {"here", "back"}  # "back" reconnected: its clock starts again if it leaves
     assert sweeper.sweep() == []
@@ -192,6 +193,7 @@ def test_the_sweep_ends_a_session_disconnected_for_the_ttl_but_two_sweeps():
     now[0] = 110.0
     assert sweeper.sweep() == ["gone"]
     assert fake.closed == ["gone"]  # Streamlit shuts it down: its state and uploaded files go
+    assert fake.orphan_passes == 1  # its downloads are marked now, deleted at the next sweep
     assert "gone" not in ledger and "here" in ledger and "back" in ledger
     now[0] = 219.0
     assert sweeper.sweep() == []

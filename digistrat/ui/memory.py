@@ -35,7 +35,6 @@ from digistrat.memory import MEGABYTE, Ledger, Released, budget_from_env, return
 T = TypeVar("T")
 LOG = get_logger(__name__)
 SWEEP_SECONDS = 5.0  # at most; a TTL under 20 s makes sweeps a quarter of it
-ORPHAN_SECONDS = 30.0  # how often downloads nobody's page offers any more are dropped
 
 _lock = threading.Lock()
 _ledger: list[Ledger] = []
@@ -103,8 +102,7 @@ class Sweeper:
         self.every = min(SWEEP_SECONDS, max(ttl, 0.4) / 4)
         self.grace = max(0.0, ttl - 2 * self.every)
         self._away: dict[str, float] = {}  # session -> when it was first seen disconnected
-        self._orphans_next = 0.0
-        self._trims = 0
+        self._after_end = 0  # sweeps left that clean up after ended sessions
 
     def run_forever(self) -> None:
         while True:
@@ -134,12 +132,12 @@ class Sweeper:
                      released.bytes / MEGABYTE, usage.total / MEGABYTE, usage.budget // MEGABYTE)
         if ended:
             # The sessions shut down on the event loop meanwhile; their downloads go in two
-            # passes (marked, then deleted): memory is handed back now and after each.
-            self._orphans_next, self._trims = now, 3
-        if now >= self._orphans_next:
-            self.runtime.media_file_mgr.remove_orphaned_files()  # downloads no page offers any more
-            self._orphans_next = now + (2 * self.every if ended else ORPHAN_SECONDS)
-        if self._trims:
-            self._trims -= 1
+            # passes (marked, then deleted), and memory is handed back after each. Only then:
+            # Streamlit drops a live session's orphans itself at the end of each run, and a pass
+            # during another session's run would drop the downloads its page still shows.
+            self._after_end = 3
+        if self._after_end:
+            self._after_end -= 1
+            self.runtime.media_file_mgr.remove_orphaned_files()
             return_freed_memory()
         return ended
