@@ -360,7 +360,10 @@ class Driven:
     done: int = 0
 
     def step(self, timeout_s: float) -> None:
-        timing = run_step(self.page, self.interaction, self.done, timeout_s)
+        self.record(run_step(self.page, self.interaction, self.done, timeout_s))
+
+    def record(self, timing: Timing | None) -> None:
+        """One interaction over: its timing, or a lost click when None."""
         self.done += 1
         if timing is None:
             self.lost += 1
@@ -377,12 +380,7 @@ def run_together(driven: Sequence[Driven], timeout_s: float) -> None:
     for step in steps:
         step.fire()
     for d, step in zip(driven, steps):
-        timing = wait_done(d.page, step.expected, timeout_s)
-        d.done += 1
-        if timing is None:
-            d.lost += 1
-        else:
-            d.timings.append(timing)
+        d.record(wait_done(d.page, step.expected, timeout_s))
 
 
 # ---------------------------------------------------------------------------------------
