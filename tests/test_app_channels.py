@@ -123,7 +123,7 @@ def channel_table_fr(at: AppTest) -> dict[str, float]:
 @pytest.fixture
 def ga4_upload() -> tuple[data_source.Upload, dict[str, float]]:
     if not EXPORTS.is_dir():
-        pytest.skip("shared/reference/real-exports is not next to the repository")
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
     path = EXPORTS / "ga4_traffic_acquisition_channel__h2oplumbers.csv"
     data = path.read_bytes()
     page = datasets.load_bytes(data, path.name).page

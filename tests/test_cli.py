@@ -234,7 +234,7 @@ def real_sessions(path: Path) -> dict[str, int]:
 def test_channels_of_real_ga4_exports_sum_their_sessions(name):
     path = REAL_EXPORTS / name
     if not path.exists():
-        pytest.skip("shared/reference/real-exports is not next to the repository")
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
     expected = real_sessions(path)
     total = sum(expected.values())
     result = run_json("channels", path)
@@ -248,7 +248,7 @@ def test_channels_of_real_ga4_exports_sum_their_sessions(name):
 def test_channels_of_the_real_reports_snapshot_table():
     path = REAL_EXPORTS / "ga4_reports_snapshot_multitable__joel-hanson.csv"
     if not path.exists():
-        pytest.skip("shared/reference/real-exports is not next to the repository")
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
     inspected = run_json("inspect", path)
     table = next(t["index"] for t in inspected["tables"]
                  if t["columns"] == ["Session primary channel group (Default Channel Group)", "Sessions"])

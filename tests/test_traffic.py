@@ -64,7 +64,7 @@ def tally(rows, key) -> dict:
 
 def real_export(name: str) -> Path:
     if not EXPORTS.is_dir():
-        pytest.skip("shared/reference/real-exports is not next to the repository")
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
     return EXPORTS / name
 
 
