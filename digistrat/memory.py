@@ -20,6 +20,7 @@ import ctypes.util
 import dataclasses
 import gc
 import os
+import sys
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -249,10 +250,15 @@ class Ledger:
 
 
 def return_freed_memory() -> None:
-    """Collect Python's cycles, then ask glibc to give its free pages back to the system
-    (`malloc_trim`): freed small blocks otherwise stay in the process's arenas. polars' own
-    allocator (jemalloc, with background threads) returns its pages by itself within seconds."""
+    """Collect Python's cycles, then ask the allocators that keep freed pages to give them back
+    to the system: Arrow's pool (mimalloc, which Streamlit's frames go through; measured: about
+    100 MB kept after a 3 M-row table) and glibc (`malloc_trim`: freed small blocks otherwise
+    stay in the process's arenas). polars' own allocator (jemalloc, with background threads)
+    returns its pages by itself within seconds."""
     gc.collect()
+    arrow = sys.modules.get("pyarrow")  # only if something already imported it
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -3,8 +3,12 @@ budget, least recently used dropped first, released when the sessions using them
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -204,3 +208,34 @@ def test_the_sweep_ends_a_session_disconnected_for_the_ttl_but_two_sweeps():
 def test_a_short_ttl_makes_sweeps_shorter_so_the_session_is_closed_before_streamlit_forgets_it():
     sweeper = Sweeper(Ledger(budget=SIZE), FakeRuntime(), ttl=4)
     assert sweeper.every == 1.0 and sweeper.grace == 2.0
+
+
+FREED_MEMORY_SCRIPT = """
+import gc, json, sys
+import numpy as np, pyarrow as pa, pyarrow.compute as pc
+from digistrat.memory import return_freed_memory
+
+def rss_mb():
+    return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+
+gc.collect()
+before = rss_mb()
+# Arrow tables as Streamlit makes them for a chart or a table, several times over
+for _ in range(4):
+    table = pa.table({"x": np.random.default_rng(1).random(4_000_000)})
+    table = table.filter(pc.greater(table["x"], 0.3))
+del table
+gc.collect()
+kept = rss_mb()
+return_freed_memory()
+print(json.dumps({"before": before, "kept": kept, "after": rss_mb()}))
+"""
+
+
+def test_memory_freed_by_arrow_tables_goes_back_to_the_system():
+    # a fresh interpreter: what this test process allocated before would blur the figures
+    result = subprocess.run([sys.executable, "-c", FREED_MEMORY_SCRIPT], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1])
+    rss = json.loads(result.stdout)
+    assert rss["kept"] - rss["before"] > 40  # the pool kept what the tables used (else nothing is shown)
+    assert rss["after"] - rss["before"] < (rss["kept"] - rss["before"]) / 3
