@@ -169,8 +169,9 @@ def _with_room(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
 
 
 def _room_layer(**encoding: Any) -> alt.Chart:
-    """An invisible mark at `_room`: the shared value scale reaches it, whatever the figures."""
-    return _view("rule", mark_options={"opacity": 0}, x=alt.X(f"{_ROOM}:Q"), **encoding)
+    """An invisible mark at `_room`: the shared value scale reaches it, whatever the figures.
+    It lies across the bars, so it has no width either: a click on a bar must reach the bar."""
+    return _view("rule", mark_options={"opacity": 0, "strokeWidth": 0}, x=alt.X(f"{_ROOM}:Q"), **encoding)
 
 
 def _finish(chart: alt.TopLevelMixin, title: str | None, description: str | None, lang: str) -> alt.TopLevelMixin:

@@ -32,6 +32,26 @@ def test_clicking_a_segment_bar_focuses_the_other_charts(page: Page, app_server:
     expect(page.get_by_text("Company size — all segments")).to_be_visible(timeout=20_000)
 
 
+HIT_AT_CENTRE_JS = """(chart) => [...chart.querySelectorAll('g.mark-rect path')].map(bar => {
+    const box = bar.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return hit === bar ? 'bar' : (hit ? hit.tagName + ' in ' + (hit.parentElement.getAttribute('class') || '') : 'nothing');
+})"""
+
+
+def test_every_bar_takes_a_click_at_any_height_of_it(page: Page, app_server: AppServer):
+    """What lies over a bar (a layer that only widens the scale, the value labels) lets the
+    click through: the point under the pointer is the bar, at its middle and near its edges."""
+    page.goto(f"{app_server.url}/segments?lang=en")
+    wait_for_app(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart.locator("g.mark-rect path")).to_have_count(5, timeout=20_000)
+    chart.locator("g.mark-rect path").first.scroll_into_view_if_needed()
+    for offset in (0.0, -0.3, 0.3):  # fraction of the bar's height from its middle
+        hits = chart.evaluate(HIT_AT_CENTRE_JS.replace("box.height / 2", f"box.height * {0.5 + offset}"))
+        assert hits == ["bar"] * 5, (offset, hits)
+
+
 def focus_select(page: Page):
     return page.locator("[data-testid='stMultiSelect']").filter(has_text="Segments to focus on")
 
