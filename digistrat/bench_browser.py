@@ -120,6 +120,15 @@ DONE = """(quiet) => {
 
 ARM = "() => { window.__bench.mark = null; window.__bench.armed = true; }"
 
+# Streamlit animates an expander's height when it opens, and again when its content resizes;
+# a click during that lands where the button was, not where it is (seen under load: the
+# pointer went down on a button and up on the caption above it).
+EXPANDER_SETTLED_JS = """(label) => {
+    const details = [...document.querySelectorAll('[data-testid=stExpander] details')]
+        .find(d => d.querySelector('summary').innerText.includes(label));
+    return !!details && details.open && details.getAnimations().length === 0 && details.style.height === '';
+}"""
+
 
 def js_text(text: str) -> str:
     """JS: the page's text (SVG titles included) holds `text`."""

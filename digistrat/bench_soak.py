@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digistrat import sample
-from digistrat.bench_browser import APP, CHROMIUM, CHROMIUM_ARGS, percentile
+from digistrat.bench_browser import APP, CHROMIUM, CHROMIUM_ARGS, EXPANDER_SETTLED_JS, percentile
 from digistrat.bench_browser import Server as Streamlit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -217,6 +217,7 @@ async def explore(browser, url: str, file: Path, steps: Steps, sector: str, keep
 
         step, started = "export", time.monotonic()
         await page.get_by_text("Download the data and a report").click()
+        await page.wait_for_function(EXPANDER_SETTLED_JS, arg="Download the data and a report", timeout=STEP_TIMEOUT_MS)
         async with page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
             await page.get_by_role("button", name="CSV (UTF-8)").click()
         download = await info.value

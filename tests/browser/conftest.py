@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from digistrat.bench_browser import EXPANDER_SETTLED_JS
 from tests.fixtures_files import french_excel_csv, french_number
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,6 +102,18 @@ def wait_for_app(page: Page) -> None:
     that run is over: every check after an input waits for the state that input asks for.
     """
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+
+
+def open_expander(page: Page, label: str) -> None:
+    """Open the expander whose heading holds `label` and wait until it has stopped growing."""
+    page.locator("[data-testid='stExpander'] summary").filter(has_text=label).first.click()
+    expander_settled(page, label)
+
+
+def expander_settled(page: Page, label: str) -> None:
+    """Wait until the open expander whose heading holds `label` has its height: after it opens,
+    and after a run changes what it holds."""
+    page.wait_for_function(EXPANDER_SETTLED_JS, arg=label, timeout=30_000)
 
 
 TABLE_ROWS_JS = """(headers) => {

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import AppServer, table_rows, wait_for_app
+from tests.browser.conftest import AppServer, expander_settled, open_expander, table_rows, wait_for_app
 
 A4 = (595.28, 841.89)  # points
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -37,13 +37,14 @@ def whole(figure: str, text: str) -> bool:
 
 def download_pdf(page: Page, lang: str, full: bool = False) -> Path:
     words = WORDS[lang]
-    page.get_by_text(words["heading"]).first.click()
+    open_expander(page, words["heading"])
     if full:
         page.get_by_text(words["full"]).click()
         expect(page.get_by_role("switch", name=words["full"])).to_be_checked()
         # the run that the switch started has drawn its buttons when it says what they hold
         expect(page.get_by_text(words["contents"])).to_be_visible(timeout=30_000)
         wait_for_app(page)
+        expander_settled(page, words["heading"])
     # a ceiling, not a wait: a PDF takes about 5 s here, but minutes when other suites share the two cores
     with page.expect_download(timeout=360_000) as info:
         page.get_by_role("button", name=words["pdf"]).click()
@@ -105,7 +106,7 @@ def test_the_crosstab_view_prints_its_table_whole_on_one_page(browser: Browser, 
 
 def test_the_channels_view_prints_on_one_page_in_french(browser: Browser, app_server: AppServer):
     page = open_page(browser, app_server, "channels?lang=fr", "fr")
-    page.get_by_text("Chiffres de ce graphique").first.click()  # the figures under the first chart
+    open_expander(page, "Chiffres de ce graphique")  # the figures under the first chart
     rows = table_rows(page, WORDS["fr"]["channel"], lambda rows: len(rows) == 3)
     assert len(rows) == 3
     document, text = read_pdf(download_pdf(page, "fr"))

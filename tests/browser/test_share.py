@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from digistrat.datasets import content_id
-from tests.browser.conftest import ENGLISH, PANEL, AppServer, survey_bytes, table_rows, wait_for_app
+from tests.browser.conftest import ENGLISH, PANEL, AppServer, expander_settled, open_expander, survey_bytes, table_rows, wait_for_app
 from tests.fixtures_app import kish_base, shown_share
 
 SIZE_COLUMN = "Taille d'entreprise"
@@ -141,7 +141,7 @@ def test_a_link_made_in_french_opens_the_same_view_in_english_downloads_and_surv
         expect(page.get_by_text(f"n = {count} of 60 respondents")).to_be_visible(timeout=30_000)
         assert segment_shares(page) == shown_shares()
 
-        page.get_by_text("Download the data and a report").click()
+        open_expander(page, "Download the data and a report")
         rows = list(csv.DictReader(io.StringIO(download(page, "CSV (UTF-8)").decode("utf-8"))))
         assert len(rows) == count
         assert {row[SIZE_COLUMN] for row in rows} == {CHOSEN_SIZE}
@@ -162,6 +162,7 @@ def test_a_link_made_in_french_opens_the_same_view_in_english_downloads_and_surv
         page.get_by_text("Every tab, on several pages").click()
         expect(page.get_by_text("Every tab on as many A4 pages as it takes", exact=False)).to_be_visible()
         wait_for_app(page)
+        expander_settled(page, "Download the data and a report")
         full = download(page, "Report (HTML)").decode("utf-8")
         for heading in headings:
             assert f"<h2>{heading}</h2>" in full
