@@ -39,3 +39,18 @@ def test_segment_chart_is_drawn_and_a_filter_click_changes_the_figures(page: Pag
     expect(page.get_by_text(f"n = {retail} of 400 respondents")).to_be_visible()
     # the filter lives in the URL so the view can be shared (written at the end of the rerun)
     page.wait_for_url(re.compile(r"f_sector=Retail"), timeout=20_000)
+
+
+def test_the_pages_ask_nothing_of_another_host(page: Page, app_server: AppServer):
+    """A consultant's client opens the app on a closed network, or must not be tracked: every
+    request the browser makes (scripts, fonts, icons, charts) goes to this server."""
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if not request.url.startswith((app_server.url, "data:", "blob:")) else None)
+    for path in ("", "segments?lang=fr&tab=crosstab", "channels?lang=en"):
+        page.goto(f"{app_server.url}/{path}")
+        wait_for_app(page)
+        expect(page.locator("svg.marks").first).to_be_attached(timeout=30_000)
+    # the favicon is fetched from the page's <link rel=icon>: it is there once the page is drawn
+    expect(page.locator("link[rel='shortcut icon'], link[rel='icon']").first).to_be_attached()
+    assert elsewhere == []
