@@ -155,12 +155,18 @@ class Steps:
         self.latencies.setdefault(step, []).append(seconds)
 
 
+# Idle, and still: after a run Streamlit fades elements in and replaces loading skeletons, which
+# moves what lies below them; a click then can land where a link was, not where it is.
+SETTLED = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']") !== null
+    && document.getAnimations().length === 0"""
+
+
 async def _idle(page) -> None:  # noqa: ANN001 - playwright Page
     """Streamlit's own e2e convention: the app is idle when its script state is `notRunning`
-    (the status widget is no sign: it shows only after a delay, and not at all in a short run).
-    Callers first wait for the state their input asks for, so the run it started has begun."""
-    await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                                 timeout=STEP_TIMEOUT_MS)
+    (the status widget is no sign: it shows only after a delay, and not at all in a short run);
+    and nothing on the page is still moving. Callers first wait for the state their input asks
+    for, so the run it started has begun."""
+    await page.wait_for_function(SETTLED, timeout=STEP_TIMEOUT_MS)
 
 
 async def _page_error(page) -> str | None:  # noqa: ANN001
