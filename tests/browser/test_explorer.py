@@ -51,6 +51,9 @@ def test_the_pages_ask_nothing_of_another_host(page: Page, app_server: AppServer
         page.goto(f"{app_server.url}/{path}")
         wait_for_app(page)
         expect(page.locator("svg.marks").first).to_be_attached(timeout=30_000)
+    page.goto(f"{app_server.url}/upload?lang=en")
+    wait_for_app(page)
+    expect(page.locator("input[type='file']")).to_be_attached(timeout=30_000)
     # the favicon is fetched from the page's <link rel=icon>: it is there once the page is drawn
     expect(page.locator("link[rel='shortcut icon'], link[rel='icon']").first).to_be_attached()
     assert elsewhere == []
