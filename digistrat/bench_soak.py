@@ -155,10 +155,11 @@ class Steps:
         self.latencies.setdefault(step, []).append(seconds)
 
 
-# Idle, and still: after a run Streamlit fades elements in and replaces loading skeletons, which
-# moves what lies below them; a click then can land where a link was, not where it is.
+# Idle, and still: after a run Streamlit fades elements in and animates expanders' heights, which
+# moves what lies below them; a click then can land where a link was, not where it is. Endless
+# animations (a loading skeleton's pulse, a spinner) move nothing and are not waited for.
 SETTLED = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']") !== null
-    && document.getAnimations().length === 0"""
+    && document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity)"""
 
 
 async def _idle(page) -> None:  # noqa: ANN001 - playwright Page
