@@ -126,7 +126,8 @@ ARM = "() => { window.__bench.mark = null; window.__bench.armed = true; }"
 EXPANDER_SETTLED_JS = """(label) => {
     const details = [...document.querySelectorAll('[data-testid=stExpander] details')]
         .find(d => d.querySelector('summary').innerText.includes(label));
-    return !!details && details.open && details.getAnimations().length === 0 && details.style.height === '';
+    return !!details && details.open && details.style.height === ''
+        && details.getAnimations().every(a => a.playState !== 'running');
 }"""
 
 

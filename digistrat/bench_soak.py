@@ -159,7 +159,7 @@ class Steps:
 # moves what lies below them; a click then can land where a link was, not where it is. Endless
 # animations (a loading skeleton's pulse, a spinner) move nothing and are not waited for.
 SETTLED = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']") !== null
-    && document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity)"""
+    && document.getAnimations().every(a => a.playState !== "running" || a.effect.getTiming().iterations === Infinity)"""
 
 
 async def _idle(page) -> None:  # noqa: ANN001 - playwright Page
