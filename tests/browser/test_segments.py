@@ -39,7 +39,7 @@ HIT_AT_CENTRE_JS = """(chart) => [...chart.querySelectorAll('g.mark-rect path')]
 })"""
 
 
-def test_every_bar_takes_a_click_at_any_height_of_it(page: Page, app_server: AppServer):
+def test_every_bar_takes_a_click_at_its_middle_and_near_its_edges(page: Page, app_server: AppServer):
     """What lies over a bar (a layer that only widens the scale, the value labels) lets the
     click through: the point under the pointer is the bar, at its middle and near its edges."""
     page.goto(f"{app_server.url}/segments?lang=en")
