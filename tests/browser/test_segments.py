@@ -32,9 +32,9 @@ def test_clicking_a_segment_bar_focuses_the_other_charts(page: Page, app_server:
     expect(page.get_by_text("Company size — all segments")).to_be_visible(timeout=20_000)
 
 
-HIT_AT_CENTRE_JS = """(chart) => [...chart.querySelectorAll('g.mark-rect path')].map(bar => {
+HIT_AT_HEIGHT_JS = """(chart, height) => [...chart.querySelectorAll('g.mark-rect path')].map(bar => {
     const box = bar.getBoundingClientRect();
-    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height * height);
     return hit === bar ? 'bar' : (hit ? hit.tagName + ' in ' + (hit.parentElement.getAttribute('class') || '') : 'nothing');
 })"""
 
@@ -48,7 +48,7 @@ def test_every_bar_takes_a_click_at_its_middle_and_near_its_edges(page: Page, ap
     expect(chart.locator("g.mark-rect path")).to_have_count(5, timeout=20_000)
     chart.locator("g.mark-rect path").first.scroll_into_view_if_needed()
     for offset in (0.0, -0.3, 0.3):  # fraction of the bar's height from its middle
-        hits = chart.evaluate(HIT_AT_CENTRE_JS.replace("box.height / 2", f"box.height * {0.5 + offset}"))
+        hits = chart.evaluate(HIT_AT_HEIGHT_JS, 0.5 + offset)
         assert hits == ["bar"] * 5, (offset, hits)
 
 
