@@ -469,9 +469,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--observe", type=float, default=None,
                         help="seconds the server is watched after the sessions close (memory 240, soak 200)")
     parser.add_argument("--cache-mb", type=int, default=None, help="DIGISTRAT_CACHE_MB for the server")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for the server only, not the browser (e.g. MALLOC_ARENA_MAX=2); "
+                             "repeatable")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the generated CSVs")
     args = parser.parse_args(argv)
-    env = {"DIGISTRAT_CACHE_MB": str(args.cache_mb)} if args.cache_mb else None
+    if not all(item.partition("=")[0] and "=" in item for item in args.server_env):
+        parser.error("--server-env takes NAME=VALUE")
+    env = dict(item.split("=", 1) for item in args.server_env)
+    if args.cache_mb:
+        env["DIGISTRAT_CACHE_MB"] = str(args.cache_mb)
 
     def progress(text: str) -> None:
         print(f"… {text}", file=sys.stderr, flush=True)
