@@ -68,3 +68,41 @@ def test_channels_page_reproduces_the_reference_mix_on_the_sample():
     # the sample's search bucket (29 %) is organic + paid search
     assert channels["Organic Search"] + channels["Paid Search"] == 2900
     assert channels["Direct"] == 3100
+
+
+@pytest.mark.parametrize(("page", "tab", "report"), [("segments", "crosstab", "seg_report"), ("channels", None, "ch_report")])
+def test_every_file_a_page_offers_is_made_without_its_session(page, tab, report, monkeypatch, caplog):
+    import logging
+
+    # Streamlit calls a download's callable after the run, in a thread of its own: anything it
+    # asks of the session there (its language, its state) is read without the session.
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, object] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        file_id = add_deferred(self, data, *args, **kwargs)
+        made[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    at = open_page(page, "fr")
+    at.session_state[f"{report}_full"] = True
+    if tab:
+        at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    buttons = {button.proto.id.rsplit("-", 1)[-1]: button.proto.deferred_file_id for button in at.get("download_button")}
+    wanted = [key for key in buttons if not key.endswith(("_pdf", "_png", "_svg"))]  # the same callables, slower
+    assert f"{report}_html" in wanted and len(wanted) >= 4
+    warnings = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    warnings.addHandler(caplog.handler)  # Streamlit's loggers do not propagate to the root
+    caplog.clear()
+    try:
+        files = {key: made[buttons[key]]() for key in wanted}
+    finally:
+        warnings.removeHandler(caplog.handler)
+    assert all(len(data) > 100 for data in files.values())
+    assert "missing ScriptRunContext" not in caplog.text
+    assert 'lang="fr"' in files[f"{report}_html"]

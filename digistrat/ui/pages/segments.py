@@ -283,10 +283,10 @@ def _crosstab(view: explore.PageView, show: bool) -> export.Section | None:
     language = lang()
     name = _column_title(view.crosstab_dimension)
     shown = present.crosstab_view(table, language, name, view.focus)
-    title = t("seg.xt.heatmap", dimension=name)
+    title, segment = t("seg.xt.heatmap", dimension=name), t("column.segment")
 
-    def figure() -> dict:
-        return charts.spec(charts.heatmap, shown.grid, title=title, x_title=name, y_title=t("column.segment"),
+    def figure() -> dict:  # made after the run too (the report): its words are fixed now
+        return charts.spec(charts.heatmap, shown.grid, title=title, x_title=name, y_title=segment,
                            tooltip=(("verdict", " "),), lang=language)
 
     if show:
