@@ -224,3 +224,17 @@ def test_the_period_picker_of_an_uploaded_daily_export_has_no_default_besides_it
     # the last 28 days of a 24 Feb - 9 Mar export, or its second half: 3 - 9 March
     assert at.date_input(key="ch_period").value == (dt.date(2025, 3, 3), dt.date(2025, 3, 9))
     assert "ch_period" in defaults and defaults["ch_period"] is None
+
+
+def test_an_ended_session_lets_go_of_its_upload_even_where_its_state_is_still_held():
+    # Streamlit's runtime loop keeps the last session it served in memory after it closed
+    # (digistrat.ui.memory): what its state holds of ours must go when it ends.
+    from digistrat.ui import memory
+
+    before = set(memory.ledger().live_sessions())
+    at = uploaded()
+    [session] = set(memory.ledger().live_sessions()) - before
+    upload = at.session_state["uploads"][SURVEY_ID]
+    assert upload.data == SURVEY
+    memory.empty_session_state(session)
+    assert upload.data == b"" and at.session_state["uploads"] == {} and at.session_state["connected"] == {}

@@ -181,8 +181,8 @@ class FakeRuntime:
 
 
 def test_the_sweep_ends_a_session_disconnected_for_the_ttl_but_two_sweeps():
-    ledger, fake, now = Ledger(budget=100 * SIZE), FakeRuntime(), [0.0]
-    sweeper = Sweeper(ledger, fake, ttl=120, clock=lambda: now[0])
+    ledger, fake, now, emptied = Ledger(budget=100 * SIZE), FakeRuntime(), [0.0], []
+    sweeper = Sweeper(ledger, fake, ttl=120, clock=lambda: now[0], on_end=emptied.append)
     assert (sweeper.every, sweeper.grace) == (5.0, 110.0)
     for session in ("gone", "here", "back"):
         ledger.begin(session)
@@ -196,13 +196,14 @@ def test_the_sweep_ends_a_session_disconnected_for_the_ttl_but_two_sweeps():
     fake.active = {"here"}
     now[0] = 110.0
     assert sweeper.sweep() == ["gone"]
-    assert fake.closed == ["gone"]  # Streamlit shuts it down: its state and uploaded files go
+    assert fake.closed == ["gone"]  # Streamlit shuts it down: its uploaded files go
+    assert emptied == ["gone"]  # what its state holds of ours goes, even if Streamlit keeps the state
     assert fake.orphan_passes == 1  # its downloads are marked now, deleted at the next sweep
     assert "gone" not in ledger and "here" in ledger and "back" in ledger
     now[0] = 219.0
     assert sweeper.sweep() == []
     now[0] = 220.0
-    assert sweeper.sweep() == ["back"] and ledger.live_sessions() == ["here"]
+    assert sweeper.sweep() == ["back"] and ledger.live_sessions() == ["here"] and emptied == ["gone", "back"]
 
 
 def test_a_short_ttl_makes_sweeps_shorter_so_the_session_is_closed_before_streamlit_forgets_it():

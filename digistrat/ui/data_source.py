@@ -52,6 +52,11 @@ class Upload:
     sheets: tuple[str, ...] = ()
     saved: LoadSettings | None = None  # the choices last saved to the workspace; None: not saved
 
+    def release(self) -> None:
+        """Its session ended: the bytes go even where Streamlit still holds the session's state
+        (widget callbacks keep the upload as an argument)."""
+        self.data = b""
+
 
 def upload_limits() -> Limits:
     """The reader's byte limit follows the uploader's (server.maxUploadSize, in MB)."""
