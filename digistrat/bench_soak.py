@@ -453,8 +453,10 @@ def soak_report(result: SoakResult) -> str:
             lines.append(f"| {minute} | {max(values):.0f} |")
         minute += 1
     limit = result.idle_mb * (1 + RECOVERY_SHARE)
+    last_t, last_mb = max(result.samples)
     lines += ["", f"Idle baseline {result.idle_mb:.0f} MB; after the soak, back within 20 % (≤ {limit:.0f} MB) "
-                  f"{_seconds(result.recovered_s)} after its end."]
+                  f"{_seconds(result.recovered_s)} after its end; {last_mb:.0f} MB at the end of the watch "
+                  f"({last_t - result.soak_end:.0f} s after the soak)."]
     return "\n".join(lines)
 
 
