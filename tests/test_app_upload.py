@@ -235,6 +235,8 @@ def test_an_ended_session_lets_go_of_its_upload_even_where_its_state_is_still_he
     session = "test session id"  # AppTest's, for every run
     assert session in memory.ledger().live_sessions()
     upload = at.session_state["uploads"][SURVEY_ID]
+    connected = at.session_state["connected"]
+    connected["a connected source"] = "its dataset"  # the state's own dict, as a connection fills it
     assert upload.data == SURVEY
     memory.empty_session_state(session)
     assert upload.data == b"" and at.session_state["uploads"] == {} and at.session_state["connected"] == {}
