@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
-from tests.fixtures_app import frame_with, kish_base, number, open_page, panel_rows, percent, shown_share, table, weighted_segment_shares
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from tests.fixtures_app import (
+    frame_with,
+    kish_base,
+    number,
+    open_page,
+    panel_rows,
+    percent,
+    shown_share,
+    table,
+    weighted_segment_shares,
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -72,12 +86,8 @@ def test_channels_page_reproduces_the_reference_mix_on_the_sample():
 
 @pytest.mark.parametrize(("page", "tab", "report"), [("segments", "crosstab", "seg_report"), ("channels", None, "ch_report")])
 def test_every_file_a_page_offers_is_made_without_its_session(page, tab, report, monkeypatch, caplog):
-    import logging
-
     # Streamlit calls a download's callable after the run, in a thread of its own: anything it
     # asks of the session there (its language, its state) is read without the session.
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     made: dict[str, object] = {}
     add_deferred = MediaFileManager.add_deferred
 
