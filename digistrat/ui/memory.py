@@ -14,8 +14,9 @@ checks every few seconds, with the runtime's thread-safe `is_active_session`, ea
 ran the app; one disconnected for the whole TTL, but for two sweeps, is closed through
 `Runtime.clear_user_info_for_session` — the runtime's thread-safe way to close a stored session
 on its event loop (`AppSession.shutdown`: uploaded files and download callables go; its state
-goes with the session object) — and the ledger releases what only it used. The reconnect window is thus at most two sweeps
-shorter than the TTL. Freed memory is then handed back to the system (`return_freed_memory`).
+goes with the session object) — and the ledger releases what only it used. The reconnect window
+is thus at most two sweeps shorter than the TTL. Freed memory is then handed back to the system
+(`return_freed_memory`).
 
 A closed session can still stay in memory: Streamlit's runtime loop keeps the last session it
 sent messages to in a local variable until it has another to serve (`Runtime._loop_coroutine`,
