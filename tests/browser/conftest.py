@@ -104,6 +104,25 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
+# Every condition must hold at once. Streamlit shows a skeleton while an element's code is still
+# loading (a chart whose run is over may not be a chart yet); Vega makes `svg.marks` with an empty
+# root group and draws the scene into it later, so a chart is drawn once its root frame is there.
+PAGE_DRAWN_JS = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    && document.querySelector("[data-testid='stMain'] h1")
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']")
+    && [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(c => c.checkVisibility())
+        .every(chart => chart.querySelector('svg.marks g.mark-group'))"""
+
+
+def page_drawn(page: Page, charts: bool = True) -> None:
+    """Wait until the run is over, its title is shown, nothing is faded and every visible chart is
+    drawn; with `charts`, until at least one chart is (else the check could pass before any came)."""
+    if charts:
+        expect(page.locator("[data-testid=stVegaLiteChart] svg.marks g.mark-group").first).to_be_attached(timeout=30_000)
+    page.wait_for_function(PAGE_DRAWN_JS, timeout=60_000)
+
+
 def open_expander(page: Page, label: str) -> None:
     """Open the expander whose heading holds `label` and wait until it has stopped growing."""
     page.locator("[data-testid='stExpander'] summary").filter(has_text=label).first.click()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import REPO, AppServer, survey_bytes, wait_for_app
+from tests.browser.conftest import REPO, AppServer, page_drawn, survey_bytes, wait_for_app
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"  # `npm install axe-core` (scripts/test does)
 PAGES = ("", "segments", "channels", "upload")
@@ -38,18 +38,6 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-def charts_drawn(page: Page) -> None:
-    """Wait until the page's title and every chart of it are drawn (axe must see their text)."""
-    expect(page.locator("[data-testid='stMain'] h1").first).to_be_visible(timeout=30_000)
-    # a run that a click started fades what it will redraw: check what it drew
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-    wait_for_app(page)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(c => c.checkVisibility())"
-        ".every(chart => chart.querySelector('svg.marks'))", timeout=30_000,
-    )
-
-
 @pytest.fixture(params=["en", "fr"])
 def lang_page(request, browser: Browser):
     lang = request.param
@@ -64,9 +52,7 @@ def test_no_serious_or_critical_violation_on_any_page_or_tab(lang_page, app_serv
     for name in PAGES:
         page.goto(f"{app_server.url}/{name}?lang={lang}")
         wait_for_app(page)
-        if name != "upload":  # the other pages have charts: axe must see them drawn
-            expect(page.locator("svg.marks").first).to_be_attached(timeout=30_000)
-        charts_drawn(page)
+        page_drawn(page, charts=name != "upload")  # axe must see the charts drawn
         # the page says its own language to browsers and screen readers
         expect(page.locator("html")).to_have_attribute("lang", lang, timeout=10_000)
         found += [f"/{name} {lang}: {v}" for v in violations(page)]
@@ -74,7 +60,7 @@ def test_no_serious_or_critical_violation_on_any_page_or_tab(lang_page, app_serv
         for index in range(1, tabs.count()):
             tabs.nth(index).click()
             wait_for_app(page)
-            charts_drawn(page)
+            page_drawn(page)
             found += [f"/{name} {lang} tab {index}: {v}" for v in violations(page)]
     assert found == [], "\n".join(found)
 

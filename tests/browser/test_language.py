@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from digistrat.i18n import _CATALOG
-from tests.browser.conftest import REPO, AppServer, survey_bytes, wait_for_app
+from tests.browser.conftest import REPO, AppServer, page_drawn, survey_bytes, wait_for_app
 
 PAGES = ("", "segments", "channels", "upload")
 # What a person sees or hears: the page's text, its charts' text and the accessible names the
@@ -54,18 +54,6 @@ def english_in(page: Page, phrases: dict[str, re.Pattern]) -> list[str]:
     return sorted(phrase for phrase, pattern in phrases.items() if pattern.search(text))
 
 
-def drawn(page: Page, charts: bool = True) -> None:
-    expect(page.locator("[data-testid='stMain'] h1").first).to_be_visible(timeout=30_000)
-    if charts:
-        expect(page.locator("svg.marks").first).to_be_attached(timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(c => c.checkVisibility())"
-        ".every(chart => chart.querySelector('svg.marks'))", timeout=30_000,
-    )
-    wait_for_app(page)
-
-
 @pytest.fixture
 def french(browser: Browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
@@ -86,13 +74,13 @@ def test_every_page_and_tab_in_french_shows_no_english_phrase_of_the_catalog(fre
     for name in PAGES:
         french.goto(f"{app_server.url}/{name}?lang=fr")
         wait_for_app(french)
-        drawn(french, charts=name != "upload")
+        page_drawn(french, charts=name != "upload")
         found += [f"/{name}: {p}" for p in english_in(french, phrases)]
         tabs = french.get_by_role("tab")
         for index in range(1, tabs.count()):
             tabs.nth(index).click()
             wait_for_app(french)
-            drawn(french)
+            page_drawn(french)
             found += [f"/{name} tab {index}: {p}" for p in english_in(french, phrases)]
     assert found == []
 
@@ -104,7 +92,7 @@ def test_an_upload_in_french_is_described_in_french(french: Page, app_server: Ap
         {"name": "enquête.csv", "mimeType": "text/csv", "buffer": survey_bytes()}
     )
     expect(french.locator("[data-testid='stTable']").first).to_be_visible(timeout=30_000)
-    drawn(french, charts=False)
+    page_drawn(french, charts=False)
     assert english_in(french, english_phrases()) == []
     # numbers the French way: a decimal comma and the narrow no-break space before %
     shares = french.locator("[data-testid='stTable'] tbody tr td").all_inner_texts()
@@ -114,7 +102,7 @@ def test_an_upload_in_french_is_described_in_french(french: Page, app_server: Ap
 def test_the_channels_page_in_french_writes_dates_and_axes_the_french_way(french: Page, app_server: AppServer):
     french.goto(f"{app_server.url}/channels?lang=fr")
     wait_for_app(french)
-    drawn(french)
+    page_drawn(french)
     chart_text = french.evaluate("() => [...document.querySelectorAll('svg text')].map(e => e.textContent)")
     months = ("janv.", "févr.", "mars", "avr.", "mai", "juin")
     assert any(text.split()[-1] in months and text.split()[0].isdigit() for text in chart_text if " " in text)
