@@ -40,9 +40,10 @@ Decisions where the brief was silent:
   whose cells only say ticked / not ticked (the option's label, Y, 1, true, x / blank, 0, N,
   "Not selected") are its `option` columns; grouped columns holding answers (a grid) are each a
   single question.
-- Sources named by their header: "Source" always; a referrer header over host names rather than
-  URLs (Umami); in an aggregated table, Matomo's detail headers (digistrat.channels.source_hint)
-  and a bare "name" (Plausible) whose values are mostly sources or host names.
+- Sources named by their header: "Source" always; in an aggregated table, a referrer header over
+  host names rather than URLs (Umami), Matomo's detail headers (digistrat.channels.source_hint)
+  and a bare "name" (Plausible) whose values are mostly sources or host names. In row-level data
+  a referrer header over host names stays the referrer: an empty cell is a direct visit.
 - Channel columns by value: most distinct values are labels digistrat.channels maps.
 - Dates by header include survey tools' answer times, even when read as text; a submission time
   beats a start time, which beats an end time.
@@ -380,10 +381,11 @@ def _source_header(name: str) -> str | None:
 def _source_column(sample: pl.Series, column: str, how: str, aggregated: bool) -> Message | None:
     """Why a column whose header names referrers or sources holds sources, or None.
 
-    Referrer columns of host names (Umami) are sources whatever the table; Matomo's detail
-    headers and a bare 'name' need an aggregated table, and 'name' values that are sources.
+    All need an aggregated table (Umami's referrers of host names, Matomo's detail headers, a
+    bare 'name' whose values are sources): in row-level data a referrer column of host names is
+    each visit's referrer, and its empty cells are direct visits (a Plausible sessions dump).
     """
-    if sample.dtype != pl.String or (how != "referrer" and not aggregated) or _channel_names(sample):
+    if sample.dtype != pl.String or not aggregated or _channel_names(sample):
         return None
     texts = sample.drop_nulls().str.strip_chars()
     distinct = texts.filter(texts != "").unique().to_list()

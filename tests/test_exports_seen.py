@@ -60,6 +60,39 @@ def test_plausible_sources_csv_export():
     assert sessions(with_ai)["ai_assistants"] == 30 and sessions(with_ai)["referral"] == 10
 
 
+# Plausible's raw sessions (its ClickHouse dump, `fixture/markosaric_com_sessions_v2_…_dump.csv` in
+# plausible/analytics): the header as it is; the rows composed in its shapes. `referrer` holds
+# host names, an empty one for a direct visit; `entry_page` holds paths.
+PLAUSIBLE_SESSIONS_HEADER = (
+    '"session_id","sign","site_id","user_id","hostname","timestamp","start","is_bounce","entry_page",'
+    '"exit_page","pageviews","events","duration","referrer","referrer_source","country_code","screen_size",'
+    '"operating_system","browser","utm_medium","utm_source","utm_campaign","browser_version",'
+    '"operating_system_version","subdivision1_code","subdivision2_code","city_geoname_id","utm_content",'
+    '"utm_term","transferred_from","entry_meta.key","entry_meta.value","exit_page_hostname"'
+)
+
+
+def plausible_session(number: int, referrer: str, source: str, screen: str, page: str) -> str:
+    return (f'{13227131451727599711 + number},1,2,{586265022800510758 + number},"markosaric.com",'
+            f'"2024-04-{1 + number % 28:02d} 22:37:14","2024-04-{1 + number % 28:02d} 22:10:57",0,"{page}","{page}",'
+            f'2,2,1577,"{referrer}","{source}","US","{screen}","Mac","Chrome","","","","123.0","10.15","US-CA","",'
+            f'5368361,"","","","[\'author\']","[\'Marko Saric\']",""')
+
+
+def test_plausible_raw_sessions_read_the_referrer_and_an_empty_one_is_direct():
+    visits = ([("google.com", "Google", "Desktop")] * 5 + [("duckduckgo.com", "DuckDuckGo", "Mobile")] * 2
+              + [("", "", "Desktop")] * 4 + [("news.ycombinator.com", "Hacker News", "Tablet")]
+              + [("lemonde.fr", "lemonde.fr", "Mobile")] * 3)
+    lines = [PLAUSIBLE_SESSIONS_HEADER] + [plausible_session(i, *visit, page=f"/post-{i % 4}/")
+                                           for i, visit in enumerate(visits)]
+    dataset, mix = mix_of(("\n".join(lines) + "\n").encode(), "sessions_dump.csv")
+    assert dataset.roles.column_for("referrer") == "referrer"
+    assert mix.sessions == len(visits) == 15
+    # news.ycombinator.com is in GA4's social list; lemonde.fr is a referral
+    assert sessions(mix) == {"organic_search": 5 + 2, "direct": 4, "organic_social": 1, "referral": 3}
+    assert sessions(mix, "devices") == {"desktop": 5 + 4, "mobile": 2 + 3, "tablet": 1}
+
+
 def test_umami_referrers():
     data = (b"Referrers,Visitors\ngoogle.com,400\nwww.facebook.com,100\nt.co,50\n"
             b"news.ycombinator.com,25\nchatgpt.com,10\n")
