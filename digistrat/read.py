@@ -199,7 +199,7 @@ def describe(report: ReadReport) -> list[str]:
     if report.sheets:
         lines.append(f"Sheet '{report.sheet}' read; sheets in the workbook: {', '.join(report.sheets)}.")
     if report.percent_columns:
-        lines.append(f"Percentages (read as points): {', '.join(report.percent_columns)}.")
+        lines.append(f"Percentages are read as points (54,75 % becomes 54.75): {', '.join(report.percent_columns)}.")
     lines.extend(report.notes)
     return lines
 
@@ -1248,9 +1248,6 @@ class _CsvReader:
             self.notes.append("Numbers use a decimal comma.")
         if thousands:
             self.notes.append(f"Thousands are separated by a {SPACE_MARK_NAMES.get(thousands, thousands)}.")
-        if percent_columns:
-            self.notes.append("Percentages are read as points (54,75 % becomes 54.75): "
-                              + ", ".join(percent_columns) + ".")
 
         self.notes.extend(_survey_notes(header, prepared))
         infos = self._table_infos(tables, index, tuple(frame.columns), frame.height, header_line or 1)
