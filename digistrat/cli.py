@@ -254,7 +254,7 @@ def _channels(args: argparse.Namespace) -> dict:
                             "events_without_session": cube.events_without_session, "seconds": round(cube.seconds, 3),
                             "cube_rows": cube.frame.height}
     if not args.json:
-        print(f"{mix.sessions} sessions")
+        print(origin.total(mix.sessions).text(args.lang))
         print(origin.message.text(args.lang))
         if checked is not None:
             _print_agreement(checked, args.lang)

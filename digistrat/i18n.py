@@ -443,7 +443,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "channels.buckets_chart": ("Where visits come from", "D'où viennent les visites"),
     "channels.devices_chart": ("Devices", "Appareils"),
-    "channels.total": ("{n} sessions", "{n} visites"),
     "channels.settings": ("Classification settings", "Réglages de classement"),
     "channels.own_domains": ("Your own domains (one per line)", "Vos propres domaines (un par ligne)"),
     "channels.own_domains_help": (
@@ -1257,6 +1256,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Les visites sont classées en canaux selon les règles par défaut de Google Analytics 4 (la première "
         "règle qui s'applique l'emporte) ; les visites venant de vos propres domaines comptent comme accès directs.",
     ),
+    "msg.traffic.total": ("{n} sessions", "{n} visites"),
+    "msg.traffic.total_of": ("{n} counted in column '{column}' (not sessions)",
+                             "{n} comptés dans la colonne « {column} » (pas des visites)"),
     # connected data sources: the origin cube computed by an engine (digistrat.engines)
     "msg.origin.session_source": (
         "Channels computed with the rules from the session source / medium GA4 attributed ({columns}), or from the first page's referrer and address where GA4 gives none.",

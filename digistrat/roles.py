@@ -207,6 +207,8 @@ _COUNT_RANK = {
                      "aktive nutzer", "usuarios", "usuarios activos"], 3),
     **dict.fromkeys(["count", "frequency", "frequence", "respondents", "repondants",
                      "nombre repondants", "number respondents"], 4),
+    # Search Console and ads reports: clicks are the visits they sent
+    **dict.fromkeys(["clicks", "clics", "klicks", "clicks web"], 4),
     **dict.fromkeys(["new users", "nouveaux utilisateurs", "nb users"], 6),
 }
 # Everyday words for a number of things ("Effectif", "Total", "Nombre d'entreprises"): a count
@@ -218,6 +220,12 @@ _EVERYDAY_COUNT = frozenset(
     "answers".split()
 )
 _EVERYDAY_COUNT_PREFIX = re.compile(r"^(?:number|nombre|nb|nbre) [a-z]")
+
+
+def counts_sessions(header: str) -> bool:
+    """True when a count column's header says it counts sessions or visits (not users, clicks…)."""
+    found = _header_role(header)
+    return found is not None and found[0] == "count" and found[1] <= _COUNT_RANK["visits"]
 
 
 _PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")

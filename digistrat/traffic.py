@@ -40,6 +40,7 @@ from digistrat.datasets import Dataset
 from digistrat.explore import direction
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
+from digistrat.roles import counts_sessions
 from digistrat.schema import (
     FROM_CHANNEL, FROM_DEVICE, FROM_SESSION_SOURCE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema,
     TrafficSchema,
@@ -87,18 +88,26 @@ class Origin:
     columns: tuple[str, ...]  # the columns the channel is computed from (or read from)
     label: str | None  # an export's own channel label kept beside them to check the rules
     rule_based: bool  # the channel settings (own domains, AI assistants, enriched) change the figures
+    counted: str | None = None  # the count column when it counts something else than sessions or visits
 
     @property
     def message(self) -> Message:
         code = f"origin.{self.source}" + ("_label" if self.label and self.source != FROM_CHANNEL else "")
         return message(code, columns=list(self.columns), label=self.label or "")
 
+    def total(self, n: float) -> Message:
+        """The total, said as what it counts: a GA4 user acquisition report counts users, not sessions."""
+        if self.counted:
+            return message("traffic.total_of", n=n, column=self.counted)
+        return message("traffic.total", n=n)
+
 
 def origin_of(dataset: Dataset) -> Origin:
     schema = traffic_schema(dataset)
     columns = tuple(c for c in _rule_inputs(schema) if c != schema.channel or schema.origin == FROM_CHANNEL)
     label = schema.channel if schema.origin != FROM_CHANNEL else None
-    return Origin(schema.origin, columns, label, schema.rule_based)
+    counted = schema.sessions if schema.sessions and not counts_sessions(schema.sessions) else None
+    return Origin(schema.origin, columns, label, schema.rule_based, counted)
 
 
 def agreement(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> Agreement | None:

@@ -264,6 +264,32 @@ def test_channels_of_the_real_reports_snapshot_table():
         REAL_CHANNEL_KEYS[k]: v for k, v in expected.items() if v}
 
 
+def test_a_real_user_acquisition_export_says_it_counts_users_not_sessions():
+    path = REAL_EXPORTS / "ga4_user_acquisition_channel__h2oplumbers.csv"
+    if not path.exists():
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    users = sum(int(row["Total users"]) for row in csv.DictReader(lines))
+    for lang, expected in (("en", f"{users:,} counted in column 'Total users' (not sessions)"),
+                           ("fr", f"{users:,}".replace(",", "\u202f") + " comptés dans la colonne « Total users » (pas des visites)")):
+        result = run("channels", path, "--lang", lang)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == expected
+
+
+def test_a_search_console_devices_report_counts_its_clicks(tmp_path):
+    # Search Console's "Devices.csv" as it exports it (no final newline)
+    path = tmp_path / "Devices.csv"
+    path.write_text("Device,Clicks,Impressions,CTR,Position\nDesktop,485,137157,0.35%,23.05\n"
+                    "Mobile,331,19453,1.7%,23.87\nTablet,5,919,0.54%,46.95", encoding="utf-8")
+    result = run_json("channels", path)
+    assert result["sessions"] == 485 + 331 + 5
+    assert {r["key"]: r["sessions"] for r in result["devices"]} == {"desktop": 485, "mobile": 331, "tablet": 5}
+    assert run("channels", path).stdout.splitlines()[0] == "821 counted in column 'Clicks' (not sessions)"
+    # the CTR column is said once to be read as points
+    assert run("inspect", path).stdout.count("read as points") == 1
+
+
 def test_channels_of_a_ga4_device_export_give_devices_and_no_channels(tmp_path):
     rows = [["desktop", 5800, 6000], ["mobile", 3200, 3500], ["tablet", 1000, 1100], ["smart tv", 5, 7]]
     path = tmp_path / "devices.csv"

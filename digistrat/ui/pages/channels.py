@@ -400,7 +400,8 @@ def _downloads(
 
     # The report is made after the run, when a button is clicked: its words are fixed now.
     title = t("report.title_channels", name=name)
-    lines = [t("channels.total", n=format_number(mix.sessions, language)), traffic.origin_of(dataset).message.text(language)]
+    origin = traffic.origin_of(dataset)
+    lines = [origin.total(mix.sessions).text(language), origin.message.text(language)]
 
     def report(full: bool) -> export.Report:
         return export.Report(
@@ -444,7 +445,7 @@ def render() -> None:
         st.error(error.text(language))
         return
     mix = traffic.mix(counts, settings)
-    st.markdown("**" + t("channels.total", n=format_number(mix.sessions, language)) + "**")
+    st.markdown("**" + origin.total(mix.sessions).text(language) + "**")
     st.caption(origin.message.text(language))
     connect.caption(dataset)
     if counts.height and counts["channel"].null_count() == counts.height:

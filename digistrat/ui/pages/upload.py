@@ -339,7 +339,7 @@ def _segment_preview(dataset: datasets.Dataset) -> None:
 def _traffic_preview(dataset: datasets.Dataset) -> None:
     language = lang()
     mix = traffic.channel_mix(dataset)
-    st.markdown("**" + t("channels.total", n=format_number(mix.sessions, language)) + "**")
+    st.markdown("**" + traffic.origin_of(dataset).total(mix.sessions).text(language) + "**")
     for prefix, frame, title in (("bucket", mix.buckets, "channels.buckets_chart"),
                                  ("channel", mix.channels, "channels.detail_chart"),
                                  ("device", mix.devices, "channels.devices_chart")):
