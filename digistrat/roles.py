@@ -222,6 +222,12 @@ _EVERYDAY_COUNT = frozenset(
 _EVERYDAY_COUNT_PREFIX = re.compile(r"^(?:number|nombre|nb|nbre) [a-z]")
 
 
+def names_an_origin(header: str) -> bool:
+    """True when a header alone says its column tells where visits come from (channel, source…)."""
+    found = _header_role(header)
+    return found is not None and found[0] in ("channel", "source_medium", "source", "medium", "referrer", "landing_page")
+
+
 def counts_sessions(header: str) -> bool:
     """True when a count column's header says it counts sessions or visits (not users, clicks…)."""
     found = _header_role(header)

@@ -40,7 +40,7 @@ from digistrat.datasets import Dataset
 from digistrat.explore import direction
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
-from digistrat.roles import counts_sessions
+from digistrat.roles import counts_sessions, names_an_origin
 from digistrat.schema import (
     FROM_CHANNEL, FROM_DEVICE, FROM_SESSION_SOURCE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema,
     TrafficSchema,
@@ -76,8 +76,16 @@ def traffic_schema(dataset: Dataset) -> TrafficSchema:
     schema = dataset.schema
     if isinstance(schema, TrafficSchema):
         return schema
-    code = "input.survey_not_traffic" if isinstance(schema, SurveySchema) else "input.not_traffic"
-    raise InputError(message(code, name=dataset.name, kind=dataset.kind))
+    if isinstance(schema, SurveySchema):
+        raise InputError(message("input.survey_not_traffic", name=dataset.name, kind=dataset.kind))
+    # A GA4 reports snapshot holds a dozen tables; say which of them can give channels.
+    report = dataset.read
+    others = [info.index for info in report.tables if info.index != report.table_index and info.rows
+              and any(names_an_origin(column) for column in info.columns)]
+    if others:
+        raise InputError(message("input.not_traffic_table", name=dataset.name, table=report.table_index,
+                                 count=len(others), listed=others))
+    raise InputError(message("input.not_traffic", name=dataset.name, kind=dataset.kind))
 
 
 @dataclass(frozen=True)

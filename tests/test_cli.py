@@ -290,6 +290,23 @@ def test_a_search_console_devices_report_counts_its_clicks(tmp_path):
     assert run("inspect", path).stdout.count("read as points") == 1
 
 
+def test_channels_of_a_reports_snapshot_name_the_tables_that_give_channels():
+    path = REAL_EXPORTS / "ga4_reports_snapshot_multitable__joel-hanson.csv"
+    if not path.exists():
+        pytest.fail("shared/reference/real-exports is not next to the repository: the tests read the real exports from ../shared, as CI has them")
+    # the tables with data whose header row names a channel group, found by hand: blank-line
+    # separated blocks, '#' lines dropped, the first line left is the header
+    blocks = [[line for line in block.splitlines() if line and not line.startswith("#")]
+              for block in path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n\n")]
+    tables = [block for block in blocks if block]
+    with_channels = [index for index, block in enumerate(tables) if "channel group" in block[0] and len(block) > 1]
+    assert len(with_channels) >= 2
+    refused = run("channels", path)
+    assert_one_line_error(refused, "table 0", "tables " + ", ".join(map(str, with_channels)) + " have one", "--table")
+    for index in with_channels:
+        assert run_json("channels", path, "--table", index)["sessions"] > 0
+
+
 def test_channels_of_a_ga4_device_export_give_devices_and_no_channels(tmp_path):
     rows = [["desktop", 5800, 6000], ["mobile", 3200, 3500], ["tablet", 1000, 1100], ["smart tv", 5, 7]]
     path = tmp_path / "devices.csv"
