@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -344,6 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     command = {"inspect": _inspect, "shares": _shares, "crosstab": _crosstab, "channels": _channels}[args.command]
     try:
         result = command(args)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, default=str))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): nothing is wrong with the file. Python's own advice:
+        # point stdout at devnull so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except DigistratError as error:
         print(f"error: {error.text(args.lang)}", file=sys.stderr)
         return 2
@@ -352,6 +361,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.file} could not be processed ({type(error).__name__}); "
               "please report this with the file.", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, default=str))
     return 0

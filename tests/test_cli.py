@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -393,6 +394,19 @@ def test_an_unknown_by_column_is_refused_naming_the_columns(french_survey):
 
 def test_a_survey_without_channels_is_refused_by_channels(french_survey):
     assert_one_line_error(run("channels", french_survey), "channel")
+
+
+def test_a_reader_that_stops_reading_is_no_error_of_the_file():
+    """`python -m digistrat channels FILE | head -1`: the pipe closes before the output is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to the pipe now fails with EPIPE, as after head has exited
+    try:
+        done = subprocess.run([sys.executable, "-m", "digistrat", "channels", str(REPO / "data" / "sample_sessions.csv")],
+                              cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
 
 
 def test_usage_mistakes_are_one_line_too():
