@@ -259,9 +259,11 @@ def _channels(args: argparse.Namespace) -> dict:
         print(origin.message.text(args.lang))
         if checked is not None:
             _print_agreement(checked, args.lang)
-        for title, prefix, frame in (("channels", "channel", mix.channels), ("buckets", "bucket", mix.buckets), ("devices", "device", mix.devices)):
+        for title, prefix, frame in (("channels.detail_chart", "channel", mix.channels),
+                                     ("channels.buckets_chart", "bucket", mix.buckets),
+                                     ("channels.devices_chart", "device", mix.devices)):
             if frame.height:
-                print(f"{title}:")
+                print(label(title, args.lang) + (" :" if args.lang == "fr" else ":"))  # French spaces its colon
                 # the figures as the channels page shows them
                 heading = label("column.device" if prefix == "device" else f"column.{prefix}", args.lang)
                 print(present.text_table(present.traffic_table(present.traffic_rows(frame, prefix, args.lang), args.lang, heading)))

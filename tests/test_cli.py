@@ -323,7 +323,7 @@ def test_channels_of_a_ga4_device_export_give_devices_and_no_channels(tmp_path):
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     # the reason there are no channels comes before the device lines
-    assert "appareil" in lines[1] and lines[2] == "devices:" and lines[3].split()[:2] == ["Appareil", "Visites"]
+    assert "appareil" in lines[1] and lines[2] == "Appareils :" and lines[3].split()[:2] == ["Appareil", "Visites"]
     assert lines[4].startswith("Ordinateur") and "6\u202f000" in lines[4]
 
 
