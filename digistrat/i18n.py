@@ -260,8 +260,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "{name} n'est pas du trafic web ({kind}) : donnez à une colonne le rôle « canal », « source / support » ou « URL référente ».",
     ),
     "msg.input.not_traffic_table": (
-        "{name}: table {table} of the file has no column saying where visits come from; {count|table|tables} {listed} {count|has|have} one: choose one ('Table to read' on the upload page, --table N on the command line).",
-        "{name} : le tableau {table} du fichier n'a pas de colonne disant d'où viennent les visites ; {count|le tableau|les tableaux} {listed} en {count|a|ont} une : choisissez-en un (« Tableau à lire » sur la page de dépôt, --table N en ligne de commande).",
+        "{name}: table {table} of the file has no column saying where visits come from; {count|table|tables} {listed} {count|has|have} one: {count|choose it|choose one} ('Table to read' on the upload page, --table N on the command line).",
+        "{name} : le tableau {table} du fichier n'a pas de colonne disant d'où viennent les visites ; {count|le tableau|les tableaux} {listed} en {count|a|ont} une : {count|choisissez-le|choisissez-en un} (« Tableau à lire » sur la page de dépôt, --table N en ligne de commande).",
     ),
     "msg.input.not_a_survey": (
         "{name} is not a survey with one row per respondent ({kind}); open it where that kind of data is shown.",

@@ -430,6 +430,8 @@ def _find_tables(body: bytes) -> list[_Table]:
             line = body[pos:eol]
             if _is_comment(line):
                 pending.append(_comment_text(line))
+            elif _is_title(body, pos):
+                pending.append(line.strip().decode("utf-8", errors="replace"))
             elif not _is_blank(line):
                 header = pos
                 break
@@ -441,6 +443,36 @@ def _find_tables(body: bytes) -> list[_Table]:
         tables.append(_Table(header, end, body.count(b"\n", 0, header) + 1, tuple(pending)))
         pending = []
     return tables
+
+
+def _line_at(body: bytes, start: int) -> tuple[bytes, int]:
+    """The line starting at `start`, and where the next one starts."""
+    end = body.find(b"\n", start)
+    end = len(body) if end == -1 else end
+    return body[start:end], end + 1
+
+
+def _one_text_field(line: bytes) -> bool:
+    text = line.strip().decode("utf-8", errors="replace")
+    return bool(text) and not re.search(r'[,;\t|"]', text) and not _looks_numeric(text)
+
+
+def _is_title(body: bytes, start: int) -> bool:
+    """Whether the line at `start` is a table's title on a line of its own (Matomo's scheduled
+    reports: "Device type" above "label,nb_visits,…"): one unquoted text field, then a text header
+    of several fields, or a lone line ("No data available") and a blank line: an empty table."""
+    line, after = _line_at(body, start)
+    if not _one_text_field(line):
+        return False
+    header, after_header = _line_at(body, after)
+    if _one_text_field(header):
+        return after_header >= len(body) or _is_blank(_line_at(body, after_header)[0])
+    text = header.strip().decode("utf-8", errors="replace")
+    for sep in ",;\t":
+        fields = [f.strip() for f in next(csv.reader([text], delimiter=sep), []) if f.strip()]
+        if len(fields) >= 2 and 2 * sum(map(_looks_numeric, fields)) < len(fields):
+            return True
+    return False
 
 
 def _table_end(body: bytes, header: int) -> tuple[int, int]:
@@ -467,8 +499,9 @@ def _table_end(body: bytes, header: int) -> tuple[int, int]:
         counted = cut
         if quotes % 2 == 0:
             eol = body.find(b"\n", after)
-            line = body[after:size if eol == -1 else eol]
-            if _is_comment(line):
+            eol = size if eol == -1 else eol
+            line = body[after:eol]
+            if _is_comment(line) or _is_title(body, after):
                 return cut, after
             if shape is None:
                 sample = body[header:min(cut, header + SNIFF_BYTES)]
@@ -1165,8 +1198,8 @@ class _CsvReader:
             region = body[chosen.start:chosen.end]
             skip, header_line, preamble = 0, chosen.header_line, chosen.preamble
             if preamble:
-                self.notes.append(f"Skipped {len(preamble)} comment lines before the header "
-                                  "(Google Analytics export).")
+                self.notes.append(f"Skipped {len(preamble)} comment or title line{'s' if len(preamble) != 1 else ''} "
+                                  "before the header.")
 
         sample_bytes, whole = self._sample(region, encoding)
         sample = sample_bytes.decode("utf-8", errors="replace")

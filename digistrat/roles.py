@@ -222,10 +222,10 @@ _EVERYDAY_COUNT = frozenset(
 _EVERYDAY_COUNT_PREFIX = re.compile(r"^(?:number|nombre|nb|nbre) [a-z]")
 
 
-def names_an_origin(header: str) -> bool:
-    """True when a header alone says its column tells where visits come from (channel, source…)."""
+def header_role(header: str) -> str | None:
+    """The role a header alone gives its column, or None."""
     found = _header_role(header)
-    return found is not None and found[0] in ("channel", "source_medium", "source", "medium", "referrer", "landing_page")
+    return found[0] if found else None
 
 
 def counts_sessions(header: str) -> bool:

@@ -40,7 +40,7 @@ from digistrat.datasets import Dataset
 from digistrat.explore import direction
 from digistrat.errors import InputError
 from digistrat.messages import Message, message
-from digistrat.roles import counts_sessions, names_an_origin
+from digistrat.roles import counts_sessions, header_role
 from digistrat.schema import (
     FROM_CHANNEL, FROM_DEVICE, FROM_SESSION_SOURCE, FROM_SOURCE, FROM_SOURCE_MEDIUM, FROM_URLS, SurveySchema,
     TrafficSchema,
@@ -71,6 +71,9 @@ class ChannelMix:
     strategies: pl.DataFrame  # key in push / pull (+ unassigned when present)
 
 
+_ORIGIN_ROLES = frozenset({"channel", "source_medium", "source", "medium", "referrer", "landing_page"})
+
+
 def traffic_schema(dataset: Dataset) -> TrafficSchema:
     """The dataset's traffic schema; InputError (one sentence) for a survey or another kind."""
     schema = dataset.schema
@@ -78,10 +81,12 @@ def traffic_schema(dataset: Dataset) -> TrafficSchema:
         return schema
     if isinstance(schema, SurveySchema):
         raise InputError(message("input.survey_not_traffic", name=dataset.name, kind=dataset.kind))
-    # A GA4 reports snapshot holds a dozen tables; say which of them can give channels.
+    # A GA4 reports snapshot holds a dozen tables, a Matomo scheduled report sixty: say which of
+    # them give channels, by a column's header or by a title naming channels ("Referrer Type").
     report = dataset.read
     others = [info.index for info in report.tables if info.index != report.table_index and info.rows
-              and any(names_an_origin(column) for column in info.columns)]
+              and (any(header_role(column) in _ORIGIN_ROLES for column in info.columns)
+                   or header_role(info.title or "") == "channel")]
     if others:
         raise InputError(message("input.not_traffic_table", name=dataset.name, table=report.table_index,
                                  count=len(others), listed=others))

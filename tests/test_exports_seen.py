@@ -93,6 +93,54 @@ def test_plausible_raw_sessions_read_the_referrer_and_an_empty_one_is_direct():
     assert sessions(mix, "devices") == {"desktop": 5 + 4, "mobile": 2 + 3, "tablet": 1}
 
 
+def matomo_scheduled_report() -> bytes:
+    """Matomo's scheduled e-mail report as CSV (layout of matomo-org/matomo's system-test
+    expectation `…_scheduled_report_in_csv__ScheduledReports.generateReport_month.original.csv`):
+    each table's title on a line of its own, then its header, tables apart by a blank line, an
+    empty report written "No data available". The figures are composed."""
+    return "\n".join([
+        "All Websites dashboard",
+        "label,nb_visits,nb_actions,nb_pageviews,revenue,visits_evolution",
+        "Site 1,40,120,110,$ 0,100%",
+        "",
+        "Custom Variables",
+        "No data available",
+        "",
+        "Device type",
+        "label,nb_visits,nb_actions,nb_actions_per_visit,avg_time_on_site,bounce_rate,revenue",
+        "Desktop,25,80,3.2,00:05:01,20%,$ 0",
+        "Smartphone,15,40,2.7,00:03:12,40%,$ 0",
+        "",
+        "Referrer Type",
+        "label,nb_visits,nb_actions,nb_actions_per_visit,avg_time_on_site,bounce_rate,revenue",
+        "Search Engines,18,50,2.8,00:04:00,30%,$ 0",
+        "Websites,12,40,3.3,00:06:00,25%,$ 0",
+        "Direct Entry,10,30,3,00:02:00,50%,$ 0",
+        "",
+        "Social Networks",
+        "No data available",
+        "",
+    ]).encode()
+
+
+def test_a_matomo_scheduled_report_splits_into_its_titled_tables():
+    data = matomo_scheduled_report()
+    dataset = datasets.load_bytes(data, "report_month.csv")
+    tables = dataset.read.tables
+    assert [(t.title, t.rows) for t in tables] == [
+        ("All Websites dashboard", 1), ("Custom Variables", 0), ("Device type", 2), ("Referrer Type", 3),
+        ("Social Networks", 0)]
+    assert tables[2].columns[:2] == ("label", "nb_visits")
+    # table 0 gives no channels: the refusal names the one that does, by its title
+    with pytest.raises(InputError) as refused:
+        traffic.channel_mix(dataset)
+    assert "table 3 has one" in str(refused.value)
+    referrers = datasets.load_bytes(data, "report_month.csv", datasets.LoadSettings(table=3))
+    mix = traffic.channel_mix(referrers)
+    assert mix.sessions == 18 + 12 + 10
+    assert sessions(mix, "buckets") == {"search": 18, "external": 12, "direct": 10}
+
+
 def test_umami_referrers():
     data = (b"Referrers,Visitors\ngoogle.com,400\nwww.facebook.com,100\nt.co,50\n"
             b"news.ycombinator.com,25\nchatgpt.com,10\n")
