@@ -533,12 +533,12 @@ def _origin_columns(candidates: Sequence[str]) -> dict[str, str]:
 
 
 def _ticked_only(values: pl.Series, option: str | None) -> bool:
-    """True when every filled cell only says the option is ticked or not."""
+    """True when every filled cell only says the option is ticked or not (so too a column with no
+    filled cell: an option nobody chose)."""
     text = values.cast(pl.String).drop_nulls().str.strip_chars()
-    lower = set(text.str.to_lowercase().unique().to_list())
     allowed = set(TICKED) | set(NOT_TICKED)
     labels = {v for v in text.unique().to_list() if v.lower() not in allowed}
-    return len(labels) <= 1 and (not labels or option is None or labels == {option}) and bool(lower or labels)
+    return len(labels) <= 1 and (not labels or option is None or labels == {option})
 
 
 def _question_groups(columns: Sequence[ColumnInfo], frame: pl.DataFrame) -> dict[str, list[str]]:
@@ -588,6 +588,8 @@ def guess_roles(
         options = [c for c in names if info[c].option is not None]
         if len(options) < 2 or not all(_ticked_only(sample[c], info[c].option) for c in options):
             continue
+        if all(sample[c].cast(pl.String).drop_nulls().len() == 0 for c in options):
+            continue  # nothing in any column says what a tick looks like
         for column in options:
             roles[column] = "option"
             groups[column] = question

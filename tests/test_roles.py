@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from digistrat.errors import InputError
+from digistrat.read import ColumnInfo
 from digistrat.roles import KINDS, ROLES, guess_roles, infer_kind, with_roles
 
 REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-exports"
@@ -594,3 +595,17 @@ def test_a_source_header_over_channel_names_is_a_channel() -> None:
     # GA4's own source column keeps its role, "(direct)" and all
     ga4 = pl.DataFrame({"Session source": ["google", "(direct)", "facebook.com"], "Sessions": [5, 3, 2]})
     assert guess_roles(ga4).roles["Session source"] == "source"
+
+
+def test_option_columns_of_one_question_may_be_empty_but_not_all_of_them():
+    def infos(*names: str) -> list[ColumnInfo]:
+        return [ColumnInfo(n, "QID1", "Which foods?", n.upper()) for n in names]
+
+    frame = pl.DataFrame({"ramen": ["1", None, "1"], "gyros": [None, None, None], "pizza": [None, "1", None],
+                          "tacos": [None, None, None], "salad": [None, None, None]},
+                         schema={c: pl.String for c in ("ramen", "gyros", "pizza", "tacos", "salad")})
+    guess = guess_roles(frame, columns=infos("ramen", "gyros", "pizza"), tool="qualtrics")
+    assert [guess.roles[c] for c in ("ramen", "gyros", "pizza")] == ["option"] * 3
+    # no column of the question holds a tick: nothing says these are options
+    guess = guess_roles(frame, columns=infos("tacos", "salad"), tool="qualtrics")
+    assert guess.roles["tacos"] != "option" and guess.roles["salad"] != "option"

@@ -80,6 +80,42 @@ def test_limesurvey_y_columns_are_one_question():
     assert counts_of(result) == {f"SQ00{i + 1}": sum(t[i] for t in ticked) for i in range(4) if any(t[i] for t in ticked)}
 
 
+def qualtrics_ticks(rows: list[list[str]], stem: str, header_rows: int, separator: str) -> tuple[int, dict[str, int]]:
+    """Respondents who ticked (1) at least one of the columns `stem_N`, and each option's ticks, by the
+    option the text row names after the question ('question - option'), nobody's ticks counted as 0."""
+    columns = [i for i, name in enumerate(rows[0]) if name.startswith(f"{stem}_") and name[len(stem) + 1:].isdigit()]
+    respondents = rows[header_rows:]
+    answered = sum(any(row[i] == "1" for i in columns) for row in respondents)
+    return answered, {rows[1][i].rsplit(separator, 1)[1]: sum(row[i] == "1" for row in respondents) for i in columns}
+
+
+@pytest.mark.parametrize(("by", "stem"), [("Which foods", "Q1"), ("Please indicate any dietary", "Q3")])
+def test_qualtrics_numeric_select_all_columns_are_one_question(by, stem):
+    # 1 / blank under "question - option"; options nobody chose (a column empty in every row,
+    # Q3's first among them) are still options of the question
+    rows = raw("qualtrics_numeric_select_all.csv")
+    answered, ticks = qualtrics_ticks(rows, stem, 3, " - ")
+    assert 0 in ticks.values() and answered < len(rows) - 3
+    result = cli_shares("qualtrics_numeric_select_all.csv", by)
+    assert result["multi"] is True and result["base"] == answered
+    assert {row["key"]: row["count"] for row in result["rows"]} == ticks
+    assert {row["key"]: row["share"] for row in result["rows"]} == \
+        pytest.approx({option: 100 * count / answered for option, count in ticks.items()})
+
+
+@pytest.mark.parametrize(("by", "stem"), [
+    ("Click to write the question text This question has choice groups", "Q3"),
+    ("This is a multiple answer likert matrix", "mc_question_five"),
+])
+def test_qualtrics_option_groups_whose_first_option_nobody_chose(by, stem):
+    rows = raw("qualtrics_insights_multi.csv")
+    answered, ticks = qualtrics_ticks(rows, stem, 3, "...-")
+    assert ticks[next(iter(ticks))] == 0  # the first option column is empty in every row
+    result = cli_shares("qualtrics_insights_multi.csv", by)
+    assert result["multi"] is True and result["base"] == answered
+    assert {row["key"]: row["count"] for row in result["rows"]} == ticks
+
+
 @pytest.mark.parametrize(("name", "by", "column", "header_rows"), [
     ("surveymonkey_condensed_select_all.csv", "In what country do you live", 9, 2),
     ("google_forms.csv", "Company size", 2, 1),
