@@ -38,8 +38,9 @@ Decisions where the brief was silent:
   answer that holds a separator but whose pieces never recur ("Moderate; middle of the road")
   stays one answer. Columns the reader grouped into one question (`ColumnInfo.question_id`)
   whose cells only say ticked / not ticked (the option's label, Y, 1, true, x / blank, 0, N,
-  "Not selected") are its `option` columns; grouped columns holding answers (a grid) are each a
-  single question.
+  "Not selected") are its `option` columns, an option nobody chose (a column empty in every row)
+  among them; grouped columns holding answers (a grid) are each a single question. Such a question
+  is named by its columns' stem (Q1 of Q1_1…Q1_8) when no other question takes that name.
 - Sources named by their header: "Source" always; in an aggregated table, a referrer header over
   host names rather than URLs (Umami), Matomo's detail headers (digistrat.channels.source_hint)
   and a bare "name" (Plausible) whose values are mostly sources or host names. In row-level data
@@ -68,6 +69,7 @@ Decisions where the brief was silent:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -541,13 +543,24 @@ def _ticked_only(values: pl.Series, option: str | None) -> bool:
     return len(labels) <= 1 and (not labels or option is None or labels == {option})
 
 
+def _shared_stem(names: Sequence[str]) -> str | None:
+    """What every name holds before its '_N' ('Q1' of Q1_1…Q1_8), or None when they do not share one."""
+    stems = {match.group(1) if (match := re.fullmatch(r"(.+?)_+\d+", name)) else None for name in names}
+    return stems.pop() if len(stems) == 1 else None
+
+
 def _question_groups(columns: Sequence[ColumnInfo], frame: pl.DataFrame) -> dict[str, list[str]]:
-    """question id -> its columns, for the questions the reader found spread over several columns."""
-    groups: dict[str, list[str]] = {}
+    """question -> its columns, for the questions the reader found spread over several columns.
+    A question is named by its columns' shared stem (the Q1 of Q1_1…Q1_8 the user sees in the file,
+    where current Qualtrics exports identify it as QID1) unless another question takes that name."""
+    by_id: dict[str, list[str]] = {}
     for info in columns:
         if info.question_id is not None and info.name in frame.columns:
-            groups.setdefault(info.question_id, []).append(info.name)
-    return {question: names for question, names in groups.items() if len(names) > 1}
+            by_id.setdefault(info.question_id, []).append(info.name)
+    spread = {question: names for question, names in by_id.items() if len(names) > 1}
+    stems = {question: _shared_stem(names) for question, names in spread.items()}
+    claimed = Counter(name for question, stem in stems.items() for name in {question, stem} if name)
+    return {(stem if stem and claimed[stem] == 1 else question): spread[question] for question, stem in stems.items()}
 
 
 def guess_roles(

@@ -609,3 +609,17 @@ def test_option_columns_of_one_question_may_be_empty_but_not_all_of_them():
     # no column of the question holds a tick: nothing says these are options
     guess = guess_roles(frame, columns=infos("tacos", "salad"), tool="qualtrics")
     assert guess.roles["tacos"] != "option" and guess.roles["salad"] != "option"
+
+
+def test_a_question_spread_over_columns_is_named_by_their_shared_stem_when_no_other_takes_it():
+    frame = pl.DataFrame({c: ["1", None] for c in ("Q1_1", "Q1_2", "Q2_1", "Q2_2", "x_1", "y_2")})
+    columns = [ColumnInfo(c, qid, "Which?", c[-1]) for c, qid in (
+        ("Q1_1", "QID1"), ("Q1_2", "QID1"), ("Q2_1", "QID2"), ("Q2_2", "QID2"), ("x_1", "QID9"), ("y_2", "QID9"))]
+    guess = guess_roles(frame, columns=columns, tool="qualtrics")
+    assert guess.groups == {"Q1_1": "Q1", "Q1_2": "Q1", "Q2_1": "Q2", "Q2_2": "Q2", "x_1": "QID9", "y_2": "QID9"}
+    # two questions whose columns share one stem keep their ids
+    renamed = frame.rename({"Q2_1": "Q1_3", "Q2_2": "Q1_4"})
+    columns = [ColumnInfo(n, qid, "Which?", n[-1]) for n, qid in
+               (("Q1_1", "QID1"), ("Q1_2", "QID1"), ("Q1_3", "QID2"), ("Q1_4", "QID2"))]
+    guess = guess_roles(renamed, columns=columns, tool="qualtrics")
+    assert set(guess.groups.values()) == {"QID1", "QID2"}

@@ -98,6 +98,7 @@ def test_qualtrics_numeric_select_all_columns_are_one_question(by, stem):
     assert 0 in ticks.values() and answered < len(rows) - 3
     result = cli_shares("qualtrics_numeric_select_all.csv", by)
     assert result["multi"] is True and result["base"] == answered
+    assert result["question"] == stem  # named as the file's columns are, not by the ImportId QID1
     assert {row["key"]: row["count"] for row in result["rows"]} == ticks
     assert {row["key"]: row["share"] for row in result["rows"]} == \
         pytest.approx({option: 100 * count / answered for option, count in ticks.items()})
@@ -112,7 +113,7 @@ def test_qualtrics_option_groups_whose_first_option_nobody_chose(by, stem):
     answered, ticks = qualtrics_ticks(rows, stem, 3, "...-")
     assert ticks[next(iter(ticks))] == 0  # the first option column is empty in every row
     result = cli_shares("qualtrics_insights_multi.csv", by)
-    assert result["multi"] is True and result["base"] == answered
+    assert result["multi"] is True and result["base"] == answered and result["question"] == stem
     assert {row["key"]: row["count"] for row in result["rows"]} == ticks
 
 
