@@ -114,6 +114,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "one option of the multi-answer question '{question}' (ticked or not)",
         "une option de la question à choix multiples « {question} » (cochée ou non)",
     ),
+    "msg.role.open_text": (
+        "text the respondent typed beside an option ('Other, please specify'): open text, not an answer to count",
+        "texte saisi par le répondant à côté d'une option (« Autre, précisez ») : texte libre, pas une réponse à compter",
+    ),
     "msg.role.joined_duplicate": (
         "the same answers as the question's option columns, joined in one cell: the option columns are used",
         "les mêmes réponses que les colonnes d'option de la question, réunies dans une cellule : les colonnes d'option sont utilisées",

@@ -1508,7 +1508,8 @@ def _record_end(chunk: bytes) -> int | None:
 
 def _column_infos(names: list[str], header: tools.Header, prepared: tools.Prepared) -> tuple[ColumnInfo, ...]:
     return tuple(ColumnInfo(name, header.question_ids[i], header.questions[i], prepared.options[i],
-                            (), prepared.missing[i], prepared.separators[i]) for i, name in enumerate(names))
+                            (), prepared.missing[i], prepared.separators[i], header.open_text[i])
+                 for i, name in enumerate(names))
 
 
 def _survey_fields(header: tools.Header, prepared: tools.Prepared, names: list[str]) -> dict[str, object]:

@@ -40,7 +40,9 @@ Decisions where the brief was silent:
   whose cells only say ticked / not ticked (the option's label, Y, 1, true, x / blank, 0, N,
   "Not selected") are its `option` columns, an option nobody chose (a column empty in every row)
   among them; grouped columns holding answers (a grid) are each a single question. Such a question
-  is named by its columns' stem (Q1 of Q1_1…Q1_8) when no other question takes that name.
+  is named by its columns' stem (Q1 of Q1_1…Q1_8) when no other question takes that name. What a
+  respondent typed beside an option (Qualtrics' `_TEXT` "Other, please specify" box) is open text:
+  ignored, even with few distinct answers.
 - Sources named by their header: "Source" always; in an aggregated table, a referrer header over
   host names rather than URLs (Umami), Matomo's detail headers (digistrat.channels.source_hint)
   and a bare "name" (Plausible) whose values are mostly sources or host names. In row-level data
@@ -615,6 +617,9 @@ def guess_roles(
                 reasons[column] = _reason("joined_duplicate", column)
     for column in sample.columns:
         meta = info.get(column)
+        if column not in roles and meta is not None and meta.open_text:
+            roles[column] = "ignore"
+            reasons[column] = _reason("open_text", column)
         if column not in roles and meta is not None and meta.multi_separator:
             roles[column] = "multi"
             separators[column] = meta.multi_separator

@@ -15,7 +15,8 @@ tests/fixtures/README.md):
   row 2 `Response`, `Open-Ended Response` or the option / sub-question label.
 - Qualtrics: ids row, question text row, then (current exports) `{"ImportId":"QID12_1"}`;
   legacy exports: `V1…V10, Q1…` then the text row. Multi-column questions write
-  "question - option" (Insights exports "question-option").
+  "question - option" (Insights exports "question-option"); an option's text box ("Other, please
+  specify") is a `_TEXT` column beside it.
 - Google Forms: `Timestamp` first, grids `Question [Row]`, checkboxes joined with ", ".
 - Microsoft Forms: `ID, Start time, Completion time, Email, Name`, multi-answer joined with ";"
   and a trailing ";".
@@ -64,6 +65,7 @@ class ColumnInfo:
     value_labels: tuple[tuple[str, str], ...] = ()  # code -> label, already applied to the values
     missing: tuple[str, ...] = ()  # values that meant "missing" here and were turned to null
     multi_separator: str | None = None  # the cells join several answers with this string
+    open_text: bool = False      # what a respondent typed beside an option ("Other, please specify")
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Header:
     questions: tuple[str | None, ...]
     options: tuple[str | None, ...]
     metadata: tuple[bool, ...]
+    open_text: tuple[bool, ...]           # typed text beside an option, not an answer to count
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,10 @@ def _question_like(headers: list[str]) -> bool:
 
 
 def _header(tool: str | None, rows: int, names: Sequence[str], qids: Sequence[str | None],
-            questions: Sequence[str | None], options: Sequence[str | None], metadata: Sequence[bool]) -> Header:
-    return Header(tool, rows, tuple(names), tuple(qids), tuple(questions), tuple(options), tuple(metadata))
+            questions: Sequence[str | None], options: Sequence[str | None], metadata: Sequence[bool],
+            open_text: Sequence[bool] | None = None) -> Header:
+    typed = tuple(open_text) if open_text is not None else (False,) * len(names)
+    return Header(tool, rows, tuple(names), tuple(qids), tuple(questions), tuple(options), tuple(metadata), typed)
 
 
 def _none(width: int) -> list[None]:
@@ -354,6 +359,18 @@ def _grouped_texts(width: int, keys: list[str | None], texts: list[str]) -> tupl
     return questions, options
 
 
+def _text_entry_keys(keys: list[str | None]) -> list[str | None]:
+    """A text entry column ('QID5_TEXT') alone in its question is the question itself; beside
+    options of its question it keeps its own key."""
+    bases = Counter(k for k in keys if k is not None)
+    return [k[:-5] if k and k.endswith("_TEXT") and bases[k[:-5]] == 0 else k for k in keys]
+
+
+def _typed_beside_option(keys: list[str | None]) -> list[bool]:
+    """The text entry columns that kept their own key: typed beside an option, open text."""
+    return [bool(k and k.endswith("_TEXT")) for k in keys]
+
+
 def _qualtrics(r0: list[str], r1: list[str], import_ids: list[str]) -> Header:
     width = len(r0)
     meta = [False] * width
@@ -364,12 +381,10 @@ def _qualtrics(r0: list[str], r1: list[str], import_ids: list[str]) -> Header:
             meta[i] = True
         elif found:
             keys[i] = found.group(1) + ("_TEXT" if re.search(r"(?i)[_-]TEXT$", iid) else "")
-    # a text entry column alone in its question is the question itself
-    bases = Counter(k for k in keys if k is not None)
-    keys = [k[:-5] if k and k.endswith("_TEXT") and bases[k[:-5]] == 0 else k for k in keys]
+    keys = _text_entry_keys(keys)
     questions, options = _grouped_texts(width, keys, [r1[i] or r0[i] for i in range(width)])
     names = [r0[i] or r1[i] for i in range(width)]
-    return _header("qualtrics", 3, names, keys, questions, options, meta)
+    return _header("qualtrics", 3, names, keys, questions, options, meta, _typed_beside_option(keys))
 
 
 def _qualtrics_legacy(r0: list[str], r1: list[str]) -> Header:
@@ -381,12 +396,11 @@ def _qualtrics_legacy(r0: list[str], r1: list[str]) -> Header:
         if not meta[i] and r0[i]:
             base = re.sub(r"(?i)(_\d+)*(_TEXT)?$", "", r0[i]) or r0[i]
             keys[i] = base + ("_TEXT" if re.search(r"(?i)_TEXT$", r0[i]) and base != r0[i] else "")
-    bases = Counter(k for k in keys if k is not None)
-    keys = [k[:-5] if k and k.endswith("_TEXT") and bases[k[:-5]] == 0 else k for k in keys]
+    keys = _text_entry_keys(keys)
     questions, options = _grouped_texts(width, keys, [r1[i] or r0[i] for i in range(width)])
     # legacy ids V1…V10 say nothing: those columns take the text row's name (ResponseID, StartDate…)
     names = [r1[i] if re.fullmatch(r"V\d+", r0[i]) and r1[i] else (r0[i] or r1[i]) for i in range(width)]
-    return _header("qualtrics", 2, names, keys, questions, options, meta)
+    return _header("qualtrics", 2, names, keys, questions, options, meta, _typed_beside_option(keys))
 
 
 # -- Google Forms, Microsoft Forms, LimeSurvey, Wenjuanxing ---------------------------------

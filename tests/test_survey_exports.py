@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from digistrat.datasets import load_bytes
+from digistrat.schema import OPTIONS
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -115,6 +118,32 @@ def test_qualtrics_option_groups_whose_first_option_nobody_chose(by, stem):
     result = cli_shares("qualtrics_insights_multi.csv", by)
     assert result["multi"] is True and result["base"] == answered and result["question"] == stem
     assert {row["key"]: row["count"] for row in result["rows"]} == ticks
+
+
+# a legacy export's layout (ids row V1…, text row "question-option"), respondents composed
+QUALTRICS_LEGACY_OTHER = [
+    ["V1", "V2", "V8", "Q4_1", "Q4_2", "Q4_3", "Q4_3_TEXT"],
+    ["ResponseID", "ResponseSet", "StartDate", "How do you reach us?-Email", "How do you reach us?-Chat",
+     "How do you reach us?-Other", "How do you reach us?-Other-TEXT"],
+    ["R_1", "Default Response Set", "2024-05-02 09:12:40", "1", "", "1", "Fax"],
+    ["R_2", "Default Response Set", "2024-05-02 09:30:02", "", "1", "", ""],
+    ["R_3", "Default Response Set", "2024-05-03 14:01:55", "1", "1", "1", "Fax"],
+    ["R_4", "Default Response Set", "2024-05-04 08:47:10", "", "", "1", "By post"],
+]
+
+
+@pytest.mark.parametrize(("data", "text_column"), [
+    ((FIXTURES / "qualtrics_insights_multi.csv").read_bytes(), "mc_question_five_2_TEXT"),
+    ("\n".join(",".join(row) for row in QUALTRICS_LEGACY_OTHER).encode(), "Q4_3_TEXT"),
+], ids=["insights", "legacy"])
+def test_qualtrics_other_text_beside_an_option_is_open_text_not_a_question(data, text_column):
+    dataset = load_bytes(data, "export.csv")
+    assert dataset.read.tool == "qualtrics"
+    assert dataset.roles.roles[text_column] == "ignore"
+    assert dataset.roles.reasons[text_column].code == "role.open_text"
+    assert not [q.name for q in dataset.schema.questions if text_column in q.columns]
+    # the option beside it is still counted with its question
+    assert any(text_column.removesuffix("_TEXT") in q.columns and q.layout == OPTIONS for q in dataset.schema.questions)
 
 
 @pytest.mark.parametrize(("name", "by", "column", "header_rows"), [

@@ -125,6 +125,7 @@ def test_qualtrics_current_three_header_rows():
     assert (q1.question_id, q1.question) == ("QID1", "This is a multiple choice question.")
     q2 = result.columns[result.frame.columns.index("Q2")]
     assert (q2.question_id, q2.question) == ("QID2", "This is a free text question.")
+    assert not q2.open_text  # a text entry question is a question, not text typed beside an option
     assert {"StartDate", "ResponseId", "Q2 - Topics", "UserLanguage"} <= set(result.report.metadata_columns)
     assert result.frame["Q1"].to_list() == [2]
 
@@ -148,6 +149,7 @@ def test_qualtrics_insights_multi_answer_matrices():
     assert [c.option for c in matrix] == [t.split("...-", 1)[1] for t in raw[1][17:22]]
     text = _group(result, "QID4_TEXT")
     assert [c.name for c in text] == ["mc_question_five_2_TEXT"]
+    assert [c.name for c in result.columns if c.open_text] == ["mc_question_five_2_TEXT"]  # typed beside an option
     assert [c.name for c in _group(result, "QID4")] == ["mc_question_five_1", "mc_question_five_2",
                                                         "mc_question_five_3"]
     for info in _group(result, "QID2"):
