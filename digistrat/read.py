@@ -1027,6 +1027,14 @@ def _without_total(frame: pl.DataFrame, decimal: str | None) -> tuple[pl.DataFra
 # CSV
 
 
+@dataclass(frozen=True)
+class _FieldCounts:
+    """What checking every record's field count against the header found."""
+    problem: str | None  # why the file cannot be read, or None
+    short: int  # rows with fewer fields than the header, read with empty trailing cells
+    first_short: int | None  # file line of the first of them
+
+
 class _CsvReader:
     """One CSV read: holds what was sniffed so the steps can share it."""
 
@@ -1038,7 +1046,7 @@ class _CsvReader:
         self.limits = limits
         self.notes: list[str] = []
         self.summaries: list[TableInfo] = []
-        self.commented = False  # starts with '#' lines (GA4, UA): rows may leave trailing cells out
+        self.commented = False  # starts with '#' lines (GA4, UA): a preamble before the tables
         self.replaced_lines: tuple[int, ...] = ()
         self.header_records: list[list[str]] = []  # the header rows of the table being read
 
@@ -1232,14 +1240,13 @@ class _CsvReader:
         columns = [[r[i] for r in body_records if i < len(r) and r[i] != ""] for i in range(width)]
         plan = [_fast_dtype(n, v, decimal, sep) for n, v in zip(names, columns)]
 
-        tolerant = bool(preamble) or self.commented
         try:
-            frame = self._parse(region, sep, skip, names, plan, decimal, header_line or 1, tolerant)
+            frame = self._parse(region, sep, skip, names, plan, decimal, header_line or 1)
             if frame.height > self.limits.max_rows:
                 raise InputError(f"'{self.name}' has more than {self.limits.max_rows:,} rows, the limit; "
                                  "export a shorter period or fewer dimensions.")
             parsed_rows = frame.height
-            frame = self._drop_blank_rows(frame, region, sep, names, header_line or 1, skip, tolerant)
+            frame = self._drop_blank_rows(frame, region, sep, names, header_line or 1, skip)
         except InputError:
             if tables is None:  # a second table beyond the sniffed head may be why
                 self._raise_late_tables(body, encoding)
@@ -1248,7 +1255,7 @@ class _CsvReader:
             self._raise_late_tables(body, encoding)
         if frame.height == 0:
             # polars returns no row when a quote opened on the first data line runs to the end
-            problem, _ = self._locate(region, sep, width, header_line or 1, skip, tolerant)
+            problem = self._locate(region, sep, width, header_line or 1, skip).problem
             if problem:
                 raise InputError(problem)
             raise InputError(f"'{self.name}' has a header on line {header_line} but no data rows; "
@@ -1339,7 +1346,7 @@ class _CsvReader:
             raise _ParseFailed(str(error).split("\n", 1)[0]) from None
 
     def _parse(self, region: bytes | Path, sep: str, skip: int, names: list[str], plan: list[pl.DataType],
-               decimal: str | None, header_line: int, tolerant: bool) -> pl.DataFrame:
+               decimal: str | None, header_line: int) -> pl.DataFrame:
         typed = plan
         decimal_comma = decimal == "," and sep != "," and any(d == pl.Float64 for d in typed)
         attempts: list[tuple[list[pl.DataType] | None, bool, str | None]] = []
@@ -1351,7 +1358,7 @@ class _CsvReader:
                 return self._polars(region, sep, skip, names, plan_try, comma, quote)
             except _ParseFailed:
                 continue  # a later value did not fit the sampled type, or the structure is broken
-        problem, _ = self._locate(region, sep, len(names), header_line, skip, tolerant)
+        problem = self._locate(region, sep, len(names), header_line, skip).problem
         if problem:
             raise InputError(problem)
         text = self._region_text(region, skip)
@@ -1374,14 +1381,14 @@ class _CsvReader:
             text = text.split("\n", 1)[1] if "\n" in text else ""
         return text
 
-    def _locate(self, region: bytes | Path, sep: str, width: int, header_line: int, skip: int,
-                tolerant: bool) -> tuple[str | None, int]:
-        """(message about the first record whose field count differs from the header, number of
-        short rows tolerated). Python's csv module here: this runs only on the error path."""
+    def _locate(self, region: bytes | Path, sep: str, width: int, header_line: int, skip: int) -> _FieldCounts:
+        """The first record with more fields than the header, or an unclosed quote, and the rows
+        with fewer fields. Python's csv module here: this runs only on the error path."""
         text = self._region_text(region, skip)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
         previous = 0
         short = 0
+        first_short: int | None = None
         header_rows = 1 + self.extra_header_rows
         try:
             for record in reader:
@@ -1392,21 +1399,26 @@ class _CsvReader:
                     continue
                 if not record or not any(field.strip() for field in record):
                     continue
-                if len(record) < width and tolerant:
+                line = header_line + start - 1
+                # Many writers (GA4, ODK Central, spreadsheets) leave trailing empty cells out, so a
+                # short row loses nothing; a long one would lose or shift data.
+                if len(record) < width:
                     short += 1
-                elif len(record) != width:
-                    line = header_line + start - 1
-                    return (f"Line {line} of '{self.name}' has {len(record)} fields but the header "
-                            f"(line {header_line}) has {width}; fix that line (a missing or extra "
-                            f"separator '{sep}', or an unquoted value containing one) and try again."), short
+                    first_short = first_short or line
+                elif len(record) > width:
+                    return _FieldCounts(
+                        f"Line {line} of '{self.name}' has {len(record)} fields but the header "
+                        f"(line {header_line}) has {width}; fix that line (a missing or extra "
+                        f"separator '{sep}', or an unquoted value containing one) and try again.",
+                        short, first_short)
         except csv.Error:
             line = header_line + previous
-            return (f"A quoted field starting on line {line} of '{self.name}' is never closed properly; "
-                    "fix the quotes on that line and try again."), short
-        return None, short
+            return _FieldCounts(f"A quoted field starting on line {line} of '{self.name}' is never closed "
+                                "properly; fix the quotes on that line and try again.", short, first_short)
+        return _FieldCounts(None, short, first_short)
 
     def _drop_blank_rows(self, frame: pl.DataFrame, region: bytes | Path, sep: str, names: list[str],
-                         header_line: int, skip: int, tolerant: bool) -> pl.DataFrame:
+                         header_line: int, skip: int) -> pl.DataFrame:
         """Blank lines arrive as all-null rows and short rows are padded with nulls; polars cannot
         tell them apart, so count separators to be sure no row is short (only when nulls exist)."""
         if frame.height == 0 or frame.get_columns()[-1].null_count() == 0:
@@ -1423,13 +1435,14 @@ class _CsvReader:
                 int(c.str.count_matches(sep, literal=True).sum()) for c in frame.get_columns()
                 if c.dtype == pl.String)
             if raw.count(sep.encode("utf-8")) - inside != expected:
-                problem, short = self._locate(region, sep, width, header_line, skip, tolerant)
-                if problem:
-                    raise InputError(problem)
-                if short:
-                    self.notes.append(f"{short} row{'s have' if short > 1 else ' has'} fewer fields than the "
-                                      "header; the missing cells are left empty (Google Analytics leaves "
-                                      "trailing empty cells out).")
+                counts = self._locate(region, sep, width, header_line, skip)
+                if counts.problem:
+                    raise InputError(counts.problem)
+                if counts.short:
+                    rows = f"{counts.short:,} row{'s have' if counts.short > 1 else ' has'}"
+                    self.notes.append(f"{rows} fewer fields than the header (line {header_line}), the first on "
+                                      f"line {counts.first_short}; the missing trailing cells are left empty "
+                                      "(the exporting tool leaves trailing empty cells out).")
         blank_count = int(blank.sum())
         if blank_count:
             self.notes.append(f"Skipped {blank_count} blank row{'s' if blank_count > 1 else ''}.")

@@ -425,11 +425,19 @@ def test_ragged_rows_name_their_line(prefix_lines):
     too_long = preamble + 'a,b,c\n1,2,3\n4,"x\ny",6\n7,8,9,10\n11,12,13\n'
     message = _refused(too_long.encode())
     assert f"Line {header_line + 4} " in message and "4 fields" in message and "has 3" in message
-    too_short = "a,b,c\n1,2,3\n4,5,6\n7,8\n10,11,12\n"
-    message = _refused(too_short.encode())
-    assert "Line 4 " in message and "2 fields" in message
-    short_at_end = "a;b;c\r\n1;2;3\r\n4;5;6\r\n7;8\r\n"
-    assert "Line 4 " in _refused(short_at_end.encode())
+    long_after_short = "a,b,c\n1,2\n4,5,6,7\n"
+    assert "Line 3 " in _refused(long_after_short.encode())
+
+
+@pytest.mark.parametrize("text", ["a,b,c\n1,2,3\n4,5,6\n7,8\n10,11,12\n", "a;b;c\r\n1;2;3\r\n4;5;6\r\n7;8\r\n"])
+def test_short_rows_are_read_with_empty_trailing_cells_and_a_note(text):
+    # many writers (ODK Central, GA4, spreadsheets) leave trailing empty cells out: nothing is lost
+    result = read_table(text.encode(), file_name="f.csv")
+    sep = ";" if ";" in text else ","
+    rows = [line.split(sep) for line in text.splitlines()[1:]]
+    assert result.frame.height == len(rows)
+    assert result.frame["c"].to_list() == [int(r[2]) if len(r) > 2 else None for r in rows]
+    assert "1 row has fewer fields than the header (line 1), the first on line 4" in " ".join(result.report.notes)
 
 
 def test_unclosed_quote_names_its_line():

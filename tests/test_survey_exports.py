@@ -172,6 +172,45 @@ def test_surveymonkey_expanded_single_choice_stays_single():
     assert counts_of(result) == dict(ticks)
 
 
+# ODK Central's CSV header (groups joined with '-', its own columns at the end); the rows are composed here
+ODK_HEADER = ("SubmissionDate,meta-instanceID,encounter_start_datetime,reporter,device_id,location-area_name,"
+              "location-quadrat_photo,location-corner1-Latitude,location-corner1-Longitude,"
+              "location-corner1-Altitude,location-corner1-Accuracy,habitat-morphological_type,"
+              "habitat-morphological_type_photo,perimeter-corner2-Latitude,perimeter-corner2-Longitude,"
+              "perimeter-corner2-Altitude,perimeter-corner2-Accuracy,perimeter-corner3-Latitude,"
+              "perimeter-corner3-Longitude,perimeter-corner3-Altitude,perimeter-corner3-Accuracy,"
+              "perimeter-corner4-Latitude,perimeter-corner4-Longitude,perimeter-corner4-Altitude,"
+              "perimeter-corner4-Accuracy,perimeter-mudmap_photo,encounter_end_datetime,KEY,SubmitterID,"
+              "SubmitterName,Status")
+
+
+def odk_row(number: int, habitat: str) -> str:
+    """One submission, without the trailing ',' of the empty Status, as ODK Central writes it."""
+    uuid = f"uuid:00000000-0000-4000-8000-{number:012d}"
+    corners = [[f"-32.{number:04d}{c}", f"116.{number:04d}{c}", f"1{c}.5", "3.9"] for c in range(1, 5)]
+    return ",".join([f"2024-05-0{number}T09:00:00.000Z", uuid, f"2024-05-0{number}T16:00:00.000+08:00",
+                     "A. Surveyor", "device01", f"Site {number}", f"{number}01.jpg", *corners[0], habitat,
+                     f"{number}02.jpg", *corners[1], *corners[2], *corners[3], "",
+                     f"2024-05-0{number}T16:30:00.000+08:00", uuid, "7", "surveyor"])
+
+
+def test_odk_central_rows_without_the_trailing_empty_status_are_all_read(tmp_path):
+    path = tmp_path / "odk_central.csv"
+    habitats = ["mid-slope", "flat", "flat", "crest"]
+    path.write_text(ODK_HEADER + "\n" + "".join(odk_row(n, h) + "\n" for n, h in enumerate(habitats, 1)))
+    with open(path, newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert {len(row) for row in rows} == {len(header) - 1}
+    column = header.index("habitat-morphological_type")
+    inspected = run_json("inspect", str(path))
+    assert inspected["rows_read"] == len(rows) and inspected["rows_used"] == len(rows)
+    assert any(f"{len(rows)} rows have fewer fields than the header (line 1), the first on line 2" in note
+               for note in inspected["notes"])
+    result = run_json("shares", str(path), "--by", "habitat-morphological_type")
+    assert result["base"] == len(rows)
+    assert counts_of(result) == dict(Counter(row[column] for row in rows))
+
+
 # ---------------------------------------------------------------- SPSS and Stata, as agencies deliver them
 
 SIZES = {1: "1-9", 2: "10-249", 3: "250+"}
