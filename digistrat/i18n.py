@@ -96,6 +96,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "several answers per cell, joined by '{separator}': a multi-answer question",
         "plusieurs réponses par cellule, séparées par « {separator} » : une question à choix multiples",
     ),
+    "msg.role.json_data": (
+        "values are JSON data stored by the survey tool, not answers",
+        "les valeurs sont des données JSON enregistrées par l'outil d'enquête, pas des réponses",
+    ),
     "msg.role.text_all_different": ("every value is different, like an id", "toutes les valeurs sont différentes, comme un identifiant"),
     "msg.role.categories": ("text with {values} distinct values", "texte à {values} valeurs distinctes"),
     "msg.role.free_text": (

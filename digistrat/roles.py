@@ -70,6 +70,7 @@ Decisions where the brief was silent:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -340,6 +341,8 @@ def _value_role(sample: pl.Series, aggregated: bool, column: str) -> tuple[str, 
     distinct = texts.unique().to_list()
     if not distinct:
         return "ignore", _reason("no_values", column)
+    if sum(map(_is_json_data, distinct)) / len(distinct) >= _MOSTLY:
+        return "ignore", _reason("json_data", column)
     is_url = lambda v: bool(_URL.match(v))  # noqa: E731
     if sum(map(is_url, distinct)) / len(distinct) >= _MOSTLY:
         return "url", _reason("urls", column)  # resolved into referrer / landing_page by the caller
@@ -361,6 +364,17 @@ def _value_role(sample: pl.Series, aggregated: bool, column: str) -> tuple[str, 
     if len(distinct) <= MAX_CATEGORIES:
         return "dimension", _reason("categories", column, values=len(distinct))
     return "ignore", _reason("free_text", column, values=len(distinct), cap=MAX_CATEGORIES)
+
+
+def _is_json_data(text: str) -> bool:
+    """A JSON object or array, which a survey stores as data (LimeSurvey's equation questions):
+    split at its commas it would make answers like '"Antonia"]}'."""
+    if text[:1] not in ("{", "["):
+        return False
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
 
 
 def joined_separator(texts: pl.Series) -> str | None:

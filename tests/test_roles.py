@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import random
 from pathlib import Path
 
@@ -199,6 +200,22 @@ def test_survey_roles_come_from_values_when_headers_say_nothing() -> None:
                            "q4": "dimension", "q5": "measure", "q6": "device"}
     assert guess.unsure == {"q2"} and "weight" in str(guess.reasons["q2"])
 
+
+
+def test_json_values_are_data_not_answers() -> None:
+    # LimeSurvey stores an equation's JSON in a column; split at its commas it looked multi-answer
+    rng = random.Random(5)
+    names = ["Anna", "Bram", "Cas", "Dina"]
+    groups = [{f"v{i}": {"group": rng.choice("AB"), "answers": rng.sample(names, 2)} for i in (1, 2)}
+              for _ in range(30)]
+    frame = pl.DataFrame({
+        "intro": [json.dumps(g) for g in groups],
+        "picked": [json.dumps(rng.sample(names, 2)) for _ in range(30)],
+        "channels": [", ".join(rng.sample(["Email", "Phone", "Chat"], rng.randint(1, 2))) for _ in range(30)],
+    })
+    guess = guess_roles(frame, tool="limesurvey")
+    assert guess.roles == {"intro": "ignore", "picked": "ignore", "channels": "multi"}
+    assert "JSON" in str(guess.reasons["intro"]) and "JSON" in str(guess.reasons["picked"])
 
 def session_log(rows: int = 200, seed: int = 11) -> dict[str, list]:
     rng = random.Random(seed)

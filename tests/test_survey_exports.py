@@ -211,6 +211,28 @@ def test_odk_central_rows_without_the_trailing_empty_status_are_all_read(tmp_pat
     assert counts_of(result) == dict(Counter(row[column] for row in rows))
 
 
+
+def test_limesurvey_json_equation_column_is_ignored_not_a_question(tmp_path):
+    # LimeSurvey layout (every field quoted, question codes): 'intro' holds the JSON an equation
+    # question stored, as in UUDigitalHumanitieslab/accent-recognition-limesurvey's results.csv
+    groups = [{"v5": {"group": group, "answers": ["Anna", name]}, "v12": {"group": "A", "answers": ["Romy", "Eva"]}}
+              for group, name in [("A", "Bram"), ("B", "Cas"), ("B", "Dina"), ("A", "Bram"), ("B", "Cas")]]
+    heard = ["Bram", "Cas", "Cas", "Bram", "Dina"]
+    lines = [["id", "submitdate", "lastpage", "startlanguage", "intro", "vr1004"]]
+    lines += [[str(n), f"2024-03-0{n} 10:00:00", "19", "nl", json.dumps(g), h]
+              for n, (g, h) in enumerate(zip(groups, heard), 1)]
+    path = tmp_path / "results.csv"
+    path.write_text("".join(",".join('"' + c.replace('"', '""') + '"' for c in line) + "\n" for line in lines))
+    inspected = run_json("inspect", str(path))
+    assert inspected["tool"] == "limesurvey" and inspected["rows_used"] == len(groups)
+    assert inspected["roles"]["intro"] == "ignore" and "JSON" in inspected["reasons"]["intro"]
+    assert "intro" not in [q["name"] for q in inspected["questions"]]
+    result = run_json("shares", str(path), "--by", "vr1004")
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert result["multi"] is False and counts_of(result) == dict(Counter(row[5] for row in rows))
+
+
 # ---------------------------------------------------------------- SPSS and Stata, as agencies deliver them
 
 SIZES = {1: "1-9", 2: "10-249", 3: "250+"}
