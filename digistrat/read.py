@@ -1297,7 +1297,7 @@ class _CsvReader:
             table_index=index, sheets=(), sheet=None, rows=frame.height, columns=tuple(frame.columns),
             percent_columns=tuple(percent_columns), notes=tuple(self.notes), dropped_lines=dropped,
             **_survey_fields(header, prepared, frame.columns), replaced_lines=self.replaced_lines)
-        return ReadResult(frame, report, _column_infos(frame.columns, header, prepared))
+        return ReadResult(frame, report, _column_infos(frame.columns, prepared))
 
     def _sample(self, region: bytes | Path, encoding: _Encoding) -> tuple[bytes, bool]:
         """(the region's first bytes, whether they are all of it): 64 KB, or the whole first
@@ -1519,7 +1519,8 @@ def _record_end(chunk: bytes) -> int | None:
     return pos if pos >= 0 else None
 
 
-def _column_infos(names: list[str], header: tools.Header, prepared: tools.Prepared) -> tuple[ColumnInfo, ...]:
+def _column_infos(names: list[str], prepared: tools.Prepared) -> tuple[ColumnInfo, ...]:
+    header = prepared.header
     return tuple(ColumnInfo(name, header.question_ids[i], header.questions[i], prepared.options[i],
                             (), prepared.missing[i], prepared.separators[i], header.open_text[i])
                  for i, name in enumerate(names))
@@ -1640,7 +1641,7 @@ def _read_excel(source: bytes | Path, name: str, sheet: str | int | None, limits
         header_line=header + 1, preamble=tuple(preamble), tables=(), table_index=0, sheets=sheets,
         sheet=title, rows=frame.height, columns=tuple(frame.columns), percent_columns=tuple(percent_columns),
         notes=tuple(notes), dropped_lines=dropped, **_survey_fields(layout, prepared, frame.columns))
-    return ReadResult(frame, report, _column_infos(frame.columns, layout, prepared))
+    return ReadResult(frame, report, _column_infos(frame.columns, prepared))
 
 
 # ----------------------------------------------------------------------------------------

@@ -551,8 +551,8 @@ def _origin_columns(candidates: Sequence[str]) -> dict[str, str]:
 
 
 def _ticked_only(values: pl.Series, option: str | None) -> bool:
-    """True when every filled cell only says the option is ticked or not (so too a column with no
-    filled cell: an option nobody chose)."""
+    """True when every filled cell only says the option is ticked or not; an empty column too
+    (nobody ticked that option, or nobody answered: Kobo's n/a)."""
     text = values.cast(pl.String).drop_nulls().str.strip_chars()
     allowed = set(TICKED) | set(NOT_TICKED)
     labels = {v for v in text.unique().to_list() if v.lower() not in allowed}
@@ -944,12 +944,13 @@ def _survey_schema(guess: RoleGuess, frame: pl.DataFrame, columns: Sequence[Colu
             key = question if question not in taken or members == [question] else f"{question} (options)"
             first = info.get(members[0])
             options = tuple((info[m].option if m in info and info[m].option else m) for m in members)
-            # nobody ticks two: a single-choice question spread over columns (SurveyMonkey expanded)
+            # nobody ticks two, somebody one: a single-choice question spread over columns
+            # (SurveyMonkey expanded); with no tick at all, nothing says so
             ticks = pl.sum_horizontal(ticked(pl.col(m), o).cast(pl.Int32) for m, o in zip(members, options))
             most = frame.select(ticks.max()).item() if len(members) > 1 else 2
             questions.append(Question(
                 name=key, text=(first.question if first and first.question else question),
-                layout=ONE_OF if most is not None and most <= 1 else OPTIONS, columns=tuple(members), options=options,
+                layout=ONE_OF if most == 1 else OPTIONS, columns=tuple(members), options=options,
             ))
         elif role == "multi":
             questions.append(Question(name=name, text=text_of(name), layout=JOINED, columns=(name,),

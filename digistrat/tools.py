@@ -24,7 +24,8 @@ tests/fixtures/README.md):
   "Question [Subquestion]" with full headings).
 - Typeform: `#` first, one column per option under the repeated question header, HTML in headers.
 - KoboToolbox / ODK: `_id, _uuid, _submission_time, _index…`, `group/question` paths,
-  `question/option` 0/1 columns beside the space-joined select_multiple column, an optional
+  `repeat[2]/question` copies of a repeated question, `question/option` 0/1 columns beside the
+  space-joined select_multiple column (kobocat may leave the joined column out), an optional
   row of HXL `#tags` under the header.
 - Wenjuanxing (问卷星): `序号, 提交答卷时间…`, `8、(option)` columns, `(空)` for empty.
 """
@@ -36,7 +37,7 @@ import re
 import struct
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -98,6 +99,7 @@ class Prepared:
     """A frame after `prepare`: missing codes nulled, options and joined columns found."""
 
     frame: pl.DataFrame
+    header: Header                             # as the values refined it (Kobo option columns)
     options: tuple[str | None, ...]
     missing: tuple[tuple[str, ...], ...]       # per column, the codes that were nulled
     missing_counts: tuple[tuple[str, int], ...]  # (column, cells nulled) for columns with any
@@ -509,12 +511,46 @@ def _kobo(r0: list[str], rows: int) -> Header:
         if meta[i]:
             continue
         own = r0[parents[i]] if i in parents else c
-        head, _, tail = own.rpartition("/")
-        text = tail if head and prefixes[head] >= 2 else own
-        qids[i], questions[i] = own, text
+        head = own.rpartition("/")[0]
+        qids[i], questions[i] = own, _kobo_text(own) if head and prefixes[head] >= 2 else own
         if i in parents:
             options[i] = c.rsplit("/", 1)[1]
     return _header("kobo", rows, r0, qids, questions, options, meta)
+
+
+_REPEAT_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _kobo_text(path: str) -> str:
+    """A question's name without its group path, keeping the repeat's index: 'children[2]/childs_name'
+    is 'childs_name [2]', so the copies of a repeated question stay apart."""
+    head, _, tail = path.rpartition("/")
+    return tail + "".join(f" [{index}]" for index in _REPEAT_INDEX.findall(head))
+
+
+_KOBO_TICKS = frozenset({"0", "1", "true", "false"})
+
+
+def _kobo_option_columns(frame: pl.DataFrame, header: Header) -> Header:
+    """Kobo's 'question/option' columns of a select_multiple whose joined column was left out of the
+    export: sibling columns holding only 0/1 (True/False) or nothing (n/a, already nulled). Columns
+    of a group of questions share a path too, but their answers are not all ticks; a repeat's copy
+    ('children[2]') is never a question, even when nobody filled it."""
+    siblings: dict[str, list[int]] = {}
+    for i, name in enumerate(header.names):
+        if not header.metadata[i] and header.options[i] is None and "/" in name:
+            siblings.setdefault(name.rsplit("/", 1)[0], []).append(i)
+    qids, questions, options = list(header.question_ids), list(header.questions), list(header.options)
+    columns = frame.get_columns()
+    for question, members in siblings.items():
+        if len(members) < 2 or question in header.names or question.endswith("]"):
+            continue
+        cells = {str(v).casefold() for i in members for v in columns[i].drop_nulls().unique().to_list()}
+        if cells <= _KOBO_TICKS:
+            for i in members:
+                qids[i], questions[i] = question, _kobo_text(question)
+                options[i] = header.names[i].rsplit("/", 1)[1]
+    return replace(header, question_ids=tuple(qids), questions=tuple(questions), options=tuple(options))
 
 
 # ----------------------------------------------------------------------------------------
@@ -547,11 +583,13 @@ def prepare(frame: pl.DataFrame, header: Header) -> Prepared:
                             .otherwise(pl.col(names[i])).alias(names[i]))
     if replaced:
         frame = frame.with_columns(replaced)
+    if header.tool == "kobo":
+        header = _kobo_option_columns(frame, header)
     options = list(header.options)
     if header.tool == "typeform":
         options = _typeform_options(frame, header, options)
     separators = [_joiner(column, header, i, options) for i, column in enumerate(frame.get_columns())]
-    return Prepared(frame, tuple(options), tuple(missing), tuple(counts), tuple(separators))
+    return Prepared(frame, header, tuple(options), tuple(missing), tuple(counts), tuple(separators))
 
 
 _NUMBER_OR_NA = r"^(?:[+\-]?\d[\d\s.,]*%?|NA|N/A|n/a|#N/A)$"

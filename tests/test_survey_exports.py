@@ -24,7 +24,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 
 
 def raw(name: str) -> list[list[str]]:
-    with open(FIXTURES / name, newline="", encoding="utf-8-sig") as handle:
+    return raw_path(FIXTURES / name)
+
+
+def raw_path(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.reader(handle))
 
 
@@ -198,8 +202,7 @@ def test_odk_central_rows_without_the_trailing_empty_status_are_all_read(tmp_pat
     path = tmp_path / "odk_central.csv"
     habitats = ["mid-slope", "flat", "flat", "crest"]
     path.write_text(ODK_HEADER + "\n" + "".join(odk_row(n, h) + "\n" for n, h in enumerate(habitats, 1)))
-    with open(path, newline="", encoding="utf-8") as handle:
-        header, *rows = list(csv.reader(handle))
+    header, *rows = raw_path(path)
     assert {len(row) for row in rows} == {len(header) - 1}
     column = header.index("habitat-morphological_type")
     inspected = run_json("inspect", str(path))
@@ -228,9 +231,34 @@ def test_limesurvey_json_equation_column_is_ignored_not_a_question(tmp_path):
     assert inspected["roles"]["intro"] == "ignore" and "JSON" in inspected["reasons"]["intro"]
     assert "intro" not in [q["name"] for q in inspected["questions"]]
     result = run_json("shares", str(path), "--by", "vr1004")
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))[1:]
+    rows = raw_path(path)[1:]
     assert result["multi"] is False and counts_of(result) == dict(Counter(row[5] for row in rows))
+
+
+
+def test_kobo_option_columns_without_their_joined_column_are_one_question(tmp_path):
+    # kobocat's header (tests/fixtures/kobo_repeats_split_select_multiple.csv); respondents composed:
+    # option columns 1/0, or n/a for whoever did not answer the question
+    header = raw("kobo_repeats_split_select_multiple.csv")[0]
+    ticks = ["1,0,0,1", "0,1,0,0", "n/a,n/a,n/a,n/a", "1,1,0,0", "0,0,0,1"]
+    lines = [",".join(header)] + [
+        f"P{n},3{n},n/a,1,4,Kid{n},n/a,n/a,n/a,n/a,n/a,n/a,n/a,{t},uuid:{n},{n},2024-01-0{n}T10:00:00,,,{{}}"
+        for n, t in enumerate(ticks, 1)]
+    path = tmp_path / "kobo.csv"
+    path.write_text("\n".join(lines) + "\n")
+    rows = raw_path(path)[1:]
+    options = [name.split("/")[1] for name in header[13:17]]
+    answered = [row[13:17] for row in rows if row[13] != "n/a"]
+    result = run_json("shares", str(path), "--by", "web_browsers")
+    assert result["multi"] is True and result["base"] == len(answered)
+    # nobody filled the second child: its columns stay questions of their own, not options
+    inspected = run_json("inspect", str(path))
+    assert inspected["roles"]["children[2]/childs_name"] != "option"
+    assert {q["name"]: q["options"] for q in inspected["questions"]}["web_browsers"] == options
+    assert counts_of(result) == {o: sum(a[i] == "1" for a in answered) for i, o in enumerate(options)
+                                 if any(a[i] == "1" for a in answered)}
+    copy = run_json("shares", str(FIXTURES / "kobo_repeats_split_select_multiple.csv"), "--by", "web_browsers")
+    assert copy["multi"] is True and copy["base"] == 0  # its one respondent did not answer (n/a)
 
 
 # ---------------------------------------------------------------- SPSS and Stata, as agencies deliver them

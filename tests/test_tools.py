@@ -307,6 +307,21 @@ def test_kobo_xml_names_with_groups():
     assert result.frame["grp_company/satisfaction"].to_list() == [3, None]  # 'n/a' is missing, the rest numbers
 
 
+def test_kobo_option_columns_without_their_joined_column_and_repeats():
+    raw = _raw("kobo_repeats_split_select_multiple.csv")
+    result = _read("kobo_repeats_split_select_multiple.csv")
+    assert (result.report.tool, result.report.rows) == ("kobo", len(raw) - 1)
+    browsers = _group(result, "web_browsers")
+    assert [c.name for c in browsers] == [n for n in raw[0] if n.startswith("web_browsers/")]
+    assert [(c.question, c.option) for c in browsers] == [("web_browsers", n.split("/")[1]) for n in raw[0][13:17]]
+    assert all(c.missing == ("n/a",) for c in browsers)
+    # a repeat's copies of one question stay apart; its columns are questions, not options
+    names = [c for c in result.columns if c.name.endswith("/childs_name")]
+    assert [(c.question_id, c.question, c.option) for c in names] == [
+        ("children[1]/childs_name", "childs_name [1]", None), ("children[2]/childs_name", "childs_name [2]", None)]
+    assert result.frame["children[2]/childs_name"].to_list() == [r[7] for r in raw[1:]]
+
+
 def test_wenjuanxing_by_number_in_gbk():
     raw = _raw("wenjuanxing_by_number.csv", encoding="gb18030")
     result = _read("wenjuanxing_by_number.csv")
