@@ -477,8 +477,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "page.upload": ("Your data", "Vos données"),
     "upload.file": ("Your file", "Votre fichier"),
     "upload.file_help": (
-        "CSV or text with any separator and encoding, Excel workbook or Parquet.",
-        "CSV ou texte, quels que soient séparateur et encodage, classeur Excel ou Parquet.",
+        "CSV or text with any separator and encoding, an Excel or OpenDocument workbook, Parquet, or an SPSS, Stata or SAS file.",
+        "CSV ou texte, quels que soient séparateur et encodage, classeur Excel ou OpenDocument, Parquet, ou fichier SPSS, Stata ou SAS.",
     ),
     "upload.previous": ("File", "Fichier"),
     "upload.reading": ("Reading the file…", "Lecture du fichier…"),

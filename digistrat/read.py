@@ -43,6 +43,8 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STAT_SUFFIXES = {".sav": "spss", ".zsav": "spss", ".por": "spss", ".dta": "stata", ".sas7bdat": "sas",
                  ".xpt": "sas"}
+# Every suffix the reader takes (what the upload page accepts): text tables, then the above.
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", *EXCEL_SUFFIXES, *PARQUET_SUFFIXES, *STAT_SUFFIXES)
 SAMPLE_RECORDS = 2000
 PROBE_VALUES = 1000
 

@@ -34,3 +34,20 @@ def test_an_uploaded_survey_tool_export_shows_its_checkbox_shares(tool: str, pag
     expander.locator("summary").click()
     rows = table_rows(page, [tools.CHANNEL_QUESTION.strip(), "Share"], lambda rows: len(rows) == len(tools.CHANNELS))
     assert {cells[0]: cells[1] for cells in rows} == expected
+
+
+def test_an_spss_file_is_taken_by_the_upload_page(page: Page, app_server: AppServer, tmp_path):
+    """The page takes every file the reader reads: an SPSS .sav goes through the browser's
+    uploader (which refuses a type it was not given) and is described as SPSS."""
+    import polars as pl
+
+    from tests.survey_files import spss_file
+    from tests.test_survey_exports import LABELS, PANEL, SIZES
+
+    path = tmp_path / "panel.sav"
+    spss_file(path, pl.DataFrame(PANEL), labels=LABELS, value_labels={"size": SIZES}, weight="wt")
+    page.goto(f"{app_server.url}/upload?lang=en")
+    wait_for_app(page)
+    page.locator("input[type='file']").set_input_files(str(path))
+    expect(page.get_by_text("Survey tool: SPSS", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(f"Rows read: {len(PANEL['wt'])}", exact=False)).to_be_visible(timeout=60_000)

@@ -17,7 +17,7 @@ from digistrat.datasets import LoadSettings
 from digistrat.errors import DigistratError
 from digistrat.i18n import format_number, label
 from digistrat.normalise import EXCLUDE, MAX_REPORTED_ROWS
-from digistrat.read import SEPARATOR_NAMES, describe
+from digistrat.read import SEPARATOR_NAMES, UPLOAD_SUFFIXES, describe
 from digistrat.roles import ROLES
 from digistrat.schema import SurveySchema
 from digistrat.segments import SEGMENT_BY_KEY, SEGMENT_KEYS
@@ -30,7 +30,7 @@ from digistrat.ui.data_source import (
 from digistrat.vocabulary import DEVICE_KEYS
 
 LOG = logging.getLogger(__name__)
-FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
+FILE_TYPES = [suffix.removeprefix(".") for suffix in UPLOAD_SUFFIXES]
 UPLOADER_KEY = "upload_file"
 CURRENT_KEY = "upload_current"
 LAST_FILE_KEY = "upload_last_file"
