@@ -617,8 +617,6 @@ def guess_roles(
         options = [c for c in names if info[c].option is not None]
         if len(options) < 2 or not all(_ticked_only(sample[c], info[c].option) for c in options):
             continue
-        if all(sample[c].cast(pl.String).drop_nulls().len() == 0 for c in options):
-            continue  # nothing in any column says what a tick looks like
         for column in options:
             roles[column] = "option"
             groups[column] = question

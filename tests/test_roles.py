@@ -614,7 +614,7 @@ def test_a_source_header_over_channel_names_is_a_channel() -> None:
     assert guess_roles(ga4).roles["Session source"] == "source"
 
 
-def test_option_columns_of_one_question_may_be_empty_but_not_all_of_them():
+def test_option_columns_of_one_question_may_be_empty_even_all_of_them():
     def infos(*names: str) -> list[ColumnInfo]:
         return [ColumnInfo(n, "QID1", "Which foods?", n.upper()) for n in names]
 
@@ -623,9 +623,10 @@ def test_option_columns_of_one_question_may_be_empty_but_not_all_of_them():
                          schema={c: pl.String for c in ("ramen", "gyros", "pizza", "tacos", "salad")})
     guess = guess_roles(frame, columns=infos("ramen", "gyros", "pizza"), tool="qualtrics")
     assert [guess.roles[c] for c in ("ramen", "gyros", "pizza")] == ["option"] * 3
-    # no column of the question holds a tick: nothing says these are options
+    # a question nobody answered: the header names its options, so it stays one question (base 0)
     guess = guess_roles(frame, columns=infos("tacos", "salad"), tool="qualtrics")
-    assert guess.roles["tacos"] != "option" and guess.roles["salad"] != "option"
+    assert guess.roles["tacos"] == "option" and guess.roles["salad"] == "option"
+    assert guess.groups["tacos"] == guess.groups["salad"]
 
 
 def test_a_question_spread_over_columns_is_named_by_their_shared_stem_when_no_other_takes_it():
