@@ -531,6 +531,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "tool.spss": ("SPSS", "SPSS"),
     "tool.stata": ("Stata", "Stata"),
     "tool.sas": ("SAS", "SAS"),
+    "tool.redcap": ("REDCap", "REDCap"),
     "upload.skipped": ("Not offered as filters: {columns}.", "Non proposées comme filtres : {columns}."),
     "upload.skipped.free_text": (
         "'{column}' ({n} distinct answers: free text; give it the role 'Category to filter by' only if it has fewer)",

@@ -108,7 +108,7 @@ MAX_CATEGORIES = 200  # more distinct answers than this is free text, not a cate
 _MIN_ID_ROWS = 10
 SEPARATORS = (";", "|", ", ", ",")  # joined multi-answer cells, in the order they are tried
 SURVEY_TOOLS = frozenset({"surveymonkey", "qualtrics", "google_forms", "microsoft_forms", "limesurvey",
-                          "typeform", "kobo", "wenjuanxing", "spss", "stata", "sas"})
+                          "typeform", "kobo", "wenjuanxing", "spss", "stata", "sas", "redcap"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ tests/fixtures/README.md):
   space-joined select_multiple column (kobocat may leave the joined column out), an optional
   row of HXL `#tags` under the header.
 - Wenjuanxing (问卷星): `序号, 提交答卷时间…`, `8、(option)` columns, `(空)` for empty.
+- REDCap: the record id first (any name), `redcap_event_name`, `redcap_repeat_instrument`,
+  `redcap_repeat_instance`, `redcap_data_access_group`, `redcap_survey_identifier`,
+  `<instrument>_timestamp`, `<instrument>_complete` (0/1/2), checkboxes as `field___code` 0/1
+  columns. The labels export writes the field labels instead: `Label (choice=Choice text)`
+  holding Checked/Unchecked, `Complete?` holding Incomplete/Unverified/Complete.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ TOOL_NAMES = {
     "surveymonkey": "SurveyMonkey", "qualtrics": "Qualtrics", "google_forms": "Google Forms",
     "microsoft_forms": "Microsoft Forms", "limesurvey": "LimeSurvey", "typeform": "Typeform",
     "kobo": "KoboToolbox", "wenjuanxing": "Wenjuanxing (问卷星)", "spss": "SPSS", "stata": "Stata",
-    "sas": "SAS",
+    "sas": "SAS", "redcap": "REDCap",
 }
 
 # Cells that mean "no answer" in survey-tool exports; turned to null in answer columns.
@@ -159,6 +164,9 @@ def read_header(records: Sequence[Sequence[str]]) -> Header:
     if folded[:3] in (["id", "start time", "completion time"], ["id", "heure de début", "heure de fin"],
                       ["id", "startzeit", "fertigstellungszeit"], ["id", "hora de inicio", "hora de finalización"]):
         return _microsoft_forms(r0)
+    redcap = _redcap_export(r0, rows[1:])
+    if redcap:
+        return _redcap(r0, labels=redcap == "labels")
     if _LIME_CODES <= present or _LIME_WORDS <= present:
         return _limesurvey(r0)
     if r0 and r0[0] == "#" and present & {"submit date (utc)", "start date (utc)", "network id"}:
@@ -551,6 +559,67 @@ def _kobo_option_columns(frame: pl.DataFrame, header: Header) -> Header:
                 qids[i], questions[i] = question, _kobo_text(question)
                 options[i] = header.names[i].rsplit("/", 1)[1]
     return replace(header, question_ids=tuple(qids), questions=tuple(questions), options=tuple(options))
+
+
+# -- REDCap ------------------------------------------------------------------------------
+
+_REDCAP_SYSTEM = frozenset({"redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
+                            "redcap_data_access_group", "redcap_survey_identifier"})
+_REDCAP_SYSTEM_LABELS = frozenset({"event name", "repeat instrument", "repeat instance", "data access group",
+                                   "survey identifier", "survey timestamp"})
+_REDCAP_COMPLETE = re.compile(r"[a-z][a-z0-9_]*_complete")
+_REDCAP_CHECKBOX = re.compile(r"([a-z][a-z0-9_]*?)___([A-Za-z0-9_]+)")  # race___1 -> race, 1
+_REDCAP_CHOICE = re.compile(r"(.*?)\s*\(choice=(.*)\)")  # 'Race (choice=Asian)' -> Race, Asian
+_REDCAP_STATUS_LABELS = frozenset({"", "Incomplete", "Unverified", "Complete"})
+# a field the project asks the respondent to fill, but contact data rather than an answer
+_REDCAP_CONTACT = frozenset({"email", "e_mail", "email_address", "e-mail", "email address", "e-mail address"})
+
+
+def _redcap_export(r0: list[str], below: list[list[str]]) -> str | None:
+    """'raw' or 'labels' for a REDCap export, else None. A status column alone ('task_complete'
+    in any table) is not enough: its cells must be REDCap's statuses (0/1/2, or Incomplete /
+    Unverified / Complete under 'Complete?') and another REDCap column must be there too."""
+    complete = [i for i, c in enumerate(r0) if _REDCAP_COMPLETE.fullmatch(c)]
+    if complete and all(row[i] in ("", "0", "1", "2") for row in below for i in complete):
+        instruments = {r0[i].removesuffix("_complete") for i in complete}
+        if any(_REDCAP_CHECKBOX.fullmatch(c) or c in _REDCAP_SYSTEM
+               or c.removesuffix("_timestamp") in instruments for c in r0):
+            return "raw"
+    statuses = [i for i, c in enumerate(r0) if c == "Complete?"]
+    if statuses and all(row[i] in _REDCAP_STATUS_LABELS for row in below for i in statuses):
+        if any(_REDCAP_CHOICE.fullmatch(c) or c.casefold() in _REDCAP_SYSTEM_LABELS for c in r0[1:]):
+            return "labels"
+    return None
+
+
+def _redcap(r0: list[str], labels: bool) -> Header:
+    width = len(r0)
+    if labels:
+        meta = [i == 0 or c == "Complete?" or c.casefold() in _REDCAP_SYSTEM_LABELS | _REDCAP_CONTACT
+                for i, c in enumerate(r0)]
+    else:
+        instruments = {c.removesuffix("_complete") for c in r0 if _REDCAP_COMPLETE.fullmatch(c)}
+        meta = [i == 0 or c.startswith("redcap_") or c in _REDCAP_CONTACT or bool(_REDCAP_COMPLETE.fullmatch(c))
+                or c.removesuffix("_timestamp") in instruments for i, c in enumerate(r0)]
+    qids: list[str | None] = _none(width)
+    questions: list[str | None] = _none(width)
+    options: list[str | None] = _none(width)
+    taken: Counter[str] = Counter()
+    run: str | None = None  # the question of the checkbox columns just read
+    for i, c in enumerate(r0):
+        choice = None if meta[i] else (_REDCAP_CHOICE if labels else _REDCAP_CHECKBOX).fullmatch(c)
+        if not choice:
+            run = None
+            if not meta[i]:
+                qids[i] = questions[i] = c
+            continue
+        question, option = choice.group(1), choice.group(2)
+        if run is None or questions[i - 1] != (question or None):
+            # labels may repeat across fields ('Other', or none): each run of choices is its own question
+            taken[question] += 1
+            run = question if question and taken[question] == 1 else f"{question} ({taken[question]})" if question else c
+        qids[i], questions[i], options[i] = run, question or None, option
+    return _header("redcap", 1, r0, qids, questions, options, meta)
 
 
 # ----------------------------------------------------------------------------------------
