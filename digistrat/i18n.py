@@ -131,6 +131,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "quelques nombres entiers dans un export d'outil d'enquête : des réponses codées, une catégorie pour filtrer",
     ),
     "msg.role.tool_metadata": ("written by the survey tool, not an answer", "écrit par l'outil d'enquête, pas une réponse"),
+    "msg.role.record_id": ("the record id the survey tool writes first", "l'identifiant d'enregistrement que l'outil d'enquête écrit en premier"),
+    "msg.role.survey_timestamp": ("the time the survey tool recorded the answers", "l'heure à laquelle l'outil d'enquête a enregistré les réponses"),
+    "msg.role.contact": ("contact details, not an answer", "des coordonnées, pas une réponse"),
     "msg.role.declared_weight": ("the file declares it as the weight", "le fichier la déclare comme poids"),
     "msg.role.survey_question": ("a question of the survey", "une question de l'enquête"),
     "msg.role.weight_empty": (

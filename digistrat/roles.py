@@ -639,7 +639,12 @@ def guess_roles(
     for column in metadata:
         if column in sample.columns and column not in roles:
             found = _header_role(column)
-            if found and found[0] in ("date", "id"):
+            if tool == "redcap" and not found and (redcap := _redcap_role(column, sample.columns[0])):
+                roles[column] = redcap[0]
+                reasons[column] = _reason(redcap[1], column)
+                if redcap[0] != "ignore":
+                    claim(redcap[0], column, 0)
+            elif found and found[0] in ("date", "id"):
                 roles[column] = found[0]
                 reasons[column] = _reason("header", column, role=found[0])
                 claim(found[0], column, 0, found[1])
@@ -783,6 +788,19 @@ def guess_roles(
         unsure=frozenset(unsure),
         tool=tool,
     )
+
+
+def _redcap_role(column: str, first: str) -> tuple[str, str] | None:
+    """(role, reason code) of a REDCap metadata column its header does not name: the record id
+    (the first column, named as the project likes), a survey's submission time
+    ('<instrument>_timestamp', 'Survey Timestamp'), an e-mail field (contact data)."""
+    if column == first:
+        return "id", "record_id"
+    if column.endswith("_timestamp") or column.casefold().startswith("survey timestamp"):
+        return "date", "survey_timestamp"
+    if "mail" in column.casefold():
+        return "ignore", "contact"
+    return None
 
 
 def _most_common_separator(values: pl.Series) -> str | None:

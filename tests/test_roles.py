@@ -584,6 +584,20 @@ def test_survey_tools_answer_times_are_dates_even_as_text(header: str) -> None:
     assert guess.kind == "survey"
 
 
+def test_redcap_record_id_survey_time_and_email_by_what_redcap_writes() -> None:
+    # the record id is REDCap's first column whatever the project named it; the first survey's
+    # timestamp is the answer time, the others and the status columns are the tool's; an e-mail field is contact data
+    survey = pl.DataFrame({"participant_id": [1, 2, 3], "intake_timestamp": ["2025-03-01 10:00:00"] * 3,
+                           "email": ["a@example.org", "", "c@example.org"], "size": [1, 2, 1],
+                           "intake_complete": [2, 2, 0], "follow_up_timestamp": ["", "2025-04-01 10:00:00", ""]})
+    metadata = ["participant_id", "intake_timestamp", "email", "intake_complete", "follow_up_timestamp"]
+    guess = guess_roles(survey, tool="redcap", metadata=metadata)
+    assert guess.roles == {"participant_id": "id", "intake_timestamp": "date", "email": "ignore", "size": "dimension",
+                           "intake_complete": "ignore", "follow_up_timestamp": "ignore"}
+    assert guess.kind == "survey"
+    assert "contact" in str(guess.reasons["email"]) and "record id" in str(guess.reasons["participant_id"])
+
+
 def test_the_submission_time_beats_the_start_time_which_beats_the_end_time() -> None:
     times = ["2025-03-01 10:00:00", "2025-03-01 10:05:00"]
     typeform = guess_roles(pl.DataFrame({"Start Date (UTC)": times, "Submit Date (UTC)": times}))
