@@ -150,6 +150,22 @@ def test_qualtrics_other_text_beside_an_option_is_open_text_not_a_question(data,
     assert any(text_column.removesuffix("_TEXT") in q.columns and q.layout == OPTIONS for q in dataset.schema.questions)
 
 
+@pytest.mark.parametrize(("name", "by", "marker", "ticked"), [
+    ("redcap_raw.csv", "channels", "channels___", "1"),  # options are the choice codes
+    ("redcap_labels.csv", "Which channels bring you new", "Which channels bring you new customers? (choice=", "Checked"),
+])
+def test_redcap_checkboxes_count_the_records_that_ticked_one(name, by, marker, ticked):
+    rows = raw(name)
+    positions = [i for i, cell in enumerate(rows[0]) if cell.startswith(marker)]
+    options = [rows[0][i][len(marker):].removesuffix(")") for i in positions]
+    ticks = [[row[i] == ticked for i in positions] for row in rows[1:]]
+    result = cli_shares(name, by)
+    # base: the records that ticked at least one option (REDCap writes 0 / Unchecked for the others)
+    assert result["multi"] is True and result["base"] == sum(any(t) for t in ticks) < len(rows) - 1
+    assert counts_of(result) == {option: sum(t[k] for t in ticks) for k, option in enumerate(options)
+                                 if any(t[k] for t in ticks)}
+
+
 @pytest.mark.parametrize(("name", "by", "column", "header_rows"), [
     ("surveymonkey_condensed_select_all.csv", "In what country do you live", 9, 2),
     ("google_forms.csv", "Company size", 2, 1),

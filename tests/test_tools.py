@@ -342,6 +342,56 @@ def test_wenjuanxing_by_number_in_gbk():
 
 
 # ---------------------------------------------------------------------------------------------
+# REDCap
+
+
+def test_redcap_raw_export_checkboxes_are_one_question_each():
+    raw = _raw("redcap_raw.csv")
+    result = _read("redcap_raw.csv")
+    assert (result.report.tool, result.report.header_rows, result.report.rows) == ("redcap", 1, len(raw) - 1)
+    header = raw[0]
+    assert result.report.metadata_columns == tuple(
+        c for c in header if c == header[0] or c.startswith("redcap_") or c == "email"
+        or c.endswith(("_timestamp", "_complete")))
+    for field in ("channels", "tools"):
+        group = _group(result, field)
+        positions = [i for i, c in enumerate(header) if c.startswith(field + "___")]
+        assert [c.option for c in group] == [header[i].split("___")[1] for i in positions]
+        for info, position in zip(group, positions):
+            assert result.frame[info.name].to_list() == [int(r[position]) for r in raw[1:]]
+    # a field whose name starts like a checkbox's is its own question
+    assert [(c.question_id, c.option) for c in _group(result, "channels_other")] == [("channels_other", None)]
+
+
+def test_redcap_labels_export_options_are_the_choice_texts():
+    raw = _raw("redcap_labels.csv")
+    result = _read("redcap_labels.csv")
+    assert (result.report.tool, result.report.rows) == ("redcap", len(raw) - 1)
+    assert {"Record ID", "Data Access Group", "Survey Identifier", "Survey Timestamp", "E-mail",
+            "Complete?"} <= set(result.report.metadata_columns)
+    assert len(result.report.metadata_columns) == 8  # the second instrument's timestamp and status too
+    header = raw[0]
+    channels = _group(result, "Which channels bring you new customers?")
+    positions = [i for i, c in enumerate(header) if c.startswith("Which channels bring you new customers? (choice=")]
+    assert [c.option for c in channels] == [header[i].split("(choice=")[1][:-1] for i in positions]
+    assert {c.question for c in channels} == {"Which channels bring you new customers?"}
+    for info, position in zip(channels, positions):
+        assert result.frame[info.name].to_list() == [r[position] for r in raw[1:]]
+    # REDCap writes two spaces before '(choice=': the question text has none left over
+    assert [c.option for c in _group(result, "Which tools do you use?")] == ["Facebook", "LinkedIn", "Instagram"]
+
+
+@pytest.mark.parametrize("data", [
+    b"id,task_complete,score\n1,2,3\n2,0,4\n3,1,5\n",           # a status-like column alone
+    b"id,task_complete,q___1,q___2\n1,yes,1,0\n2,no,0,1\n",     # its cells are not REDCap's statuses
+    b"Name,Complete?,Score\nAnn,Complete,3\nBob,Incomplete,4\n",  # the labels' status column alone
+])
+def test_a_column_named_like_a_redcap_status_alone_is_not_redcap(data):
+    result = read_table(data, file_name="tasks.csv")
+    assert (result.report.tool, result.report.metadata_columns) == (None, ())
+
+
+# ---------------------------------------------------------------------------------------------
 # What is not a tool export stays as it was
 
 
