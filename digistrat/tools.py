@@ -582,14 +582,18 @@ def _redcap_export(r0: list[str], below: list[list[str]]) -> str | None:
     complete = [i for i, c in enumerate(r0) if _REDCAP_COMPLETE.fullmatch(c)]
     if complete and all(row[i] in ("", "0", "1", "2") for row in below for i in complete):
         instruments = {r0[i].removesuffix("_complete") for i in complete}
-        if any(_REDCAP_CHECKBOX.fullmatch(c) or c in _REDCAP_SYSTEM
-               or c.removesuffix("_timestamp") in instruments for c in r0):
+        if any(_REDCAP_CHECKBOX.fullmatch(c) or c in _REDCAP_SYSTEM or _survey_timestamp(c, instruments) for c in r0):
             return "raw"
     statuses = [i for i, c in enumerate(r0) if c == "Complete?"]
     if statuses and all(row[i] in _REDCAP_STATUS_LABELS for row in below for i in statuses):
         if any(_REDCAP_CHOICE.fullmatch(c) or c.casefold() in _REDCAP_SYSTEM_LABELS for c in r0[1:]):
             return "labels"
     return None
+
+
+def _survey_timestamp(name: str, instruments: set[str]) -> bool:
+    """'<instrument>_timestamp': when that instrument's survey was submitted."""
+    return name.endswith("_timestamp") and name.removesuffix("_timestamp") in instruments
 
 
 def _redcap(r0: list[str], labels: bool) -> Header:
@@ -600,7 +604,7 @@ def _redcap(r0: list[str], labels: bool) -> Header:
     else:
         instruments = {c.removesuffix("_complete") for c in r0 if _REDCAP_COMPLETE.fullmatch(c)}
         meta = [i == 0 or c.startswith("redcap_") or c in _REDCAP_CONTACT or bool(_REDCAP_COMPLETE.fullmatch(c))
-                or c.removesuffix("_timestamp") in instruments for i, c in enumerate(r0)]
+                or _survey_timestamp(c, instruments) for i, c in enumerate(r0)]
     qids: list[str | None] = _none(width)
     questions: list[str | None] = _none(width)
     options: list[str | None] = _none(width)
@@ -617,7 +621,12 @@ def _redcap(r0: list[str], labels: bool) -> Header:
         if run is None or questions[i - 1] != (question or None):
             # labels may repeat across fields ('Other', or none): each run of choices is its own question
             taken[question] += 1
-            run = question if question and taken[question] == 1 else f"{question} ({taken[question]})" if question else c
+            if not question:
+                run = c
+            elif taken[question] == 1:
+                run = question
+            else:
+                run = f"{question} ({taken[question]})"
         qids[i], questions[i], options[i] = run, question or None, option
     return _header("redcap", 1, r0, qids, questions, options, meta)
 

@@ -381,8 +381,17 @@ def test_redcap_labels_export_options_are_the_choice_texts():
     assert [c.option for c in _group(result, "Which tools do you use?")] == ["Facebook", "LinkedIn", "Instagram"]
 
 
+def test_redcap_labels_repeated_across_checkbox_fields_stay_separate_questions():
+    header = read_header([["Record ID", "Other (choice=A)", "Other (choice=B)", "Size", "Other (choice=A)",
+                           " (choice=X)", " (choice=Y)", "Complete?"],
+                          ["1", "Checked", "Unchecked", "3", "Checked", "Checked", "Unchecked", "Complete"]])
+    assert header.tool == "redcap"
+    assert header.question_ids == (None, "Other", "Other", "Size", "Other (2)", "(choice=X)", "(choice=X)", None)
+    assert header.options == (None, "A", "B", None, "A", "X", "Y", None)
+
+
 @pytest.mark.parametrize("data", [
-    b"id,task_complete,score\n1,2,3\n2,0,4\n3,1,5\n",           # a status-like column alone
+    b"task,task_complete,score\n1,2,3\n2,0,4\n3,1,5\n",         # a status-like column beside its namesake
     b"id,task_complete,q___1,q___2\n1,yes,1,0\n2,no,0,1\n",     # its cells are not REDCap's statuses
     b"Name,Complete?,Score\nAnn,Complete,3\nBob,Incomplete,4\n",  # the labels' status column alone
 ])
