@@ -50,6 +50,19 @@ def _sav_dictionary_end(data: bytes) -> tuple[int, list[str]]:
             raise ValueError(f"unexpected record type {kind}")
 
 
+# A small weighted panel (company size, two networks ticked or not), for SPSS and Stata files.
+SPSS_SIZES = {1: "1-9", 2: "10-249", 3: "250+"}
+SPSS_PANEL = {
+    "size": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 3.0, 1.0, 2.0, 1.0, 3.0, 2.0],
+    "t_fb": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0],
+    "t_li": [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+    "wt": [1.5, 0.5, 1.0, 1.25, 0.75, 1.0, 2.0, 1.0, 0.8, 1.2, 0.9, 1.1],
+}
+SPSS_PANEL = {column: values * 3 for column, values in SPSS_PANEL.items()}  # 36 respondents: no base too small to show
+SPSS_LABELS = {"size": "How many people work in your company?", "t_fb": "Facebook", "t_li": "LinkedIn",
+          "wt": "Survey weight"}
+
+
 def spss_file(path: Path, frame: pl.DataFrame, *, labels: Mapping[str, str], value_labels: Mapping[str, Mapping],
               missing_ranges: Mapping[str, list] | None = None, weight: str | None = None,
               dichotomies: Sequence[tuple[str, str, int, Sequence[str]]] = (), compress: bool = False) -> bytes:

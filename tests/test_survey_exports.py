@@ -18,6 +18,7 @@ import pytest
 
 from digistrat.datasets import load_bytes
 from digistrat.schema import OPTIONS
+from tests.survey_files import SPSS_LABELS, SPSS_PANEL, SPSS_SIZES
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -279,20 +280,10 @@ def test_kobo_option_columns_without_their_joined_column_are_one_question(tmp_pa
 
 # ---------------------------------------------------------------- SPSS and Stata, as agencies deliver them
 
-SIZES = {1: "1-9", 2: "10-249", 3: "250+"}
-PANEL = {
-    "size": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 3.0, 1.0, 2.0, 1.0, 3.0, 2.0],
-    "t_fb": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0],
-    "t_li": [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
-    "wt": [1.5, 0.5, 1.0, 1.25, 0.75, 1.0, 2.0, 1.0, 0.8, 1.2, 0.9, 1.1],
-}
-PANEL = {column: values * 3 for column, values in PANEL.items()}  # 36 respondents: no base too small to show
-LABELS = {"size": "How many people work in your company?", "t_fb": "Facebook", "t_li": "LinkedIn",
-          "wt": "Survey weight"}
 
 
 def weighted_shares(keep: list[bool], chosen: list[bool]) -> float:
-    weights = PANEL["wt"]
+    weights = SPSS_PANEL["wt"]
     return 100 * sum(w for w, k, c in zip(weights, keep, chosen) if k and c) / sum(w for w, k in zip(weights, keep) if k)
 
 
@@ -309,8 +300,8 @@ def test_an_spss_file_with_labels_a_declared_weight_and_a_multiple_response_set(
     from tests.survey_files import spss_file
 
     path = tmp_path / "panel.sav"
-    spss_file(path, pl.DataFrame(PANEL), labels=LABELS,
-              value_labels={"size": SIZES, "t_fb": {0: "Not selected", 1: "Selected"},
+    spss_file(path, pl.DataFrame(SPSS_PANEL), labels=SPSS_LABELS,
+              value_labels={"size": SPSS_SIZES, "t_fb": {0: "Not selected", 1: "Selected"},
                             "t_li": {0: "Not selected", 1: "Selected"}},
               weight="wt", dichotomies=[("tools", "Which networks do you use?", 1, ["t_fb", "t_li"])])
     inspected = run_json("inspect", str(path))
@@ -318,15 +309,15 @@ def test_an_spss_file_with_labels_a_declared_weight_and_a_multiple_response_set(
     tools = next(q for q in inspected["questions"] if q["multi"])
     assert tools["text"] == "Which networks do you use?" and tools["options"] == ["Facebook", "LinkedIn"]
     result = run_json("shares", str(path), "--by", "which networks")
-    answered = [bool(f or li) for f, li in zip(PANEL["t_fb"], PANEL["t_li"])]
+    answered = [bool(f or li) for f, li in zip(SPSS_PANEL["t_fb"], SPSS_PANEL["t_li"])]
     assert result["multi"] is True and result["weighted"] is True and result["base"] == sum(answered)
     shares = {row["key"]: row["share"] for row in result["rows"]}
-    assert shares["Facebook"] == pytest.approx(weighted_shares(answered, [bool(v) for v in PANEL["t_fb"]]))
-    assert shares["LinkedIn"] == pytest.approx(weighted_shares(answered, [bool(v) for v in PANEL["t_li"]]))
+    assert shares["Facebook"] == pytest.approx(weighted_shares(answered, [bool(v) for v in SPSS_PANEL["t_fb"]]))
+    assert shares["LinkedIn"] == pytest.approx(weighted_shares(answered, [bool(v) for v in SPSS_PANEL["t_li"]]))
     sizes = run_json("shares", str(path), "--by", "How many people")
-    everyone = [True] * len(PANEL["wt"])
+    everyone = [True] * len(SPSS_PANEL["wt"])
     assert {r["key"]: r["share"] for r in sizes["rows"]} == pytest.approx(
-        {label: weighted_shares(everyone, [s == code for s in PANEL["size"]]) for code, label in SIZES.items()})
+        {label: weighted_shares(everyone, [s == code for s in SPSS_PANEL["size"]]) for code, label in SPSS_SIZES.items()})
 
 
 def test_a_stata_file_with_labels_and_a_svyset_weight(tmp_path):
@@ -335,9 +326,9 @@ def test_a_stata_file_with_labels_and_a_svyset_weight(tmp_path):
     from tests.survey_files import stata_file
 
     path = tmp_path / "panel.dta"
-    stata_file(path, pl.DataFrame(PANEL), labels=LABELS, value_labels={"size": SIZES}, svy_weight="wt")
+    stata_file(path, pl.DataFrame(SPSS_PANEL), labels=SPSS_LABELS, value_labels={"size": SPSS_SIZES}, svy_weight="wt")
     result = run_json("shares", str(path), "--by", "How many people")
-    everyone = [True] * len(PANEL["wt"])
-    assert result["weighted"] is True and result["text"] == LABELS["size"]
+    everyone = [True] * len(SPSS_PANEL["wt"])
+    assert result["weighted"] is True and result["text"] == SPSS_LABELS["size"]
     assert {r["key"]: r["share"] for r in result["rows"]} == pytest.approx(
-        {label: weighted_shares(everyone, [s == code for s in PANEL["size"]]) for code, label in SIZES.items()})
+        {label: weighted_shares(everyone, [s == code for s in SPSS_PANEL["size"]]) for code, label in SPSS_SIZES.items()})

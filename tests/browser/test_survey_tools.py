@@ -41,13 +41,12 @@ def test_an_spss_file_is_taken_by_the_upload_page(page: Page, app_server: AppSer
     uploader (which refuses a type it was not given) and is described as SPSS."""
     import polars as pl
 
-    from tests.survey_files import spss_file
-    from tests.test_survey_exports import LABELS, PANEL, SIZES
+    from tests.survey_files import SPSS_LABELS, SPSS_PANEL, SPSS_SIZES, spss_file
 
     path = tmp_path / "panel.sav"
-    spss_file(path, pl.DataFrame(PANEL), labels=LABELS, value_labels={"size": SIZES}, weight="wt")
+    spss_file(path, pl.DataFrame(SPSS_PANEL), labels=SPSS_LABELS, value_labels={"size": SPSS_SIZES}, weight="wt")
     page.goto(f"{app_server.url}/upload?lang=en")
     wait_for_app(page)
     page.locator("input[type='file']").set_input_files(str(path))
     expect(page.get_by_text("Survey tool: SPSS", exact=False)).to_be_visible(timeout=60_000)
-    expect(page.get_by_text(f"Rows read: {len(PANEL['wt'])}", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(f"Rows read: {len(SPSS_PANEL['wt'])}", exact=False)).to_be_visible(timeout=60_000)
