@@ -552,6 +552,34 @@ def _starts_table(line: str, shape: _Shape) -> bool:
         i in shape.numeric and f.strip() and not _looks_numeric(f) for i, f in enumerate(fields))
 
 
+_PERIOD_START = re.compile(r"(?i)^(?:start date|date de début)\s*:\s*(\d{4})(\d{2})(\d{2})$")
+_PERIOD_END = re.compile(r"(?i)^(?:end date|date de fin)\s*:\s*(\d{4})(\d{2})(\d{2})$")
+
+
+def _table_period(preamble: tuple[str, ...]) -> str | None:
+    """'2025-08-01 – 2025-08-31' from a GA4 table's 'Start date' / 'End date' comment lines."""
+    found = {}
+    for line in preamble:
+        for which, pattern in (("start", _PERIOD_START), ("end", _PERIOD_END)):
+            if match := pattern.match(line.strip()):
+                found[which] = "-".join(match.groups())
+    return f"{found['start']} – {found['end']}" if len(found) == 2 else None
+
+
+def _table_titles(tables: list[_Table]) -> list[str | None]:
+    """Each table's title; with its period when the tables cover different periods (a GA4
+    snapshot compared with the previous month holds every table twice)."""
+    periods = [_table_period(t.preamble) for t in tables]
+    dated = len(set(filter(None, periods))) > 1
+    titles = []
+    for table, period in zip(tables, periods):
+        title = _table_title(table.preamble)
+        if dated and period:
+            title = f"{title} ({period})" if title else period
+        titles.append(title)
+    return titles
+
+
 def _table_title(preamble: tuple[str, ...]) -> str | None:
     for line in preamble:
         text = line.strip()
@@ -1455,7 +1483,7 @@ class _CsvReader:
                      header_line: int) -> tuple[TableInfo, ...]:
         if tables is None:
             return (TableInfo(0, None, header_line, columns, rows),)
-        chosen = TableInfo(index, _table_title(tables[index].preamble), tables[index].header_line, columns, rows)
+        chosen = TableInfo(index, _table_titles(tables)[index], tables[index].header_line, columns, rows)
         if len(tables) == 1:
             return (chosen,)
         return tuple(chosen if info.index == index else info for info in self.summaries)
@@ -1465,6 +1493,7 @@ def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
     """Columns and row counts of every table of a multi-table export. Tables above 64 KB are
     counted by polars (a big table followed by a small one), the small ones by the csv module."""
     infos = []
+    titles = _table_titles(tables)
     for i, t in enumerate(tables):
         region = body[t.start:t.end]
         text = region[:SNIFF_BYTES].decode("utf-8", errors="replace")
@@ -1476,7 +1505,7 @@ def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
             records = _records(text, sep, 1)
             rows = _count_rows(region, sep)
         names = tuple(_clean_names(records[0])[0]) if records else ()
-        infos.append(TableInfo(i, _table_title(t.preamble), t.header_line, names, rows))
+        infos.append(TableInfo(i, titles[i], t.header_line, names, rows))
     return infos
 
 

@@ -85,9 +85,10 @@ def ga4_export(report: str, header: Sequence[str], rows: Sequence[Sequence[objec
 
 
 def ga4_snapshot(tables: Sequence[tuple[str | None, Sequence[str], Sequence[Sequence[object]]]],
-                 newline: str = "\r\n") -> bytes:
+                 newline: str = "\r\n", periods: Sequence[tuple[str, str]] = ()) -> bytes:
     """A GA4 'Reports snapshot': several tables separated by blank lines, each with its '#' lines.
-    The first table carries the report header; the others an optional question as title."""
+    The first table carries the report header; the others an optional question as title.
+    `periods`: each table's (start, end) as YYYYMMDD (a comparison); else all of 2025."""
     parts = []
     for i, (title, header, rows) in enumerate(tables):
         lines = []
@@ -95,7 +96,8 @@ def ga4_snapshot(tables: Sequence[tuple[str | None, Sequence[str], Sequence[Sequ
             lines += ["# " + "-" * 40, "# Reports snapshot", "# Account: Exemple", "# Property: Website",
                       "# " + "-" * 40]
         lines.append(f"# {title}" if title and i else "#  ")
-        lines += ["# Start date: 20250101", "# End date: 20251231"]
+        start, end = periods[i] if periods else ("20250101", "20251231")
+        lines += [f"# Start date: {start}", f"# End date: {end}"]
         parts.append(newline.join(lines) + newline + csv_text(header, rows, newline=newline))
     return newline.join(parts).rstrip(newline).encode("utf-8")
 

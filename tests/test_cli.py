@@ -151,6 +151,21 @@ def test_inspect_lists_the_tables_of_a_reports_snapshot(tmp_path):
     assert result["kind"] == "traffic_by_channel"
 
 
+def test_the_tables_of_a_compared_snapshot_say_their_period(tmp_path):
+    from tests.fixtures_files import ga4_snapshot
+
+    # GA4 compares with the previous month: every table twice, told apart only by its dates
+    table = ("Session source / medium", "Sessions")
+    path = tmp_path / "snapshot.csv"
+    path.write_bytes(ga4_snapshot([(None, table, [["google / organic", 30]]), (None, table, [["google / organic", 20]])],
+                                  periods=[("20250801", "20250831"), ("20250701", "20250731")]))
+    titles = [t["title"] for t in run_json("inspect", path)["tables"]]
+    assert titles == ["Reports snapshot (2025-08-01 – 2025-08-31)", "2025-07-01 – 2025-07-31"]
+    # one period for every table: the titles stay as they are
+    path.write_bytes(ga4_snapshot([(None, table, [["google / organic", 30]]), ("Where from?", table, [["bing / organic", 2]])]))
+    assert [t["title"] for t in run_json("inspect", path)["tables"]] == ["Reports snapshot", "Where from?"]
+
+
 # ---------------------------------------------------------------- aggregated segment tables
 
 
