@@ -566,15 +566,17 @@ def _table_period(preamble: tuple[str, ...]) -> str | None:
     return f"{found['start']} – {found['end']}" if len(found) == 2 else None
 
 
-def _table_titles(tables: list[_Table]) -> list[str | None]:
-    """Each table's title; with its period when the tables cover different periods (a GA4
-    snapshot compared with the previous month holds every table twice)."""
+def _dated_titles(tables: list[_Table], columns: list[tuple[str, ...]]) -> list[str | None]:
+    """Each table's title, with its period where another table has the same columns over another
+    period: a GA4 snapshot compared with the previous month holds every table twice."""
     periods = [_table_period(t.preamble) for t in tables]
-    dated = len(set(filter(None, periods))) > 1
+    spans: dict[tuple[str, ...], set[str | None]] = {}
+    for names, period in zip(columns, periods):
+        spans.setdefault(names, set()).add(period)
     titles = []
-    for table, period in zip(tables, periods):
+    for table, names, period in zip(tables, columns, periods):
         title = _table_title(table.preamble)
-        if dated and period:
+        if period and len(spans[names]) > 1:
             title = f"{title} ({period})" if title else period
         titles.append(title)
     return titles
@@ -1483,18 +1485,17 @@ class _CsvReader:
                      header_line: int) -> tuple[TableInfo, ...]:
         if tables is None:
             return (TableInfo(0, None, header_line, columns, rows),)
-        chosen = TableInfo(index, _table_titles(tables)[index], tables[index].header_line, columns, rows)
         if len(tables) == 1:
-            return (chosen,)
+            return (TableInfo(index, _table_title(tables[index].preamble), tables[index].header_line, columns, rows),)
+        chosen = TableInfo(index, self.summaries[index].title, tables[index].header_line, columns, rows)
         return tuple(chosen if info.index == index else info for info in self.summaries)
 
 
 def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
     """Columns and row counts of every table of a multi-table export. Tables above 64 KB are
     counted by polars (a big table followed by a small one), the small ones by the csv module."""
-    infos = []
-    titles = _table_titles(tables)
-    for i, t in enumerate(tables):
+    found: list[tuple[tuple[str, ...], int]] = []
+    for t in tables:
         region = body[t.start:t.end]
         text = region[:SNIFF_BYTES].decode("utf-8", errors="replace")
         sep = _choose_separator(text)
@@ -1504,9 +1505,10 @@ def _summaries(body: bytes, tables: list[_Table]) -> list[TableInfo]:
         else:
             records = _records(text, sep, 1)
             rows = _count_rows(region, sep)
-        names = tuple(_clean_names(records[0])[0]) if records else ()
-        infos.append(TableInfo(i, titles[i], t.header_line, names, rows))
-    return infos
+        found.append((tuple(_clean_names(records[0])[0]) if records else (), rows))
+    titles = _dated_titles(tables, [names for names, _ in found])
+    return [TableInfo(i, title, t.header_line, names, rows)
+            for i, (t, title, (names, rows)) in enumerate(zip(tables, titles, found))]
 
 
 def _count_rows(region: bytes, sep: str) -> int:
