@@ -1273,6 +1273,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "règle qui s'applique l'emporte) ; les visites venant de vos propres domaines comptent comme accès directs.",
     ),
     "msg.traffic.total": ("{n} sessions", "{n} visites"),
+    "msg.traffic.total_shares": ("Shares of visits from column '{column}': the table gives no number of sessions",
+                                 "Parts des visites de la colonne « {column} » : le tableau ne donne pas de nombre de visites"),
     "msg.traffic.total_of": ("{n} counted in column '{column}' (not sessions)",
                              "{n} comptés dans la colonne « {column} » (pas des visites)"),
     # connected data sources: the origin cube computed by an engine (digistrat.engines)

@@ -101,7 +101,8 @@ class Origin:
     columns: tuple[str, ...]  # the columns the channel is computed from (or read from)
     label: str | None  # an export's own channel label kept beside them to check the rules
     rule_based: bool  # the channel settings (own domains, AI assistants, enriched) change the figures
-    counted: str | None = None  # the count column when it counts something else than sessions or visits
+    counted: str | None = None  # the count column when it counts something other than sessions or visits
+    shares_only: bool = False  # the table gives shares of visits, no counts (the article's own table)
 
     @property
     def message(self) -> Message:
@@ -110,6 +111,8 @@ class Origin:
 
     def total(self, n: float) -> Message:
         """The total, said as what it counts: a GA4 user acquisition report counts users, not sessions."""
+        if self.shares_only:
+            return message("traffic.total_shares", column=self.counted or "")
         if self.counted:
             return message("traffic.total_of", n=n, column=self.counted)
         return message("traffic.total", n=n)
@@ -120,7 +123,7 @@ def origin_of(dataset: Dataset) -> Origin:
     columns = tuple(c for c in _rule_inputs(schema) if c != schema.channel or schema.origin == FROM_CHANNEL)
     label = schema.channel if schema.origin != FROM_CHANNEL else None
     counted = schema.sessions if schema.sessions and not counts_sessions(schema.sessions) else None
-    return Origin(schema.origin, columns, label, schema.rule_based, counted)
+    return Origin(schema.origin, columns, label, schema.rule_based, counted, schema.sessions_are_shares)
 
 
 def agreement(dataset: Dataset, settings: ChannelSettings = ChannelSettings()) -> Agreement | None:

@@ -293,6 +293,18 @@ def test_a_real_user_acquisition_export_says_it_counts_users_not_sessions():
         assert result.stdout.splitlines()[0] == expected
 
 
+def test_a_table_of_shares_is_not_given_a_number_of_sessions(tmp_path):
+    # the article's origins table (FACTS.md), as a French user types it: shares, no counts
+    path = tmp_path / "origines.csv"
+    path.write_text("Source du trafic;Part\nMoteurs de recherche;29 %\nLiens externes;40 %\nAccès directs;31 %\n",
+                    encoding="utf-8")
+    for lang, expected in (("en", "Shares of visits from column 'Part': the table gives no number of sessions"),
+                           ("fr", "Parts des visites de la colonne « Part » : le tableau ne donne pas de nombre de visites")):
+        result = run("channels", path, "--lang", lang)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == expected
+
+
 def test_a_search_console_devices_report_counts_its_clicks(tmp_path):
     # Search Console's "Devices.csv" as it exports it (no final newline)
     path = tmp_path / "Devices.csv"
