@@ -201,7 +201,6 @@ def test_survey_roles_come_from_values_when_headers_say_nothing() -> None:
     assert guess.unsure == {"q2"} and "weight" in str(guess.reasons["q2"])
 
 
-
 def test_json_values_are_data_not_answers() -> None:
     # LimeSurvey stores an equation's JSON in a column; split at its commas it looked multi-answer
     rng = random.Random(5)
@@ -216,6 +215,7 @@ def test_json_values_are_data_not_answers() -> None:
     guess = guess_roles(frame, tool="limesurvey")
     assert guess.roles == {"intro": "ignore", "picked": "ignore", "channels": "multi"}
     assert "JSON" in str(guess.reasons["intro"]) and "JSON" in str(guess.reasons["picked"])
+
 
 def session_log(rows: int = 200, seed: int = 11) -> dict[str, list]:
     rng = random.Random(seed)
