@@ -500,9 +500,7 @@ def _table_end(body: bytes, header: int) -> tuple[int, int]:
         quotes += body.count(b'"', counted, cut)
         counted = cut
         if quotes % 2 == 0:
-            eol = body.find(b"\n", after)
-            eol = size if eol == -1 else eol
-            line = body[after:eol]
+            line, _ = _line_at(body, after)
             if _is_comment(line) or _is_title(body, after):
                 return cut, after
             if shape is None:
